@@ -1,0 +1,159 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "edgeai",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgeai", targets: ["edgeai"]),
+        .executable(name: "edgeai-bench", targets: ["EdgeAIBench"]),
+        .library(name: "EdgeAIAPI", targets: ["EdgeAIAPI"]),
+        .library(name: "DatasetScan", targets: ["DatasetScan"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Dataset/Model types, generic JSON, the CRDs as data, schema validation, YAML/JSON codecs.
+        .target(
+            name: "EdgeAIAPI",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Exact, streaming, incremental sample counting. No dependencies.
+        .target(name: "DatasetScan", swiftSettings: swiftSettings),
+        // Revisioned SQLite log (kine's shape): the revision is the resourceVersion.
+        .target(
+            name: "ObjectStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // CA, serving certificates, bearer tokens, kubeconfig writing.
+        .target(
+            name: "EdgeAIPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                "EdgeAIAPI",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded Kubernetes-compatible API server over ObjectStore.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "EdgeAIAPI", "ObjectStore", "EdgeAIPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Kubernetes REST client: kubeconfig, CRUD, patch, watch, informers.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "EdgeAIAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The cloud<->edge wire protocol: messages, versions, node tokens. No transport.
+        .target(
+            name: "EdgeSync",
+            dependencies: ["EdgeAIAPI", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test doubles and helpers (temporary dirs, condition waits, in-process servers).
+        .target(
+            name: "EdgeAITesting",
+            dependencies: ["EdgeAIAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "edgeai",
+            dependencies: [
+                "EdgeAIAPI", "DatasetScan", "APIServer", "KubeClient", "EdgeAIPKI", "ObjectStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EdgeAIBench",
+            dependencies: [
+                "DatasetScan", "EdgeAIAPI", "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeAIAPITests",
+            dependencies: ["EdgeAIAPI", "EdgeAITesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DatasetScanTests",
+            dependencies: [
+                "DatasetScan", "EdgeAITesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ObjectStoreTests",
+            dependencies: ["ObjectStore", "EdgeAITesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: [
+                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
