@@ -1,0 +1,79 @@
+/// A model every edge node can use (seed: `Model`, `edgeai.io/v1alpha1`).
+public struct Model: KubernetesObject {
+    public static let resourceType = ResourceType(
+        group: EdgeAIGroup.name, version: EdgeAIGroup.version, kind: "Model", plural: "models", namespaced: true)
+
+    public var apiVersion: String
+    public var kind: String
+    public var metadata: ObjectMeta
+    public var spec: ModelSpec
+    public var status: ModelStatus?
+
+    public init(metadata: ObjectMeta, spec: ModelSpec, status: ModelStatus? = nil) {
+        self.apiVersion = Self.resourceType.apiVersion
+        self.kind = Self.resourceType.kind
+        self.metadata = metadata
+        self.spec = spec
+        self.status = status
+    }
+}
+
+public struct ModelSpec: Codable, Sendable, Hashable {
+    /// Absolute path or `file://` URL of the model on the nodes.
+    public var modelUrl: String
+    /// Free-form model format, e.g. `pb`, `onnx`, `saved_model`.
+    public var format: String?
+
+    public init(modelUrl: String, format: String? = nil) {
+        self.modelUrl = modelUrl
+        self.format = format
+    }
+}
+
+public struct ModelStatus: Codable, Sendable, Hashable {
+    public var updateTime: Time?
+    /// Metrics that jobs on the nodes report about the model; the latest value per key.
+    public var metrics: [ModelMetric]?
+    /// Per-node presence of the model file, as each node's agent reports it.
+    public var nodes: [ModelNodeStatus]?
+    public var observedGeneration: Int64?
+    public var conditions: [Condition]?
+
+    public init(
+        updateTime: Time? = nil, metrics: [ModelMetric]? = nil, nodes: [ModelNodeStatus]? = nil,
+        observedGeneration: Int64? = nil, conditions: [Condition]? = nil
+    ) {
+        self.updateTime = updateTime
+        self.metrics = metrics
+        self.nodes = nodes
+        self.observedGeneration = observedGeneration
+        self.conditions = conditions
+    }
+}
+
+public struct ModelMetric: Codable, Sendable, Hashable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// Whether one node holds the model file, and how big it is there.
+public struct ModelNodeStatus: Codable, Sendable, Hashable {
+    public var nodeName: String
+    public var present: Bool
+    public var sizeBytes: Int64?
+    public var updateTime: Time?
+    public var message: String?
+
+    public init(nodeName: String, present: Bool, sizeBytes: Int64? = nil, updateTime: Time? = nil, message: String? = nil) {
+        self.nodeName = nodeName
+        self.present = present
+        self.sizeBytes = sizeBytes
+        self.updateTime = updateTime
+        self.message = message
+    }
+}

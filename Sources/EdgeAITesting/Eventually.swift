@@ -1,0 +1,30 @@
+import Foundation
+
+/// The condition did not hold before the deadline.
+public struct TimedOut: Error, CustomStringConvertible {
+    public var what: String
+    public var description: String { "timed out waiting for \(what)" }
+}
+
+/// Polls `condition` until it is true, yielding between attempts; throws ``TimedOut`` after
+/// `timeout`. The way tests wait for asynchronous effects, instead of sleeping.
+public func eventually(
+    _ what: String = "condition", timeout: Duration = .seconds(10),
+    _ condition: () async throws -> Bool
+) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    var spins = 0
+    while clock.now < deadline {
+        if try await condition() { return }
+        spins += 1
+        // Back off from a hot spin to a short suspension once the first attempts failed.
+        if spins < 100 {
+            await Task.yield()
+        } else {
+            try await clock.sleep(for: .milliseconds(5))
+        }
+    }
+    if try await condition() { return }
+    throw TimedOut(what: what)
+}

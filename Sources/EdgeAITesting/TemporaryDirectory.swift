@@ -1,0 +1,18 @@
+public import Foundation
+
+/// A fresh directory under the system temporary directory, removed by ``remove()``.
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(prefix: String = "edgeai-test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    public func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
