@@ -159,6 +159,9 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
             return fail(ProtocolError(.protocolViolation, "welcome sent twice"), now: now)
         case (_?, .upsert(_, let seq)), (_?, .delete(_, let seq)):
             guard let change = message.change else { return [] }
+            // A duplicate still being persisted is acknowledged when it is; an older seq for
+            // the slot is stale (a newer state is held or on its way) and acknowledged at once.
+            if unpersisted.contains(seq) { return [] }
             if let last = lastSeqByKey[change.key], seq <= last { return [.send(.ack(seq: seq))] }
             lastSeqByKey[change.key] = seq
             unpersisted.insert(seq)

@@ -88,6 +88,7 @@ struct HubSessionTests {
         #expect(hub.receive(.pong(nonce: 1), now: t0.advanced(by: .seconds(11))).isEmpty)
         #expect(hub.tick(now: t0.advanced(by: .seconds(20))) == [.send(.ping(nonce: 2))])
         #expect(hub.tick(now: t0.advanced(by: .seconds(30))) == [.send(.ping(nonce: 3))])
+        #expect(hub.tick(now: t0.advanced(by: .seconds(40))) == [.send(.ping(nonce: 4))])
         #expect(hub.tick(now: t0.advanced(by: .seconds(49))).isEmpty)
         let closed = hub.tick(now: t0.advanced(by: .seconds(50)))
         #expect(closed.closeError?.code == .heartbeatTimeout)
