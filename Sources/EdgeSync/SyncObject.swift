@@ -5,7 +5,10 @@ public import EdgeAIAPI
 /// On the wire it is the plain Kubernetes JSON of the object; its `kind` field says which.
 /// Decoding requires `metadata.name`, `metadata.namespace`, `metadata.uid` and
 /// `metadata.resourceVersion`, because idempotency is keyed by them.
-public enum SyncObject: Hashable, Sendable {
+///
+/// `indirect`: the object is boxed, so the thousands of per-node desired sets that hold the
+/// same models share one copy instead of each storing it inline.
+public indirect enum SyncObject: Hashable, Sendable {
     case dataset(Dataset)
     case model(Model)
 
