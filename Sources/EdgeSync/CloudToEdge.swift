@@ -59,12 +59,12 @@ extension CloudToEdge: Codable {
         switch type {
         case "welcome": self = .welcome(try Welcome(from: decoder))
         case "upsert":
-            self = .upsert(try container.decode(SyncObject.self, forKey: .object), seq: try container.decode(UInt64.self, forKey: .seq))
-        case "delete": self = .delete(try ObjectRef(from: decoder), seq: try container.decode(UInt64.self, forKey: .seq))
-        case "resyncDone": self = .resyncDone(seq: try container.decode(UInt64.self, forKey: .seq))
+            self = .upsert(try container.decode(SyncObject.self, forKey: .object), seq: try container.decodeCounter(forKey: .seq))
+        case "delete": self = .delete(try ObjectRef(from: decoder), seq: try container.decodeCounter(forKey: .seq))
+        case "resyncDone": self = .resyncDone(seq: try container.decodeCounter(forKey: .seq))
         case "reportResult": self = .reportResult(try ReportResult(from: decoder))
-        case "ping": self = .ping(nonce: try container.decode(UInt64.self, forKey: .nonce))
-        case "pong": self = .pong(nonce: try container.decode(UInt64.self, forKey: .nonce))
+        case "ping": self = .ping(nonce: try container.decodeCounter(forKey: .nonce))
+        case "pong": self = .pong(nonce: try container.decodeCounter(forKey: .nonce))
         case "error": self = .error(try ErrorMessage(from: decoder))
         default: throw UnknownMessageType(type: type)
         }

@@ -33,10 +33,10 @@ extension EdgeToCloud: Codable {
         let type = try container.decode(String.self, forKey: .type)
         switch type {
         case "hello": self = .hello(try Hello(from: decoder))
-        case "ack": self = .ack(seq: try container.decode(UInt64.self, forKey: .seq))
+        case "ack": self = .ack(seq: try container.decodeCounter(forKey: .seq))
         case "statusReport": self = .statusReport(try StatusReport(from: decoder))
-        case "ping": self = .ping(nonce: try container.decode(UInt64.self, forKey: .nonce))
-        case "pong": self = .pong(nonce: try container.decode(UInt64.self, forKey: .nonce))
+        case "ping": self = .ping(nonce: try container.decodeCounter(forKey: .nonce))
+        case "pong": self = .pong(nonce: try container.decodeCounter(forKey: .nonce))
         case "error": self = .error(try ErrorMessage(from: decoder))
         default: throw UnknownMessageType(type: type)
         }

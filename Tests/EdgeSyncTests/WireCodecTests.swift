@@ -73,7 +73,7 @@ struct WireCodecTests {
         (#"{"seq":1}"#, "type: Required value"),
         (#"{"type":"ack"}"#, "seq: Required value"),
         (#"{"type":"ack","seq":"one"}"#, "seq: expected"),
-        (#"{"type":"ack","seq":-1}"#, "seq"),
+        (#"{"type":"ack","seq":-1}"#, "seq: must be a non-negative integer, got -1"),
         (#"{"type":"hello","versions":[1],"agentVersion":"x","inventory":[{"kind":"Pod","namespace":"a","name":"b","uid":"c","resourceVersion":"1"}]}"#, "inventory[0].kind"),
         (#"{"type":"statusReport","reportID":"r","kind":"Dataset","namespace":"a","name":"b","uid":"c","status":{"numberOfSamples":"many"}}"#, "status.numberOfSamples"),
     ])
