@@ -135,6 +135,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EdgeSyncTests",
+            dependencies: [
+                "EdgeSync", "EdgeAITesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ObjectStoreTests",
             dependencies: ["ObjectStore", "EdgeAITesting"],
             swiftSettings: swiftSettings

@@ -1,0 +1,46 @@
+/// What one edge node should hold: one object per slot.
+///
+/// A value: the hub keeps one per connected node and updates it with each routed change. It does
+/// not decide which objects belong to a node; ``DesiredState`` does.
+public struct DesiredSet: Hashable, Sendable {
+    public private(set) var objects: [SyncKey: SyncObject]
+
+    /// The objects, one per slot; when two share a slot the later one wins.
+    public init(_ objects: some Sequence<SyncObject> = []) {
+        var byKey: [SyncKey: SyncObject] = [:]
+        for object in objects { byKey[object.key] = object }
+        self.objects = byKey
+    }
+
+    public var count: Int { objects.count }
+    public var isEmpty: Bool { objects.isEmpty }
+
+    public subscript(key: SyncKey) -> SyncObject? { objects[key] }
+
+    /// Whether this exact object (slot and uid) is desired.
+    public func holds(_ ref: ObjectRef) -> Bool { objects[ref.key]?.uid == ref.uid }
+
+    /// The set as an edge would report it, sorted.
+    public var inventory: [InventoryEntry] { objects.values.map(\.entry).sorted() }
+
+    /// The objects sorted by slot.
+    public var sorted: [SyncObject] { objects.values.sorted { $0.key < $1.key } }
+
+    /// Applies one change and returns the messages that bring an edge holding the old set to the
+    /// new one: nothing when the change is a duplicate (same uid and resourceVersion, or a delete
+    /// of an object not held); `delete old` then `upsert new` when an upsert replaces another uid.
+    public mutating func apply(_ change: ObjectChange) -> [ObjectChange] {
+        switch change {
+        case .upsert(let object):
+            let current = objects[object.key]
+            objects[object.key] = object
+            guard let current else { return [change] }
+            if current.uid != object.uid { return [.delete(current.ref), change] }
+            return current.resourceVersion == object.resourceVersion ? [] : [change]
+        case .delete(let ref):
+            guard holds(ref) else { return [] }
+            objects[ref.key] = nil
+            return [change]
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// Limits and timers of a hub session. Defaults suit a LAN-to-WAN edge fleet.
+public struct HubConfiguration: Hashable, Sendable {
+    /// The hub pings this often; announced to the edge in `welcome`.
+    public var heartbeatInterval: Duration = .seconds(10)
+    /// A ping unanswered this long closes the connection (`heartbeatTimeout`).
+    public var heartbeatTimeout: Duration = .seconds(30)
+    /// No `hello` this long after the connection opened closes it (`handshakeTimeout`).
+    public var helloTimeout: Duration = .seconds(10)
+    /// A change unacknowledged this long closes the connection (`ackTimeout`); the edge then
+    /// reconnects and resyncs.
+    public var ackTimeout: Duration = .seconds(60)
+    /// The largest frame accepted from the edge; announced in `welcome`.
+    public var maxFrameBytes: Int = WireCodec.defaultMaxFrameBytes
+    /// Status writes per second this session may start, and the burst above it.
+    public var statusWritesPerSecond: Double = 50
+    public var statusWriteBurst: Int = 50
+    /// Retry delays for a status write that failed transiently (no jitter: one object's retries).
+    public var writeRetry = Backoff(initial: .milliseconds(200), maximum: .seconds(5), jitter: 0)
+    /// After this many failed attempts a report is answered `retryLater` and dropped by the hub;
+    /// the edge keeps it and sends it again.
+    public var maxWriteAttempts: Int = 5
+    /// Versions this hub speaks.
+    public var supportedVersions: [ProtocolVersion] = ProtocolVersion.supported
+
+    public init() {}
+}

@@ -1,0 +1,28 @@
+/// The kinds of object the protocol carries.
+public enum SyncKind: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
+    case dataset = "Dataset"
+    case model = "Model"
+
+    public static func < (lhs: SyncKind, rhs: SyncKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What identifies a slot on the edge: kind, namespace and name. At most one object (one uid)
+/// occupies a slot at a time; a deleted-and-recreated object reuses the slot with a new uid.
+public struct SyncKey: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public var kind: SyncKind
+    public var namespace: String
+    public var name: String
+
+    public init(kind: SyncKind, namespace: String, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// `Dataset ns/name`, as logs print it.
+    public var description: String { "\(kind.rawValue) \(namespace)/\(name)" }
+
+    public static func < (lhs: SyncKey, rhs: SyncKey) -> Bool {
+        (lhs.kind, lhs.namespace, lhs.name) < (rhs.kind, rhs.namespace, rhs.name)
+    }
+}

@@ -1,0 +1,88 @@
+public import EdgeAIAPI
+
+/// A Dataset or a Model as it travels down to the edge.
+///
+/// On the wire it is the plain Kubernetes JSON of the object; its `kind` field says which.
+/// Decoding requires `metadata.name`, `metadata.namespace`, `metadata.uid` and
+/// `metadata.resourceVersion`, because idempotency is keyed by them.
+///
+/// `indirect`: the object is boxed, so the thousands of per-node desired sets that hold the
+/// same models share one copy instead of each storing it inline.
+public indirect enum SyncObject: Hashable, Sendable {
+    case dataset(Dataset)
+    case model(Model)
+
+    public var kind: SyncKind {
+        switch self {
+        case .dataset: .dataset
+        case .model: .model
+        }
+    }
+
+    public var metadata: ObjectMeta {
+        switch self {
+        case .dataset(let dataset): dataset.metadata
+        case .model(let model): model.metadata
+        }
+    }
+
+    public var key: SyncKey { SyncKey(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name ?? "") }
+    public var uid: String { metadata.uid ?? "" }
+    public var resourceVersion: String { metadata.resourceVersion ?? "" }
+    public var ref: ObjectRef { ObjectRef(kind: kind, namespace: key.namespace, name: key.name, uid: uid) }
+
+    public var entry: InventoryEntry {
+        InventoryEntry(kind: kind, namespace: key.namespace, name: key.name, uid: uid, resourceVersion: resourceVersion)
+    }
+
+    /// The node a dataset belongs to; `nil` for models (they go to every node).
+    public var nodeName: String? {
+        if case .dataset(let dataset) = self { return dataset.spec.nodeName }
+        return nil
+    }
+
+    /// The first identity field that is missing or empty, as a dotted path; `nil` when the object
+    /// can be synced.
+    public var missingIdentityField: String? {
+        let meta = metadata
+        if (meta.name ?? "").isEmpty { return "metadata.name" }
+        if (meta.namespace ?? "").isEmpty { return "metadata.namespace" }
+        if (meta.uid ?? "").isEmpty { return "metadata.uid" }
+        if (meta.resourceVersion ?? "").isEmpty { return "metadata.resourceVersion" }
+        return nil
+    }
+}
+
+extension SyncObject: Codable {
+    private enum CodingKeys: String, CodingKey { case kind }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kindName = try container.decode(String.self, forKey: .kind)
+        switch SyncKind(rawValue: kindName) {
+        case .dataset: self = .dataset(try Dataset(from: decoder))
+        case .model: self = .model(try Model(from: decoder))
+        case nil:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: container, debugDescription: "unknown kind \"\(kindName)\" (expected Dataset or Model)")
+        }
+        if let field = missingIdentityField {
+            throw DecodingError.keyNotFound(
+                IdentityKey(stringValue: field), .init(codingPath: decoder.codingPath, debugDescription: "Required value"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .dataset(let dataset): try dataset.encode(to: encoder)
+        case .model(let model): try model.encode(to: encoder)
+        }
+    }
+
+    private struct IdentityKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
