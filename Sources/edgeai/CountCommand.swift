@@ -1,12 +1,6 @@
 import ArgumentParser
 import DatasetScan
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `edgeai count FILE --format F`: counts a dataset's samples exactly and prints the count,
 /// the size and the time taken. Errors are one line on stderr and a non-zero exit.
 struct Count: ParsableCommand {
@@ -33,7 +27,7 @@ struct Count: ParsableCommand {
             let format = try DatasetFormat.parse(format)
             result = try DatasetScanner(options: .init(validateJSON: validateJSON)).scan(path: path, format: format)
         } catch {
-            fputs("edgeai count: \(error)\n", stderr)
+            printError("edgeai count: \(error)")
             throw ExitCode.failure
         }
         let elapsed = clock.now - start
