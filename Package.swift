@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeAIBench",
             dependencies: [
-                "DatasetScan", "EdgeAIAPI", "KubeClient",
+                "DatasetScan", "EdgeAIAPI", "ObjectStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
