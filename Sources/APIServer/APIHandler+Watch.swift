@@ -16,7 +16,7 @@ extension APIHandler {
     func watchResponse(_ d: ResourceDefinition, namespace: String?, options: ListOptions, query: QueryParameters, table: Bool) async throws -> Response {
         let encoder = WatchEncoder(definition: d, options: options, table: table)
         let rvText = query["resourceVersion"] ?? ""
-        var initial: [StoredObject] = []
+        let initial: [StoredObject]
         let after: Int64
         if rvText.isEmpty || rvText == "0" {
             let page = await rest.store.list(resource: d.storeResource, namespace: namespace)
@@ -24,6 +24,7 @@ extension APIHandler {
             after = page.revision
         } else {
             guard let rv = Int64(rvText) else { throw APIError.badRequest("invalid resourceVersion \(APIError.quote(rvText))") }
+            initial = []
             after = rv
         }
         let stream: AsyncThrowingStream<StoreEvent, any Error>

@@ -1,6 +1,7 @@
 import EdgeAIAPI
 import EdgeAIPKI
 import Hummingbird
+import HTTPTypes
 import NIOCore
 import NIOSSL
 import ObjectStore
@@ -54,7 +55,7 @@ struct APIHandler: Sendable {
         case .coreVersions:
             try Self.requireGet(request)
             if aggregated { return Self.json(200, JSONWriter.bytes(discovery.aggregated(core: true)), contentType: Discovery.aggregatedContentType) }
-            return Self.json(200, JSONWriter.bytes(discovery.apiVersions(serverAddress: request.head.authority ?? request.headers[.host] ?? "127.0.0.1")))
+            return Self.json(200, JSONWriter.bytes(discovery.apiVersions(serverAddress: request.head.authority ?? "127.0.0.1")))
         case .groups:
             try Self.requireGet(request)
             if aggregated { return Self.json(200, JSONWriter.bytes(discovery.aggregated(core: false)), contentType: Discovery.aggregatedContentType) }

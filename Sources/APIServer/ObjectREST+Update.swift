@@ -119,7 +119,9 @@ extension ObjectREST {
             if let precondition, precondition != current.revision { throw APIError.conflict(d, name: name) }
             let old: JSONValue
             do { old = try JSONParser.parse(current.value) } catch { throw APIError.internalError("stored object \(k) is not JSON: \(error)") }
-            var (new, warnings) = try mutate(old)
+            let mutated = try mutate(old)
+            var new = mutated.0
+            let warnings = mutated.1
             new["metadata"]?["resourceVersion"] = old["metadata"]?["resourceVersion"]
             if new == old { return WriteResult(status: 200, body: current.value, warnings: warnings) }
             if options.dryRun { return WriteResult(status: 200, body: JSONWriter.bytes(new), warnings: warnings) }

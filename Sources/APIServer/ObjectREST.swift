@@ -31,7 +31,9 @@ struct ObjectREST: Sendable {
     // MARK: create
 
     func create(_ d: ResourceDefinition, namespace: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
-        var (object, warnings) = try prepareCreate(d, namespace: namespace, body: body, options: options)
+        let prepared = try prepareCreate(d, namespace: namespace, body: body, options: options)
+        var object = prepared.0
+        let warnings = prepared.1
         try await requireNamespace(d, namespace)
         let name = object["metadata"]?["name"]?.stringValue ?? ""
         if options.dryRun {
@@ -42,10 +44,11 @@ struct ObjectREST: Sendable {
         for attempt in 0..<8 {
             let template = ObjectTemplate(object)
             do {
-                let stored = try await store.create(key(d, namespace, name(of: object))) { template.bytes(revision: $0) }
+                let stored = try await store.create(key(d, namespace, self.name(of: object))) { template.bytes(revision: $0) }
                 return WriteResult(status: 201, body: stored.value, warnings: warnings)
             } catch StoreError.alreadyExists where generated && attempt < 7 {
-                object["metadata"]?["name"] = .string(Self.generateName(object["metadata"]?["generateName"]?.stringValue ?? ""))
+                let prefix = object["metadata"]?["generateName"]?.stringValue ?? ""
+                object["metadata"]?["name"] = .string(Self.generateName(prefix))
             } catch StoreError.alreadyExists {
                 throw APIError.alreadyExists(d, name: self.name(of: object))
             }

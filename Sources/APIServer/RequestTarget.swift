@@ -67,7 +67,7 @@ enum RequestTarget: Equatable, Sendable {
         var namespace: String?
         // `namespaces/<ns>/<plural>...` addresses a namespaced resource; `namespaces[/<name>[/status]]`
         // addresses the Namespace objects themselves.
-        if r[0] == "namespaces", r.count >= 3 {
+        if r[0] == "namespaces", r.count >= 3, !(r.count == 3 && (r[2] == "status" || r[2] == "finalize")) {
             namespace = r[1]
             r.removeFirst(2)
         }

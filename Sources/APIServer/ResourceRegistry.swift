@@ -56,7 +56,7 @@ enum BuiltinResources {
         type: ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false),
         singular: "namespace", listKind: "NamespaceList", shortNames: ["ns"],
         printerColumns: [
-            .init(name: "Status", type: "string", description: "The status of the namespace", jsonPath: ".status.phase"),
+            .column("Status", type: "string", description: "The status of the namespace", jsonPath: ".status.phase"),
             age,
         ],
         selectableFields: ["status.phase"],
@@ -66,10 +66,10 @@ enum BuiltinResources {
         type: ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true),
         singular: "event", listKind: "EventList", shortNames: ["ev"],
         printerColumns: [
-            .init(name: "Type", type: "string", description: "Type of this event", jsonPath: ".type"),
-            .init(name: "Reason", type: "string", description: "Short, machine understandable reason", jsonPath: ".reason"),
-            .init(name: "Object", type: "string", description: "The object this event is about", jsonPath: ".involvedObject.name"),
-            .init(name: "Message", type: "string", description: "A human-readable description", jsonPath: ".message"),
+            .column("Type", type: "string", description: "Type of this event", jsonPath: ".type"),
+            .column("Reason", type: "string", description: "Short, machine understandable reason", jsonPath: ".reason"),
+            .column("Object", type: "string", description: "The object this event is about", jsonPath: ".involvedObject.name"),
+            .column("Message", type: "string", description: "A human-readable description", jsonPath: ".message"),
             age,
         ],
         selectableFields: [
@@ -82,12 +82,12 @@ enum BuiltinResources {
         type: ResourceType(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
         singular: "lease", listKind: "LeaseList",
         printerColumns: [
-            .init(name: "Holder", type: "string", description: "The holder of the lease", jsonPath: ".spec.holderIdentity"),
+            .column("Holder", type: "string", description: "The holder of the lease", jsonPath: ".spec.holderIdentity"),
             age,
         ])
 
-    private static let age = CustomResourceDefinition.PrinterColumn(
-        name: "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")
+    private static let age = CustomResourceDefinition.PrinterColumn.column(
+        "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")
 
     /// Namespaces that exist from the first start, as in a new cluster.
     static let initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ObjectStore
 import ServiceLifecycle
+import UnixSignals
 
 /// `edgeai server`: the embedded Kubernetes-compatible API server.
 ///
@@ -32,8 +33,7 @@ struct Server: AsyncParsableCommand {
         var hosts: [String] = []
         if address != "0.0.0.0", address != "::", address != "127.0.0.1", address != "localhost" { hosts.append(address) }
         let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: hosts)
-        var logger = Logger(label: "edgeai.server")
-        logger.logLevel = .info
+        let logger = Logger(label: "edgeai.server")
         let kubeconfigHost = address == "0.0.0.0" || address == "::" ? "127.0.0.1" : address
         let config = APIServer.Configuration(
             dataDirectory: dataDirectory, host: address, port: port,

@@ -4,6 +4,7 @@ import EdgeAIPKI
 import EdgeAITesting
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import APIServer
@@ -40,21 +41,33 @@ import Testing
         let credentials = try PKIBootstrap.ensure(dataDirectory: dir.path)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: try credentials.clientTLSConfiguration()))
         try await Self.waitReady(client, port: port)
-        var acknowledged: [String] = []
-        let killAfter = 40
-        for i in 0..<200 {
-            if i == killAfter { kill(process.processIdentifier, SIGKILL) }
-            var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)\(ds)")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer \(credentials.adminToken)")
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: TestServer.dataset("k\(i)")))
-            guard let response = try? await client.execute(request, timeout: .seconds(5)), response.status.code == 201 else { break }
-            _ = try await response.body.collect(upTo: 1 << 20)
-            acknowledged.append("k\(i)")
+        // 8 concurrent writers; the server is killed once 40 writes are acknowledged, while others are in flight.
+        let acknowledged = Mutex<[String]>([])
+        let pid = process.processIdentifier
+        let token = credentials.adminToken
+        let ds = self.ds
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for i in 0..<100 {
+                        let name = "k\(worker)-\(i)"
+                        var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)\(ds)")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: TestServer.dataset(name)))
+                        guard let response = try? await client.execute(request, timeout: .seconds(5)), response.status.code == 201,
+                              (try? await response.body.collect(upTo: 1 << 20)) != nil
+                        else { return }
+                        let count = acknowledged.withLock { $0.append(name); return $0.count }
+                        if count == 40 { kill(pid, SIGKILL) }
+                    }
+                }
+            }
         }
         process.waitUntilExit()
-        #expect(acknowledged.count >= killAfter)
+        let acked = acknowledged.withLock { $0 }
+        #expect(acked.count >= 40 && acked.count < 800)
         process = try Self.launch(binary, dir: dir.path, port: port)
         defer { process.terminate(); process.waitUntilExit() }
         try await Self.waitReady(client, port: port)
@@ -63,7 +76,7 @@ import Testing
         let response = try await client.execute(request, timeout: .seconds(10))
         let list = try JSONParser.parse(Array(try await response.body.collect(upTo: 1 << 24).readableBytesView))
         let names = Set(list["items"]?.arrayValue?.compactMap { $0["metadata"]?["name"]?.stringValue } ?? [])
-        #expect(Set(acknowledged).isSubset(of: names))
+        #expect(Set(acked).isSubset(of: names))
         try await client.shutdown()
     }
 
