@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import EdgeAIAPI
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import Synchronization
 

@@ -3,6 +3,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import NIOCore
 import NIOSSL
+import NIOHTTP1
 import Testing
 
 @testable import APIServer

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import NIOHTTP1
 import Testing
 
 @testable import APIServer

@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import NIOHTTP1
 import Testing
 
 @testable import APIServer

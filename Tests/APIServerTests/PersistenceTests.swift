@@ -5,6 +5,7 @@ import EdgeAITesting
 import Foundation
 import NIOCore
 import Synchronization
+import NIOHTTP1
 import Testing
 
 @testable import APIServer

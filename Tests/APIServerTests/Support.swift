@@ -8,6 +8,7 @@ import NIOCore
 import NIOSSL
 import ObjectStore
 import ServiceLifecycle
+import NIOHTTP1
 import Testing
 
 @testable import APIServer
@@ -41,7 +42,7 @@ final class TestServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw TimedOut(what: "server port") }
+        guard let port = await iterator.next() else { throw APIError.internalError("server did not start") }
         var tls = try credentials.clientTLSConfiguration()
         tls.certificateVerification = .fullVerification
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))

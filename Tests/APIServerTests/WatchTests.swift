@@ -1,6 +1,7 @@
 import EdgeAIAPI
 import EdgeAITesting
 import ObjectStore
+import NIOHTTP1
 import Testing
 
 @testable import APIServer
