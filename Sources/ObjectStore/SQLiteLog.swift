@@ -1,5 +1,11 @@
 import Foundation
 import GRDB
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The append-only revision log in one SQLite database (WAL), kine's shape: the row id is the
 /// revision. All SQL lives here; no in-memory state, no policy.
@@ -17,18 +23,39 @@ final class SQLiteLog: Sendable {
     }
 
     private let pool: DatabasePool
+    /// Descriptor of `<path>.lock`, held with `flock` so one store at a time owns the database.
+    private let lock: Mutex<Int32?>
 
     init(path: String, durability: Durability) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.storage("cannot open \(path).lock: errno \(errno)")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Self.closeFile(descriptor)
+            throw StoreError.storage("\(path) is already open in another store (\(path).lock is held)")
+        }
+        lock = Mutex(descriptor)
+        do {
+            pool = try Self.openPool(path: path, durability: durability)
+        } catch {
+            Self.closeFile(descriptor)
+            throw error
+        }
+    }
+
+    private static func openPool(path: String, durability: Durability) throws -> DatabasePool {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.label = "ObjectStore"
+        let pool = try DatabasePool(path: path, configuration: config)
+        // After the pool's own WAL setup, which sets NORMAL on the writer connection.
         let synchronous = durability == .durable ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in
+        try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
-        pool = try DatabasePool(path: path, configuration: config)
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS log (
@@ -46,6 +73,7 @@ final class SQLiteLog: Sendable {
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 """)
         }
+        return pool
     }
 
     /// The value of a pragma on the writer connection (for tests: `journal_mode`, `synchronous`).
@@ -192,7 +220,31 @@ final class SQLiteLog: Sendable {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log") ?? 0 }
     }
 
+    /// Closes the database and releases the lock. Idempotent.
     func close() {
         try? pool.close()
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        if let descriptor = lock.withLock({ descriptor in
+            let held = descriptor
+            descriptor = nil
+            return held
+        }) {
+            Self.closeFile(descriptor)
+        }
+    }
+
+    private static func closeFile(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+
+    deinit {
+        releaseLock()
     }
 }

@@ -42,7 +42,15 @@ final class WatchCursor: Sendable {
             case .upToDate:
                 await signal.wait(beyond: after)
             case .inLog(let through):
-                let events = try await log.events(filter, after: after, through: through, limit: batchSize)
+                let events: [StoreEvent]
+                do {
+                    events = try await log.events(filter, after: after, through: through, limit: batchSize)
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    if signal.isClosed { return nil }
+                    throw StoreError.storage("reading events after \(after): \(error)")
+                }
                 let reached = events.count == batchSize ? (events.last?.revision ?? through) : through
                 await store.countLogRead()
                 refill(events, through: reached)

@@ -2,6 +2,7 @@ import Crypto
 import EdgeAIPKI
 import Foundation
 import NIOSSL
+import SwiftASN1
 import Testing
 import X509
 
@@ -12,14 +13,19 @@ struct CertificateAuthorityTests {
         _ leaf: Certificate,
         roots: [Certificate],
         host: String? = nil,
-        ip: String? = nil,
-        at time: Date = Date()
+        ip: String? = nil
     ) async -> Bool {
-        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
-            RFC5280Policy(fixedExpiryValidationTime: time)
-            ServerIdentityPolicy(serverHostname: host, serverIP: ip)
+        let result: CertificateValidationResult
+        if host == nil, ip == nil {
+            var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy() }
+            result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
+        } else {
+            var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+                RFC5280Policy()
+                ServerIdentityPolicy(serverHostname: host, serverIP: ip)
+            }
+            result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
         }
-        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
         if case .validCertificate = result { return true }
         return false
     }

@@ -2,6 +2,7 @@ import EdgeAIPKI
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Testing
 
 /// Real TLS handshakes between a NIOSSL server and client on 127.0.0.1 (port 0).
@@ -136,11 +137,14 @@ struct TLSHandshakeTests {
         #expect(throws: (any Error).self) { try client.get() }
     }
 
-    @Test func clientRefusesHostnameNotInCertificate() async throws {
+    /// A leaked client certificate of the same CA cannot impersonate the API server.
+    /// (NIOSSL accepts a server whose IP SAN matches the connected address whatever hostname is
+    /// asked for, so the serving certificate's default 127.0.0.1 SAN always matches here.)
+    @Test func clientRefusesAClientCertificateAsServerIdentity() async throws {
         let (_, client) = try await handshake(
-            server: Self.ca.serverTLSConfiguration(serving: Self.serving, requestClientCertificates: false),
+            server: Self.ca.serverTLSConfiguration(serving: Self.admin, requestClientCertificates: false),
             client: Self.ca.clientTLSConfiguration(),
-            hostname: "not-covered.example.com"
+            hostname: "localhost"
         )
         #expect(throws: (any Error).self) { try client.get() }
     }
