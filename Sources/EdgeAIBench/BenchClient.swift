@@ -35,7 +35,7 @@ struct BenchClient: Sendable {
         _ name: String, count: Int, clients: Int,
         _ make: @escaping @Sendable (Int) -> (HTTPMethod, String, String?, String, Int)
     ) async throws -> PhaseResult {
-        let next = Atomic<Int>(0)
+        let next = Counter()
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for _ in 0..<clients {
@@ -43,7 +43,7 @@ struct BenchClient: Sendable {
                     var latencies: [Double] = []
                     var errors = 0
                     while true {
-                        let i = next.add(1, ordering: .relaxed).oldValue
+                        let i = next.value.add(1, ordering: .relaxed).oldValue
                         if i >= count { break }
                         let (method, path, body, type, expected) = make(i)
                         let t0 = ContinuousClock.now
@@ -88,16 +88,16 @@ struct WatchLatency {
     func run() async throws -> Result {
         let (_, listBody) = try await api.send(.GET, collection + "?limit=1", nil)
         let rv = (try? JSONParser.parse(listBody))?["metadata"]?["resourceVersion"]?.stringValue ?? "0"
-        let sent = Mutex<[Int: ContinuousClock.Instant]>([:])
+        let sent = SendTimes()
         let marker = 1_000_000
-        let ready = Atomic<Int>(0)
+        let ready = Counter()
         return try await withThrowingTaskGroup(of: [Double].self) { group in
             for _ in 0..<watchers {
                 group.addTask {
                     var request = HTTPClientRequest(url: api.base + collection + "?watch=1&resourceVersion=\(rv)")
                     request.headers.add(name: "Authorization", value: "Bearer \(api.token)")
                     let response = try await api.client.execute(request, timeout: .seconds(60))
-                    ready.add(1, ordering: .relaxed)
+                    ready.value.add(1, ordering: .relaxed)
                     var latencies: [Double] = []
                     var buffer: [UInt8] = []
                     for try await chunk in response.body {
@@ -108,17 +108,17 @@ struct WatchLatency {
                             guard let n = (try? JSONParser.parse(line))?["object"]?["status"]?["numberOfSamples"]?.intValue,
                                   n >= marker else { continue }
                             let seq = Int(n) - marker
-                            if let t = sent.withLock({ $0[seq] }) { latencies.append((ContinuousClock.now - t).milliseconds) }
+                            if let t = sent.times.withLock({ $0[seq] }) { latencies.append((ContinuousClock.now - t).milliseconds) }
                             if seq == events - 1 { return latencies }
                         }
                     }
                     return latencies
                 }
             }
-            while ready.load(ordering: .relaxed) < watchers { try await Task.sleep(for: .milliseconds(10)) }
+            while ready.value.load(ordering: .relaxed) < watchers { try await Task.sleep(for: .milliseconds(10)) }
             try await Task.sleep(for: .milliseconds(200))
             for i in 0..<events {
-                sent.withLock { $0[i] = ContinuousClock.now }
+                sent.times.withLock { $0[i] = ContinuousClock.now }
                 _ = try await api.send(.PATCH, "\(collection)/ds-\(i % objects)/status", #"{"status":{"numberOfSamples":\#(marker + i)}}"#, contentType: "application/merge-patch+json")
             }
             var all: [Double] = []
@@ -131,4 +131,12 @@ struct WatchLatency {
             return Result(p50: BenchClient.percentile(all, 0.5), p99: BenchClient.percentile(all, 0.99), max: all.last ?? 0, missed: missed)
         }
     }
+}
+
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+final class SendTimes: Sendable {
+    let times = Mutex<[Int: ContinuousClock.Instant]>([:])
 }

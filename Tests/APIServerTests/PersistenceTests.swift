@@ -43,7 +43,7 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: try credentials.clientTLSConfiguration()))
         try await Self.waitReady(client, port: port)
         // 8 concurrent writers; the server is killed once 40 writes are acknowledged, while others are in flight.
-        let acknowledged = Mutex<[String]>([])
+        let acknowledged = Acknowledged()
         let pid = process.processIdentifier
         let token = credentials.adminToken
         let ds = self.ds
@@ -60,14 +60,14 @@ import Testing
                         guard let response = try? await client.execute(request, timeout: .seconds(5)), response.status.code == 201,
                               (try? await response.body.collect(upTo: 1 << 20)) != nil
                         else { return }
-                        let count = acknowledged.withLock { $0.append(name); return $0.count }
+                        let count = acknowledged.names.withLock { $0.append(name); return $0.count }
                         if count == 40 { kill(pid, SIGKILL) }
                     }
                 }
             }
         }
         process.waitUntilExit()
-        let acked = acknowledged.withLock { $0 }
+        let acked = acknowledged.names.withLock { $0 }
         #expect(acked.count >= 40 && acked.count < 800)
         process = try Self.launch(binary, dir: dir.path, port: port)
         defer { process.terminate(); process.waitUntilExit() }
@@ -124,4 +124,8 @@ import Testing
             return r.status.code == 200
         }
     }
+}
+
+final class Acknowledged: Sendable {
+    let names = Mutex<[String]>([])
 }
