@@ -123,7 +123,7 @@ enum Patches {
         switch doc {
         case .object(var o):
             guard let child = o[head] else { throw Failure(description: "path /\(head) not found") }
-            o[head] = rest.isEmpty ? nil : try remove(child, rest)
+            if rest.isEmpty { o.removeValue(forKey: head) } else { o[head] = try remove(child, rest) }
             return .object(o)
         case .array(var a):
             guard let i = Int(head), a.indices.contains(i) else { throw Failure(description: "index \(head) out of range") }

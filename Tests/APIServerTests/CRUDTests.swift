@@ -136,7 +136,7 @@ import Testing
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<8 {
                 var object = created.json
-                object["spec"]?["format"] = .string("f\(i)")
+                object["spec"]?["dataUrl"] = .string("/d\(i)")
                 let body = JSONWriter.string(object)
                 group.addTask { try await s.request(.PUT, TestServer.datasets + "/race", body: body).status }
             }
