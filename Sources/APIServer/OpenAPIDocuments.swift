@@ -93,6 +93,9 @@ struct OpenAPIDocuments: Sendable {
             [
                 "x-kubernetes-action": .string(action), "x-kubernetes-group-version-kind": gvk(d, d.type.kind).arrayValue?.first ?? .null,
                 "operationId": .string("\(action)\(d.type.kind)"),
+                "parameters": .array(["dryRun", "fieldManager", "fieldValidation", "force"].map { name in
+                    ["name": .string(name), "in": "query", "schema": ["type": "string", "uniqueItems": true]]
+                }),
                 "responses": ["200": ["description": "OK", "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(schemaName(d, kind))")]]]]],
             ]
         }

@@ -63,7 +63,7 @@ out=$($K get dataset dataset-examp -o jsonpath='{.spec.format} {.metadata.genera
 
 step "strategic patch is refused with 415"
 if out=$($K patch dataset dataset-examp --type=strategic -p '{"spec":{"format":"txt"}}' 2>&1); then fail "strategic patch succeeded"; fi
-expect "strategic" "$out" "UnsupportedMediaType"
+expect "strategic" "$out" "application/strategic-merge-patch+json is not supported"
 
 step "explain"
 out=$($K explain datasets.spec)
