@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ScanBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scan")
+    func run() async throws {}
+}
