@@ -1,5 +1,5 @@
 public import EdgeAIAPI
-import Logging
+public import Logging
 public import ServiceLifecycle
 import Synchronization
 

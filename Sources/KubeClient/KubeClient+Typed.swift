@@ -1,5 +1,6 @@
 public import EdgeAIAPI
 import NIOCore
+import NIOHTTP1
 
 /// Operations on typed objects (``Dataset``, ``Model``, any ``KubernetesObject``).
 /// Namespaced objects without a namespace go to the configuration's namespace.

@@ -1,4 +1,5 @@
 public import EdgeAIAPI
+import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 

@@ -1,6 +1,7 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
+import EdgeAIAPI
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Everything a ``KubeClient`` needs to reach one API server as one user: the resolved context
 /// of a kubeconfig, or the in-cluster service-account configuration.

@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
-public import EdgeAIAPI
+import AsyncHTTPClient
+import EdgeAIAPI
 import NIOCore
 
 /// A watch response as an `AsyncSequence` of events, decoded line by line as chunks arrive.
@@ -113,7 +113,13 @@ struct WatchFrame<Object: Decodable>: Decodable {
             let bookmark = try container.decode(Bookmark.self, forKey: .object)
             payload = .bookmark(bookmark.metadata?.resourceVersion ?? "")
         case "ERROR":
-            payload = .error(try container.decode(APIStatus.self, forKey: .object))
+            // Lenient: some servers omit apiVersion/metadata from the Status of an ERROR event.
+            let object = try container.decode(JSONValue.self, forKey: .object)
+            var status = APIStatus(
+                status: object["status"]?.stringValue ?? "Failure", message: object["message"]?.stringValue,
+                reason: object["reason"]?.stringValue, code: object["code"]?.intValue.map { Int($0) })
+            status.details = object["details"].flatMap { try? KubeJSON.decode(StatusDetails.self, from: $0) }
+            payload = .error(status)
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown watch event type \(type)")
         }

@@ -13,15 +13,15 @@ final class TCPProxy: Sendable {
         var refusing = false
         var closed = false
         var accepted = 0
+        var upstreamPort: Int
     }
 
     let port: Int
-    let upstreamPort: Int
     private let listener: Int32
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(upstreamPort: Int) throws {
-        self.upstreamPort = upstreamPort
+        state = Mutex(State(upstreamPort: upstreamPort))
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -45,6 +45,11 @@ final class TCPProxy: Sendable {
 
     /// Connections accepted so far.
     var accepted: Int { state.withLock { $0.accepted } }
+
+    /// Sends new connections to another upstream port (a restarted server).
+    func retarget(upstreamPort: Int) {
+        state.withLock { $0.upstreamPort = upstreamPort }
+    }
 
     /// Breaks every open connection (both directions), as a proxy or NAT dropping them would.
     func cutAll() {
@@ -75,9 +80,9 @@ final class TCPProxy: Sendable {
                 if state.withLock({ $0.closed }) { Glibc.close(listener); return }
                 continue
             }
-            let refusing = state.withLock { s in
+            let (refusing, upstreamPort) = state.withLock { s in
                 s.accepted += 1
-                return s.refusing || s.closed
+                return (s.refusing || s.closed, s.upstreamPort)
             }
             if refusing {
                 Glibc.close(client)
