@@ -1,1 +1,118 @@
-// APIServer
+public import EdgeAIPKI
+import EdgeAIAPI
+import Hummingbird
+import HummingbirdTLS
+public import Logging
+import NIOCore
+import NIOSSL
+public import ObjectStore
+public import ServiceLifecycle
+
+/// The embedded Kubernetes-compatible API server: HTTPS (TLS 1.2+, HTTP/1.1), bearer-token or
+/// client-certificate authentication, the edgeai kinds plus namespaces, events and leases, over
+/// one revisioned SQLite store in the data directory.
+///
+/// A `Service`: `run()` opens the store, creates the initial namespaces, serves until graceful
+/// shutdown (which ends open watches), then closes the store. It starts no task in `init`.
+public struct APIServer: Service {
+    public struct Configuration: Sendable {
+        /// Holds `state.db` (the store); the PKI material is passed in as credentials.
+        public var dataDirectory: String
+        public var host: String
+        /// 0 picks a free port; ``onListening`` receives the bound one.
+        public var port: Int
+        public var durability: Durability
+        public var compaction: CompactionPolicy
+        public var compactionInterval: Duration
+        /// How often a watch with `allowWatchBookmarks` receives a BOOKMARK.
+        public var bookmarkInterval: Duration
+        /// Called once the server listens, with the bound port.
+        public var onListening: (@Sendable (Int) async -> Void)?
+
+        public init(
+            dataDirectory: String, host: String = "127.0.0.1", port: Int = 6443, durability: Durability = .durable,
+            compaction: CompactionPolicy = .default, compactionInterval: Duration = .seconds(60),
+            bookmarkInterval: Duration = .seconds(60), onListening: (@Sendable (Int) async -> Void)? = nil
+        ) {
+            self.dataDirectory = dataDirectory
+            self.host = host
+            self.port = port
+            self.durability = durability
+            self.compaction = compaction
+            self.compactionInterval = compactionInterval
+            self.bookmarkInterval = bookmarkInterval
+            self.onListening = onListening
+        }
+
+        /// `<dataDirectory>/state.db`.
+        public var databasePath: String { dataDirectory + "/state.db" }
+    }
+
+    public let configuration: Configuration
+    let credentials: ClusterCredentials
+    let logger: Logger
+
+    public init(configuration: Configuration, credentials: ClusterCredentials, logger: Logger = Logger(label: "edgeai.apiserver")) {
+        self.configuration = configuration
+        self.credentials = credentials
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let store = try ObjectStore(path: configuration.databasePath, durability: configuration.durability, compaction: configuration.compaction)
+        do {
+            try await serve(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    private func serve(_ store: ObjectStore) async throws {
+        let registry = ResourceRegistry.standard
+        let rest = ObjectREST(store: store, registry: registry)
+        try await Self.ensureInitialNamespaces(rest)
+        let shutdown = ShutdownSignal()
+        let handler = APIHandler(
+            rest: rest, registry: registry,
+            tokens: TokenStore(authenticator: credentials.tokens, path: credentials.paths.tokenFile),
+            discovery: Discovery(registry: registry), openAPI: OpenAPIDocuments(registry: registry),
+            shutdown: shutdown, bookmarkInterval: configuration.bookmarkInterval)
+        let tls = try credentials.serverTLSConfiguration(requestClientCertificates: true)
+        let onListening = configuration.onListening
+        let logger = self.logger
+        let app = Application(
+            responder: CallbackResponder<APIRequestContext> { request, context in await handler.respond(request, context) },
+            server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("edgeai API server listening", metadata: ["port": "\(port)"])
+                await onListening?(port)
+            },
+            logger: logger)
+        let interval = configuration.compactionInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.runCompaction(every: interval) }
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: {
+                shutdown.fire()
+            }
+            shutdown.fire()
+            group.cancelAll()
+        }
+    }
+
+    static func ensureInitialNamespaces(_ rest: ObjectREST) async throws {
+        for name in BuiltinResources.initialNamespaces {
+            let body: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+            do {
+                _ = try await rest.create(BuiltinResources.namespaces, namespace: nil, body: body, options: WriteOptions())
+            } catch let error as APIError where error.code == 409 {
+                continue
+            }
+        }
+    }
+}

@@ -1,1 +1,114 @@
-// ObjectStore
+/// The revisioned object store under the embedded API server, in kine's shape: one append-only
+/// SQLite log whose row id is the revision (the Kubernetes resourceVersion), current state as
+/// the newest row per key, compaction, one fan-out for watches.
+///
+/// - Reads (`get`, `list`) are served from memory and see exactly the committed writes: a write
+///   is visible once acknowledged and never before its durable commit.
+/// - Writes are serialized in one place and group-committed: whichever writer finds no commit in
+///   progress becomes the leader, takes every pending write (up to `maxBatchSize`), commits them
+///   in one transaction (one fsync in `.durable` mode), acknowledges them, and hands leadership to
+///   the next waiting writer. No `SQLITE_BUSY` reaches a caller; a write is acknowledged only
+///   after its transaction committed.
+/// - `makeValue`/`transform` callbacks run inside that serialized section: keep them cheap
+///   (`statistics.callbackTime` shows their total cost).
+/// - Watchers pull events from an in-memory cache of recent events, falling back to the SQLite
+///   log for older, uncompacted revisions; events arrive in revision order, without gaps.
+/// - The store starts no task by itself: call `compact()` on a timer, or run `runCompaction(every:)`.
+public actor ObjectStore {
+    let log: SQLiteLog
+    let signal: RevisionSignal
+    let options: StoreOptions
+    let compactionPolicy: CompactionPolicy
+    var index = ObjectIndex()
+    var ring: EventRing
+    /// The newest committed revision (0 for an empty store). Never decreases, also across restarts.
+    public internal(set) var currentRevision: Int64
+    /// History at or below this revision may be gone; watches must start at `after >= compactRevision`.
+    public internal(set) var compactRevision: Int64
+    /// Counters for metrics and tests.
+    public internal(set) var statistics = StoreStatistics()
+    var closed = false
+    var compacting = false
+
+    // Group commit state (see ObjectStore+Write.swift).
+    var pending: [PendingWrite] = []
+    var waiters: [UInt64: CheckedContinuation<WriterWake, Never>] = [:]
+    var writerActive = false
+    var nextTicket: UInt64 = 0
+    var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Opens (or creates) the database at `path` (parent directories are created) and loads the
+    /// current state into memory. Starts no task.
+    public init(
+        path: String,
+        durability: Durability = .durable,
+        compaction: CompactionPolicy = .default,
+        options: StoreOptions = StoreOptions()
+    ) throws {
+        let log: SQLiteLog
+        let snapshot: SQLiteLog.Snapshot
+        do {
+            log = try SQLiteLog(path: path, durability: durability)
+            snapshot = try log.load()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.storage("opening \(path): \(error)")
+        }
+        self.log = log
+        self.options = options
+        compactionPolicy = compaction
+        for object in snapshot.objects { index.put(object) }
+        currentRevision = snapshot.currentRevision
+        compactRevision = snapshot.compactRevision
+        ring = EventRing(capacity: options.eventCacheCapacity, nextRevision: snapshot.currentRevision + 1)
+        signal = RevisionSignal(revision: snapshot.currentRevision)
+    }
+
+    /// Number of live objects.
+    public var count: Int { index.count }
+
+    /// The live object at `key`, if any.
+    public func get(_ key: ObjectKey) -> StoredObject? {
+        index.get(key)
+    }
+
+    /// Objects of `resource` (only `namespace` when non-nil), sorted by (namespace, name),
+    /// strictly after `continueAfter`, at most `limit` (nil or <= 0: no limit); with the revision
+    /// the list reflects and whether more objects remain after the last one returned.
+    ///
+    /// Each page reflects the state at its own revision (pages are not a snapshot of the first one).
+    public func list(
+        resource: String, namespace: String? = nil, continueAfter: ObjectKey? = nil, limit: Int? = nil
+    ) -> (items: [StoredObject], revision: Int64, hasMore: Bool) {
+        let page = index.list(resource: resource, namespace: namespace, continueAfter: continueAfter, limit: limit)
+        return (page.items, currentRevision, page.hasMore)
+    }
+
+    /// SQLite settings in force (`journal_mode`, `synchronous`), for diagnostics and tests.
+    public func storageSettings() throws -> (journalMode: String, synchronous: String) {
+        do {
+            return (try log.pragma("journal_mode"), try log.pragma("synchronous"))
+        } catch {
+            throw StoreError.storage("\(error)")
+        }
+    }
+
+    /// Rows currently in the SQLite log (history plus current rows), for metrics and tests.
+    public func logRowCount() async throws -> Int {
+        try await log.rowCount()
+    }
+
+    /// Stops accepting writes, waits for the writes already submitted to commit, ends every
+    /// watch stream and closes the database. Idempotent.
+    public func close() async {
+        closed = true
+        while writerActive {
+            await withCheckedContinuation { idleWaiters.append($0) }
+        }
+        if !signal.isClosed {
+            signal.close()
+            log.close()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import EdgeAIAPI
+import Hummingbird
+import NIOCore
+import ObjectStore
+
+extension APIHandler {
+    private enum WatchItem: Sendable {
+        case event(StoreEvent)
+        case bookmark
+        case end
+    }
+
+    /// A chunked stream of watch events. Without a resourceVersion (or "0") the current objects
+    /// come first as ADDED. A compacted resourceVersion answers 200 with one ERROR (410 Expired)
+    /// event, as kube-apiserver does. Ends on `timeoutSeconds`, store close or server shutdown.
+    func watchResponse(_ d: ResourceDefinition, namespace: String?, options: ListOptions, query: QueryParameters, table: Bool) async throws -> Response {
+        let encoder = WatchEncoder(definition: d, options: options, table: table)
+        let rvText = query["resourceVersion"] ?? ""
+        let initial: [StoredObject]
+        let after: Int64
+        if rvText.isEmpty || rvText == "0" {
+            let page = await rest.store.list(resource: d.storeResource, namespace: namespace)
+            initial = page.items
+            after = page.revision
+        } else {
+            guard let rv = Int64(rvText) else { throw APIError.badRequest("invalid resourceVersion \(APIError.quote(rvText))") }
+            initial = []
+            after = rv
+        }
+        let stream: AsyncThrowingStream<StoreEvent, any Error>
+        do {
+            stream = try await rest.store.watch(resource: d.storeResource, namespace: namespace, after: after)
+        } catch StoreError.compacted(let requested, let oldest) {
+            let line = WatchEncoder.error(.expired(requested: requested, oldest: oldest))
+            return Self.json(200, line)
+        }
+        let bookmarks = query.flag("allowWatchBookmarks")
+        let timeout = query.int("timeoutSeconds").flatMap { $0 > 0 ? Duration.seconds($0) : nil }
+        let interval = bookmarkInterval
+        let shutdown = self.shutdown
+        let body = ResponseBody { writer in
+            let (items, continuation) = AsyncStream.makeStream(of: WatchItem.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        for try await event in stream { continuation.yield(.event(event)) }
+                    } catch {}
+                    continuation.yield(.end)
+                }
+                if bookmarks {
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: interval)
+                            continuation.yield(.bookmark)
+                        }
+                    }
+                }
+                if let timeout {
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        continuation.yield(.end)
+                    }
+                }
+                group.addTask {
+                    await shutdown.wait()
+                    continuation.yield(.end)
+                }
+                var lastRevision = after
+                var pending: [ByteBuffer] = []
+                for object in initial {
+                    if let line = encoder.added(object) { pending.append(ByteBuffer(bytes: line)) }
+                }
+                if !pending.isEmpty { try await writer.write(contentsOf: pending) }
+                loop: for await item in items {
+                    switch item {
+                    case .event(let event):
+                        lastRevision = event.revision
+                        if let line = encoder.line(for: event) { try await writer.write(ByteBuffer(bytes: line)) }
+                    case .bookmark:
+                        try await writer.write(ByteBuffer(bytes: encoder.bookmark(revision: lastRevision)))
+                    case .end:
+                        break loop
+                    }
+                }
+                continuation.finish()
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+    }
+}

@@ -1,0 +1,87 @@
+import EdgeAIAPI
+import Foundation
+import ObjectStore
+
+/// The options of a list or watch request.
+struct ListOptions: Sendable {
+    var labelSelector: LabelSelector
+    var fieldSelector: FieldSelector
+    var limit: Int?
+    var continueAfter: ObjectKey?
+
+    init(query: QueryParameters, definition d: ResourceDefinition) throws {
+        labelSelector = try LabelSelector(parsing: query["labelSelector"] ?? "")
+        fieldSelector = try FieldSelector(parsing: query["fieldSelector"] ?? "", for: d)
+        if let l = query["limit"] {
+            guard let n = Int(l), n >= 0 else { throw APIError.badRequest("limit must be a non-negative integer, got \(APIError.quote(l))") }
+            limit = n > 0 ? n : nil
+        }
+        if let token = query["continue"], !token.isEmpty {
+            continueAfter = try ContinueToken.decode(token, resource: d.storeResource)
+        }
+    }
+
+    var hasSelectors: Bool { !labelSelector.isEmpty || !fieldSelector.isEmpty }
+
+    func matches(_ object: JSONValue) -> Bool {
+        labelSelector.matches(object["metadata"]?["labels"]?.objectValue) && fieldSelector.matches(object)
+    }
+}
+
+/// The opaque `continue` token: base64url of `{"rv":N,"start":"<namespace>\u0000<name>"}`.
+enum ContinueToken {
+    static func encode(after key: ObjectKey, revision: Int64) -> String {
+        let json = JSONWriter.bytes(["rv": .int(revision), "start": .string(key.namespace + "\u{0}" + key.name)])
+        return Data(json).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ token: String, resource: String) throws -> ObjectKey {
+        var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard let data = Data(base64Encoded: b64), let value = try? JSONParser.parse([UInt8](data)),
+              let start = value["start"]?.stringValue
+        else {
+            throw APIError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        }
+        let parts = start.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+        return ObjectKey(resource: resource, namespace: String(parts[0]), name: parts.count > 1 ? String(parts[1]) : "")
+    }
+}
+
+/// One page of a list: stored bytes (and parsed objects when selectors or tables needed them).
+struct ListPage: Sendable {
+    var items: [StoredObject]
+    var revision: Int64
+    var continueToken: String?
+    var remaining: Int?
+}
+
+extension ObjectREST {
+    func list(_ d: ResourceDefinition, namespace: String?, options: ListOptions) async throws -> ListPage {
+        let ns = d.type.namespaced ? namespace : nil
+        if let name = options.fieldSelector.pinnedName, options.continueAfter == nil {
+            // `metadata.name=x` (kubectl wait): one lookup instead of a scan.
+            let revision = await store.currentRevision
+            var items: [StoredObject] = []
+            if let ns, let object = await store.get(key(d, ns, name)) {
+                items = [object]
+            } else if ns == nil {
+                items = await store.list(resource: d.storeResource).items.filter { $0.key.name == name }
+            }
+            items = items.filter { (try? JSONParser.parse($0.value)).map(options.matches) ?? false }
+            return ListPage(items: items, revision: revision)
+        }
+        let all = await store.list(resource: d.storeResource, namespace: ns, continueAfter: options.continueAfter)
+        var items = all.items
+        if options.hasSelectors {
+            items = items.filter { (try? JSONParser.parse($0.value)).map(options.matches) ?? false }
+        }
+        guard let limit = options.limit, items.count > limit else {
+            return ListPage(items: items, revision: all.revision)
+        }
+        let page = Array(items.prefix(limit))
+        let token = page.last.map { ContinueToken.encode(after: $0.key, revision: all.revision) }
+        return ListPage(items: page, revision: all.revision, continueToken: token, remaining: options.hasSelectors ? nil : items.count - limit)
+    }
+}

@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import EdgeAIAPI
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One HTTPS client shared by the benchmark's workers, with latency bookkeeping.
+struct BenchClient: Sendable {
+    let client: HTTPClient
+    let base: String
+    let token: String
+
+    struct PhaseResult {
+        var rate: Double
+        var errors: Int
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, _ body: String?, contentType: String = "application/json") async throws -> (Int, [UInt8]) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        return (Int(response.status.code), Array(bytes.readableBytesView))
+    }
+
+    /// Runs `count` requests from `clients` workers; prints throughput and p50/p99 latency.
+    func phase(
+        _ name: String, count: Int, clients: Int,
+        _ make: @escaping @Sendable (Int) -> (HTTPMethod, String, String?, String, Int)
+    ) async throws -> PhaseResult {
+        let next = Counter()
+        let start = ContinuousClock.now
+        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var errors = 0
+                    while true {
+                        let i = next.value.add(1, ordering: .relaxed).oldValue
+                        if i >= count { break }
+                        let (method, path, body, type, expected) = make(i)
+                        let t0 = ContinuousClock.now
+                        let status = (try? await send(method, path, body, contentType: type))?.0 ?? -1
+                        latencies.append((ContinuousClock.now - t0).milliseconds)
+                        if status != expected { errors += 1 }
+                    }
+                    return (latencies, errors)
+                }
+            }
+            return try await group.reduce(into: [([Double], Int)]()) { $0.append($1) }
+        }
+        let elapsed = (ContinuousClock.now - start).milliseconds / 1000
+        let latencies = results.flatMap(\.0).sorted()
+        let errors = results.reduce(0) { $0 + $1.1 }
+        let rate = Double(count) / elapsed
+        print(String(format: "%@: %d in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d",
+                     name, count, elapsed, rate, Self.percentile(latencies, 0.5), Self.percentile(latencies, 0.99), errors))
+        return PhaseResult(rate: rate, errors: errors)
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+    }
+}
+
+/// Watch delivery latency: `watchers` watches on the collection; `events` status patches sent
+/// one after another; latency is from sending a patch to each watcher receiving its event.
+struct WatchLatency {
+    let api: BenchClient
+    let collection: String
+    let watchers: Int
+    let events: Int
+    let objects: Int
+
+    struct Result {
+        var p50: Double, p99: Double, max: Double
+        var missed: Int
+    }
+
+    func run() async throws -> Result {
+        let (_, listBody) = try await api.send(.GET, collection + "?limit=1", nil)
+        let rv = (try? JSONParser.parse(listBody))?["metadata"]?["resourceVersion"]?.stringValue ?? "0"
+        let sent = SendTimes()
+        let marker = 1_000_000
+        let ready = Counter()
+        return try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<watchers {
+                group.addTask {
+                    var request = HTTPClientRequest(url: api.base + collection + "?watch=1&resourceVersion=\(rv)")
+                    request.headers.add(name: "Authorization", value: "Bearer \(api.token)")
+                    let response = try await api.client.execute(request, timeout: .seconds(60))
+                    ready.value.add(1, ordering: .relaxed)
+                    var latencies: [Double] = []
+                    var buffer: [UInt8] = []
+                    for try await chunk in response.body {
+                        buffer.append(contentsOf: chunk.readableBytesView)
+                        while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                            let line = Array(buffer[..<nl])
+                            buffer.removeFirst(nl + 1)
+                            guard let n = (try? JSONParser.parse(line))?["object"]?["status"]?["numberOfSamples"]?.intValue,
+                                  n >= marker else { continue }
+                            let seq = Int(n) - marker
+                            if let t = sent.times.withLock({ $0[seq] }) { latencies.append((ContinuousClock.now - t).milliseconds) }
+                            if seq == events - 1 { return latencies }
+                        }
+                    }
+                    return latencies
+                }
+            }
+            while ready.value.load(ordering: .relaxed) < watchers { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(200))
+            for i in 0..<events {
+                sent.times.withLock { $0[i] = ContinuousClock.now }
+                _ = try await api.send(.PATCH, "\(collection)/ds-\(i % objects)/status", #"{"status":{"numberOfSamples":\#(marker + i)}}"#, contentType: "application/merge-patch+json")
+            }
+            var all: [Double] = []
+            var missed = 0
+            for try await latencies in group {
+                all += latencies
+                missed += events - latencies.count
+            }
+            all.sort()
+            return Result(p50: BenchClient.percentile(all, 0.5), p99: BenchClient.percentile(all, 0.99), max: all.last ?? 0, missed: missed)
+        }
+    }
+}
+
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+final class SendTimes: Sendable {
+    let times = Mutex<[Int: ContinuousClock.Instant]>([:])
+}

@@ -1,0 +1,48 @@
+import Crypto
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The cluster's 32-byte secret, from which node tokens are derived (``NodeToken``).
+///
+/// Stored as standard base64 in `cluster.key`. Its `description` never reveals the bytes.
+public struct ClusterSecret: Sendable, CustomStringConvertible {
+    /// Required length in bytes.
+    public static let byteCount = 32
+
+    let key: SymmetricKey
+
+    /// A fresh secret from the system CSPRNG.
+    public static func generate() -> ClusterSecret {
+        ClusterSecret(key: SymmetricKey(size: .bits256))
+    }
+
+    /// Exactly ``byteCount`` bytes.
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count == Self.byteCount else {
+            throw PKIError(.invalidSecret, "cluster secret must be \(Self.byteCount) bytes, got \(bytes.count)")
+        }
+        self.key = SymmetricKey(data: bytes)
+    }
+
+    /// Standard base64 of ``byteCount`` bytes; surrounding whitespace is ignored.
+    public init(base64 text: String) throws {
+        let trimmed = text.filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: trimmed) else {
+            throw PKIError(.invalidSecret, "cluster secret is not valid base64")
+        }
+        try self.init(bytes: [UInt8](data))
+    }
+
+    private init(key: SymmetricKey) { self.key = key }
+
+    /// The secret as standard base64 (what `cluster.key` holds).
+    public var base64: String {
+        key.withUnsafeBytes { Data($0).base64EncodedString() }
+    }
+
+    public var description: String { "ClusterSecret(<redacted>)" }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import GRDB
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The append-only revision log in one SQLite database (WAL), kine's shape: the row id is the
+/// revision. All SQL lives here; no in-memory state, no policy.
+///
+/// Schema: `log(revision PK, resource, namespace, name, kind, create_revision, prev_revision,
+/// value, time_ms)` with an index on the key, and `meta(key PK, value)` holding
+/// `compact_revision` (history at or below it may be gone; it also keeps the revision counter
+/// monotonic if compaction ever deleted the newest rows).
+final class SQLiteLog: Sendable {
+    struct Snapshot {
+        /// Live objects, sorted by key.
+        var objects: [StoredObject]
+        var currentRevision: Int64
+        var compactRevision: Int64
+    }
+
+    private let pool: DatabasePool
+    /// Descriptor of `<path>.lock`, held with `flock` so one store at a time owns the database.
+    private let lock: Mutex<Int32?>
+
+    init(path: String, durability: Durability) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError.storage("cannot open \(path).lock: errno \(errno)")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Self.closeFile(descriptor)
+            throw StoreError.storage("\(path) is already open in another store (\(path).lock is held)")
+        }
+        lock = Mutex(descriptor)
+        do {
+            pool = try Self.openPool(path: path, durability: durability)
+        } catch {
+            Self.closeFile(descriptor)
+            throw error
+        }
+    }
+
+    private static func openPool(path: String, durability: Durability) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.label = "ObjectStore"
+        let pool = try DatabasePool(path: path, configuration: config)
+        // After the pool's own WAL setup, which sets NORMAL on the writer connection.
+        let synchronous = durability == .durable ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        try pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS log (
+                    revision INTEGER PRIMARY KEY,
+                    resource TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    kind INTEGER NOT NULL,
+                    create_revision INTEGER NOT NULL,
+                    prev_revision INTEGER NOT NULL,
+                    value BLOB NOT NULL,
+                    time_ms INTEGER NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS log_key ON log(resource, namespace, name, revision);
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                """)
+        }
+        return pool
+    }
+
+    /// The value of a pragma on the writer connection (for tests: `journal_mode`, `synchronous`).
+    func pragma(_ name: String) throws -> String {
+        try pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
+    }
+
+    /// Loads the live objects (newest row per key, unless it is a delete) and the revisions.
+    func load() throws -> Snapshot {
+        try pool.read { db in
+            let compact = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compact_revision'") ?? 0
+            let maxRevision = try Int64.fetchOne(db, sql: "SELECT MAX(revision) FROM log") ?? 0
+            var objects: [StoredObject] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT l.revision, l.resource, l.namespace, l.name, l.create_revision, l.value FROM log l
+                WHERE l.kind != \(LogRow.Kind.deleted.rawValue) AND NOT EXISTS (
+                    SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
+                    AND n.name = l.name AND n.revision > l.revision)
+                ORDER BY l.resource, l.namespace, l.name
+                """)
+            while let row = try rows.next() {
+                let key = ObjectKey(resource: row[1], namespace: row[2], name: row[3])
+                objects.append(StoredObject(
+                    key: key, revision: row[0], createRevision: row[4], value: try Self.bytes(row, 5)
+                ))
+            }
+            return Snapshot(objects: objects, currentRevision: max(compact, maxRevision), compactRevision: compact)
+        }
+    }
+
+    /// Appends `rows` in one transaction and returns once it is committed (and synced, per the
+    /// durability). Not cancellable: once submitted, the transaction runs to its end.
+    func append(_ rows: [LogRow]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pool.asyncWrite({ db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO log (revision, resource, namespace, name, kind, create_revision,
+                    prev_revision, value, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for row in rows {
+                    try statement.execute(arguments: [
+                        row.revision, row.key.resource, row.key.namespace, row.key.name, row.kind.rawValue,
+                        row.createRevision, row.previousRevision, Data(row.value), row.timeMillis,
+                    ])
+                }
+            }, completion: { _, result in
+                continuation.resume(with: result)
+            })
+        }
+    }
+
+    /// Events with `after < revision <= through` matching `filter`, at most `limit`, in order.
+    /// Reads one snapshot; throws `StoreError.compacted` if that snapshot's compaction passed `after`.
+    func events(_ filter: WatchFilter, after: Int64, through: Int64, limit: Int) async throws -> [StoreEvent] {
+        try await pool.read { db in
+            let compact = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compact_revision'") ?? 0
+            if after < compact { throw StoreError.compacted(requested: after, oldestAvailable: compact) }
+            var sql = """
+                SELECT l.revision, l.namespace, l.name, l.kind, l.create_revision, l.prev_revision, l.value, p.value
+                FROM log l LEFT JOIN log p ON p.revision = l.prev_revision
+                WHERE l.revision > ? AND l.revision <= ? AND l.resource = ?
+                """
+            var arguments: StatementArguments = [after, through, filter.resource]
+            if let namespace = filter.namespace {
+                sql += " AND l.namespace = ?"
+                arguments += [namespace]
+            }
+            sql += " ORDER BY l.revision LIMIT ?"
+            arguments += [limit]
+            var events: [StoreEvent] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                events.append(try Self.event(row, resource: filter.resource))
+            }
+            return events
+        }
+    }
+
+    private static func event(_ row: Row, resource: String) throws -> StoreEvent {
+        let key = ObjectKey(resource: resource, namespace: row[1], name: row[2])
+        let revision: Int64 = row[0]
+        let createRevision: Int64 = row[4]
+        let previousRevision: Int64 = row[5]
+        let value = try bytes(row, 6)
+        let object = StoredObject(key: key, revision: revision, createRevision: createRevision, value: value)
+        switch LogRow.Kind(rawValue: row[3]) {
+        case .created:
+            return StoreEvent(type: .added, object: object, previous: nil)
+        case .deleted:
+            var previous = object
+            previous.revision = previousRevision
+            return StoreEvent(type: .deleted, object: object, previous: previous)
+        case .updated, nil:
+            let previous: StoredObject? = row.hasNull(atIndex: 7) ? nil : StoredObject(
+                key: key, revision: previousRevision, createRevision: createRevision, value: try bytes(row, 7)
+            )
+            return StoreEvent(type: .modified, object: object, previous: previous)
+        }
+    }
+
+    private static func bytes(_ row: Row, _ index: Int) throws -> [UInt8] {
+        try row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } ?? [] }
+    }
+
+    /// The newest revision at or below `atMost` committed before `timeMillis`, if any.
+    func newestRevision(atMost: Int64, before timeMillis: Int64) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT revision FROM log WHERE revision <= ? AND time_ms < ? ORDER BY revision DESC LIMIT 1
+                """, arguments: [atMost, timeMillis])
+        }
+    }
+
+    /// Records `revision` as the compaction point, then deletes, in chunks, every row at or
+    /// below it that is not the current row of a live object. Returns the rows deleted.
+    /// Chunks go oldest first, so a delete row never goes before the rows it supersedes.
+    func compact(through revision: Int64, chunk: Int = 2000) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO meta (key, value) VALUES ('compact_revision', ?)
+                ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)
+                """, arguments: [revision])
+        }
+        var deleted = 0
+        while true {
+            let count = try await pool.write { db in
+                try db.execute(sql: """
+                    DELETE FROM log WHERE revision IN (
+                        SELECT l.revision FROM log l WHERE l.revision <= ? AND (
+                            l.kind = \(LogRow.Kind.deleted.rawValue) OR EXISTS (
+                                SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
+                                AND n.name = l.name AND n.revision > l.revision))
+                        ORDER BY l.revision LIMIT ?)
+                    """, arguments: [revision, chunk])
+                return db.changesCount
+            }
+            deleted += count
+            if count < chunk { return deleted }
+        }
+    }
+
+    /// Number of rows in the log (tests and metrics).
+    func rowCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log") ?? 0 }
+    }
+
+    /// Closes the database and releases the lock. Idempotent.
+    func close() {
+        try? pool.close()
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        if let descriptor = lock.withLock({ descriptor in
+            let held = descriptor
+            descriptor = nil
+            return held
+        }) {
+            Self.closeFile(descriptor)
+        }
+    }
+
+    private static func closeFile(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+
+    deinit {
+        releaseLock()
+    }
+}

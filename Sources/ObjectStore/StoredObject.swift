@@ -1,0 +1,18 @@
+/// One object as stored: its key, revisions and opaque value bytes (the server stores JSON).
+public struct StoredObject: Sendable, Equatable {
+    public var key: ObjectKey
+    /// The revision of the last change (the object's resourceVersion). For a deleted object in a
+    /// watch event, the revision of the delete.
+    public var revision: Int64
+    /// The revision at which this incarnation of the object was created.
+    public var createRevision: Int64
+    /// The value bytes, never interpreted by the store.
+    public var value: [UInt8]
+
+    public init(key: ObjectKey, revision: Int64, createRevision: Int64, value: [UInt8]) {
+        self.key = key
+        self.revision = revision
+        self.createRevision = createRevision
+        self.value = value
+    }
+}

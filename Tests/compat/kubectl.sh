@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# kubectl against the server in $KUBECONFIG: everyday commands, with their output checked.
+set -euo pipefail
+: "${KUBECONFIG:?set KUBECONFIG}" "${COMPAT_SAMPLES:?set COMPAT_SAMPLES}"
+K="kubectl --request-timeout=20s"
+step() { echo "kubectl: $*"; }
+fail() { echo "kubectl: FAIL: $*" >&2; exit 1; }
+expect() { # expect <description> <haystack> <needle>
+  grep -qF -- "$3" <<<"$2" || { echo "$2" >&2; fail "$1: expected to find '$3'"; }
+}
+
+step "api-resources"
+out=$($K api-resources --api-group=edgeai.io)
+expect "api-resources" "$out" "datasets"
+expect "api-resources" "$out" "models"
+
+step "get -w in the background"
+WATCH_OUT=$(mktemp)
+$K get datasets -w >"$WATCH_OUT" 2>&1 &
+WATCH_PID=$!
+trap 'kill $WATCH_PID 2>/dev/null || true; rm -f "$WATCH_OUT"' EXIT
+
+step "apply samples"
+out=$($K apply -f "$COMPAT_SAMPLES")
+expect "apply" "$out" "dataset.edgeai.io/dataset-examp created"
+expect "apply" "$out" "model.edgeai.io/model-examp created"
+out=$($K apply -f "$COMPAT_SAMPLES")
+expect "re-apply" "$out" "dataset.edgeai.io/dataset-examp unchanged"
+
+step "get with printer columns"
+out=$($K get datasets)
+expect "get columns" "$out" "NUMBEROFSAMPLES"
+expect "get columns" "$out" "NODE"
+line=$(grep '^dataset-examp ' <<<"$out") || fail "get: no dataset-examp row"
+awk '{ if ($2 != "edge0") exit 1 }' <<<"$line" || fail "get: NODE column is not edge0 in: $line"
+
+step "get -o yaml / -o json"
+out=$($K get dataset dataset-examp -o yaml)
+expect "get -o yaml" "$out" "nodeName: edge0"
+expect "get -o yaml" "$out" "resourceVersion:"
+out=$($K get dataset dataset-examp -o json)
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["spec"]["dataUrl"]=="/code/data", d' <<<"$out" || fail "get -o json"
+
+step "patch --subresource=status"
+out=$($K patch dataset dataset-examp --subresource=status --type=merge -p '{"status":{"numberOfSamples":42}}')
+expect "patch status" "$out" "patched"
+out=$($K get datasets)
+line=$(grep '^dataset-examp ' <<<"$out")
+awk '{ if ($2 != "42" || $3 != "edge0") exit 1 }' <<<"$line" || fail "get after status patch: $line"
+
+step "wait --for=jsonpath"
+$K wait dataset/dataset-examp --for=jsonpath='{.status.numberOfSamples}'=42 --timeout=15s >/dev/null || fail "wait"
+
+step "describe"
+out=$($K describe dataset dataset-examp)
+expect "describe" "$out" "Number Of Samples:  42"
+expect "describe" "$out" "Node Name:"
+
+step "patch (edit) spec"
+$K patch dataset dataset-examp --type=merge -p '{"spec":{"format":"csv"}}' >/dev/null || fail "patch spec"
+out=$($K get dataset dataset-examp -o jsonpath='{.spec.format} {.metadata.generation} {.status.numberOfSamples}')
+[ "$out" = "csv 2 42" ] || fail "after spec patch expected 'csv 2 42', got '$out'"
+
+step "strategic patch is refused with 415"
+if out=$($K patch dataset dataset-examp --type=strategic -p '{"spec":{"format":"txt"}}' 2>&1); then fail "strategic patch succeeded"; fi
+expect "strategic" "$out" "UnsupportedMediaType"
+
+step "explain"
+out=$($K explain datasets.spec)
+expect "explain" "$out" "dataUrl"
+expect "explain" "$out" "nodeName"
+
+step "server-side apply"
+out=$($K apply --server-side -f "$COMPAT_SAMPLES")
+expect "apply --server-side" "$out" "serverside-applied"
+
+step "delete"
+out=$($K delete dataset dataset-examp)
+expect "delete" "$out" 'deleted'
+if $K get dataset dataset-examp >/dev/null 2>&1; then fail "dataset still present after delete"; fi
+$K delete model model-examp >/dev/null
+
+step "get -w saw the events"
+deadline=$((SECONDS + 15))
+until grep -q "dataset-examp" "$WATCH_OUT" && [ "$(grep -c dataset-examp "$WATCH_OUT")" -ge 3 ]; do
+  [ $SECONDS -lt $deadline ] || { cat "$WATCH_OUT" >&2; fail "get -w did not show the dataset's changes"; }
+  sleep 0.2
+done
+grep -q "42" "$WATCH_OUT" || { cat "$WATCH_OUT" >&2; fail "get -w did not show the status change"; }
+echo "kubectl: ok"

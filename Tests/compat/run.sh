@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Real-client compatibility checks: builds and starts `edgeai server` on a free port in a
+# temporary data directory, waits for /readyz, runs kubectl.sh and python_client.py against it,
+# stops the server. Exits non-zero (with the failing step named) on any failure.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+
+fail() { echo "compat: FAIL: $*" >&2; exit 1; }
+
+echo "compat: building edgeai (debug)"
+swift build --product edgeai >/tmp/edgeai-compat-build.log 2>&1 || { tail -40 /tmp/edgeai-compat-build.log; fail "swift build"; }
+BIN="$(swift build --product edgeai --show-bin-path)/edgeai"
+
+DATA="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+LOG="$DATA/server.log"
+"$BIN" server --data-dir "$DATA" --port "$PORT" >"$LOG" 2>&1 &
+SERVER=$!
+cleanup() {
+  kill -TERM "$SERVER" 2>/dev/null || true
+  wait "$SERVER" 2>/dev/null || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+deadline=$((SECONDS + 60))
+until [ -f "$DATA/kubeconfig" ] && curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+  kill -0 "$SERVER" 2>/dev/null || { cat "$LOG"; fail "server exited during startup"; }
+  [ $SECONDS -lt $deadline ] || { cat "$LOG"; fail "server not ready within 60 s"; }
+  sleep 0.2
+done
+echo "compat: server ready on port $PORT"
+
+export KUBECONFIG="$DATA/kubeconfig"
+export COMPAT_SAMPLES="$HERE/samples.yaml"
+bash "$HERE/kubectl.sh" || { tail -30 "$LOG"; fail "kubectl checks"; }
+python3 "$HERE/python_client.py" || { tail -30 "$LOG"; fail "python client checks"; }
+echo "compat: all checks passed"
