@@ -70,7 +70,7 @@ enum Patches {
         if path.isEmpty { return [] }
         guard path.hasPrefix("/") else { throw Failure(description: "invalid JSON pointer \(APIError.quote(path))") }
         return path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            String($0.replacingOccurrences("~1", "/").replacingOccurrences("~0", "~"))
+            String($0).replacingAll("~1", with: "/").replacingAll("~0", with: "~")
         }
     }
 
@@ -132,20 +132,5 @@ enum Patches {
         default:
             throw Failure(description: "path /\(head) not found")
         }
-    }
-}
-
-extension Substring {
-    fileprivate func replacingOccurrences(_ target: String, _ replacement: String) -> Substring {
-        guard contains(target.first ?? " ") else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return Substring(result)
     }
 }

@@ -1,3 +1,4 @@
+import EdgeAITesting
 import EdgeAIPKI
 import Foundation
 import Testing

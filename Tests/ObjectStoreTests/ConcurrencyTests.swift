@@ -1,3 +1,4 @@
+import EdgeAITesting
 import ObjectStore
 import Testing
 

@@ -1,3 +1,4 @@
+import EdgeAITesting
 import Foundation
 #if canImport(Glibc)
 import Glibc

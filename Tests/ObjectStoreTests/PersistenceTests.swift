@@ -1,3 +1,4 @@
+import EdgeAITesting
 import Foundation
 import ObjectStore
 import Testing

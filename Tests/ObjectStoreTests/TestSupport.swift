@@ -1,23 +1,11 @@
 import Dispatch
 import Foundation
+import EdgeAITesting
 import ObjectStore
 import Synchronization
 
-/// A fresh directory under the system temp dir, removed by `remove()`.
-struct TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("objectstore-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
+extension TemporaryDirectory {
     var databasePath: String { path + "/state.db" }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
 }
 
 /// Opens a store in a fresh temp dir, runs `body`, closes the store and removes the dir.
