@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Typed objects to and from Kubernetes JSON, with errors that name the field.
 public enum KubeJSON {
