@@ -33,7 +33,8 @@ struct Count: ParsableCommand {
             let format = try DatasetFormat.parse(format)
             result = try DatasetScanner(options: .init(validateJSON: validateJSON)).scan(path: path, format: format)
         } catch {
-            fputs("edgeai count: \(error)\n", stderr)
+            let line = Array("edgeai count: \(error)\n".utf8)
+            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             throw ExitCode.failure
         }
         let elapsed = clock.now - start
