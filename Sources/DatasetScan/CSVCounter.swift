@@ -18,7 +18,7 @@ public struct CSVCounter: SampleCounter {
     public private(set) var openRecordHasContent = false
     /// Whether the current end is inside a quoted field.
     public private(set) var insideQuotes = false
-    /// Offset of the quote that opened the current quoted field (meaningful when inside quotes).
+    /// Offset of the quote that opened the current quoted field; 0 when not inside quotes.
     public private(set) var openQuoteOffset = 0
 
     public init() {}
@@ -62,6 +62,7 @@ public struct CSVCounter: SampleCounter {
         }
         openRecordHasContent = hasContent
         insideQuotes = quoted
+        if !quoted { openQuoteOffset = 0 }  // canonical state: equal inputs give equal states
         completedRecords &+= records
         bytesConsumed += count
     }

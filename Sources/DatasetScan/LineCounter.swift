@@ -43,16 +43,16 @@ public struct LineCounter: SampleCounter {
         var carry: UInt64 = openLineHasContent ? 1 : 0
         var samples = 0
         var offset = 0
-        while count - offset >= 64 {
-            let block = ByteBlock(base + offset)
-            let ends = block.mask(of: 0x0A)
-            var transparent = block.mask(of: 0x0D)
-            if jsonWhitespace {
-                transparent |= block.mask(of: 0x20) | block.mask(of: 0x09)
-            }
-            samples &+= countContentfulEnds(ends: ends, transparent: transparent, carry: &carry)
-            offset += 64
+        #if arch(x86_64) && canImport(_Builtin_intrinsics.intel)
+        if count >= 65 {
+            // The first block runs on the portable path so every later block has a byte before it.
+            offset = Self.portableBlocks(base, start: 0, end: 64, jsonWhitespace: jsonWhitespace, samples: &samples, carry: &carry)
+            offset = Self.sse2Blocks(
+                base, start: offset, count: count, jsonWhitespace: jsonWhitespace, samples: &samples, carry: &carry)
         }
+        #else
+        offset = Self.portableBlocks(base, start: 0, end: count, jsonWhitespace: jsonWhitespace, samples: &samples, carry: &carry)
+        #endif
         var hasContent = carry != 0
         while offset < count {
             let byte = base.load(fromByteOffset: offset, as: UInt8.self)
@@ -66,5 +66,21 @@ public struct LineCounter: SampleCounter {
         }
         openLineHasContent = hasContent
         completedSamples &+= samples
+    }
+
+    /// Whole 64-byte blocks in `start..<end`, with the exact carry chain; returns where they end.
+    @inline(__always)
+    static func portableBlocks(
+        _ base: UnsafeRawPointer, start: Int, end: Int, jsonWhitespace: Bool, samples: inout Int, carry: inout UInt64
+    ) -> Int {
+        var offset = start
+        while end - offset >= 64 {
+            let block = ByteBlock(base + offset)
+            var transparent = block.mask(of: 0x0D)
+            if jsonWhitespace { transparent |= block.mask(of: 0x20) | block.mask(of: 0x09) }
+            samples &+= countContentfulEnds(ends: block.mask(of: 0x0A), transparent: transparent, carry: &carry)
+            offset += 64
+        }
+        return offset
     }
 }

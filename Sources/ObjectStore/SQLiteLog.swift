@@ -178,11 +178,11 @@ final class SQLiteLog: Sendable {
         try row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } ?? [] }
     }
 
-    /// The newest revision at or below `atMost` committed before `timeMillis`, if any.
+    /// The newest revision at or below `atMost` committed at or before `timeMillis`, if any.
     func newestRevision(atMost: Int64, before timeMillis: Int64) async throws -> Int64? {
         try await pool.read { db in
             try Int64.fetchOne(db, sql: """
-                SELECT revision FROM log WHERE revision <= ? AND time_ms < ? ORDER BY revision DESC LIMIT 1
+                SELECT revision FROM log WHERE revision <= ? AND time_ms <= ? ORDER BY revision DESC LIMIT 1
                 """, arguments: [atMost, timeMillis])
         }
     }

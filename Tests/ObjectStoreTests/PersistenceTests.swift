@@ -137,10 +137,18 @@ struct CompactionTests {
         // Many keys, each created, updated and deleted: chunked deletes must drop a key's older
         // rows no later than its delete row.
         let policy = CompactionPolicy(minRetainedRevisions: 1, minRetainedDuration: .zero)
-        try await withStore(compaction: policy) { store, directory in
-            for i in 0..<1500 { try await store.create(datasetKey("o\(i)")) { _ in [] } }
-            for i in 0..<1500 { try await store.update(datasetKey("o\(i)")) { _, _ in bytes("u") } }
-            for i in 0..<1499 { try await store.delete(datasetKey("o\(i)")) }
+        try await withStore(durability: .processCrashSafe, compaction: policy) { store, directory in
+            func each(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<16 {
+                        group.addTask { for i in stride(from: writer, to: 1500, by: 16) { try await body(i) } }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            try await each { i in try await store.create(datasetKey("o\(i)")) { _ in [] } }
+            try await each { i in try await store.update(datasetKey("o\(i)")) { _, _ in bytes("u") } }
+            try await each { i in if i != 1499 { try await store.delete(datasetKey("o\(i)")) } }
             try await store.compact()
             await store.close()
             let reopened = try ObjectStore(path: directory.databasePath, compaction: policy)
