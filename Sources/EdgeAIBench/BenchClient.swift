@@ -83,6 +83,8 @@ struct WatchLatency {
     struct Result {
         var p50: Double, p99: Double, max: Double
         var missed: Int
+        /// From the write's acknowledgement to delivery (0 when the event arrived first).
+        var ackP50: Double, ackP99: Double
     }
 
     func run() async throws -> Result {
@@ -91,7 +93,7 @@ struct WatchLatency {
         let sent = SendTimes()
         let marker = 1_000_000
         let ready = Counter()
-        return try await withThrowingTaskGroup(of: [Double].self) { group in
+        return try await withThrowingTaskGroup(of: ([Double], [(Int, ContinuousClock.Instant)]).self) { group in
             for _ in 0..<watchers {
                 group.addTask {
                     var request = HTTPClientRequest(url: api.base + collection + "?watch=1&resourceVersion=\(rv)")
@@ -99,6 +101,7 @@ struct WatchLatency {
                     let response = try await api.client.execute(request, timeout: .seconds(60))
                     ready.value.add(1, ordering: .relaxed)
                     var latencies: [Double] = []
+                    var arrivals: [(Int, ContinuousClock.Instant)] = []
                     var buffer: [UInt8] = []
                     for try await chunk in response.body {
                         buffer.append(contentsOf: chunk.readableBytesView)
@@ -108,11 +111,13 @@ struct WatchLatency {
                             guard let n = (try? JSONParser.parse(line))?["object"]?["status"]?["numberOfSamples"]?.intValue,
                                   n >= marker else { continue }
                             let seq = Int(n) - marker
-                            if let t = sent.times.withLock({ $0[seq] }) { latencies.append((ContinuousClock.now - t).milliseconds) }
-                            if seq == events - 1 { return latencies }
+                            let now = ContinuousClock.now
+                            if let t = sent.times.withLock({ $0[seq] }) { latencies.append((now - t).milliseconds) }
+                            arrivals.append((seq, now))
+                            if seq == events - 1 { return (latencies, arrivals) }
                         }
                     }
-                    return latencies
+                    return (latencies, arrivals)
                 }
             }
             while ready.value.load(ordering: .relaxed) < watchers { try await Task.sleep(for: .milliseconds(10)) }
@@ -120,15 +125,22 @@ struct WatchLatency {
             for i in 0..<events {
                 sent.times.withLock { $0[i] = ContinuousClock.now }
                 _ = try await api.send(.PATCH, "\(collection)/ds-\(i % objects)/status", #"{"status":{"numberOfSamples":\#(marker + i)}}"#, contentType: "application/merge-patch+json")
+                sent.acks.withLock { $0[i] = ContinuousClock.now }
             }
             var all: [Double] = []
+            var fromAck: [Double] = []
             var missed = 0
-            for try await latencies in group {
+            let acks = sent.acks.withLock { $0 }
+            for try await (latencies, arrivals) in group {
                 all += latencies
                 missed += events - latencies.count
+                for (seq, at) in arrivals { if let ack = acks[seq] { fromAck.append(max(0, (at - ack).milliseconds)) } }
             }
             all.sort()
-            return Result(p50: BenchClient.percentile(all, 0.5), p99: BenchClient.percentile(all, 0.99), max: all.last ?? 0, missed: missed)
+            fromAck.sort()
+            return Result(
+                p50: BenchClient.percentile(all, 0.5), p99: BenchClient.percentile(all, 0.99), max: all.last ?? 0, missed: missed,
+                ackP50: BenchClient.percentile(fromAck, 0.5), ackP99: BenchClient.percentile(fromAck, 0.99))
         }
     }
 }
@@ -139,4 +151,5 @@ final class Counter: Sendable {
 
 final class SendTimes: Sendable {
     let times = Mutex<[Int: ContinuousClock.Instant]>([:])
+    let acks = Mutex<[Int: ContinuousClock.Instant]>([:])
 }
