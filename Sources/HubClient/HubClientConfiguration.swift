@@ -1,0 +1,29 @@
+public import EdgeSync
+
+/// Where and how an agent reaches its hub.
+public struct HubClientConfiguration: Sendable {
+    /// `wss://host:port`; ``HubEndpoint/path`` is appended when the URL has no path.
+    public var url: String
+    /// The node token (`edgeai token create --node NAME`), sent as `Authorization: Bearer`.
+    public var token: String
+    /// PEM of the CA the hub's certificate must chain to (the cloud's `<data-dir>/ca.crt`). The
+    /// hub's name is verified against the URL's host.
+    public var caPEM: String
+    public var link: EdgeLinkConfiguration
+    /// How long to wait for the hub to answer a close before dropping the socket.
+    public var closeTimeout: Duration = .seconds(5)
+
+    public init(url: String /* "wss://host:port" */, token: String, caPEM: String, link: EdgeLinkConfiguration) {
+        self.url = url
+        self.token = token
+        self.caPEM = caPEM
+        self.link = link
+    }
+
+    /// The URL with the endpoint path.
+    var endpointURL: String {
+        let parts = url.split(separator: "://", maxSplits: 1)
+        let rest = parts.count == 2 ? parts[1] : parts.first ?? ""
+        return rest.contains("/") ? url : url + HubEndpoint.path
+    }
+}
