@@ -34,7 +34,8 @@ extension HubClient {
         var headers = HTTPFields()
         headers[.authorization] = "Bearer \(configuration.token)"
         let webSocketConfiguration = WebSocketClientConfiguration(
-            maxFrameSize: configuration.link.maxFrameBytes, additionalHeaders: headers, closeTimeout: configuration.closeTimeout)
+            maxFrameSize: configuration.link.maxFrameBytes, additionalHeaders: headers, closeTimeout: configuration.closeTimeout,
+            sniHostname: configuration.hostIsIPAddress ? "edgeai-hub" : nil)
         var reason: String
         do {
             let closeFrame = try await WebSocketClient.connect(

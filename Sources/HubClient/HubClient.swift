@@ -154,7 +154,10 @@ public actor HubClient: Service {
         } catch {
             throw HubClientError("caPEM is not a valid PEM certificate: \(error)")
         }
-        tls.certificateVerification = .fullVerification
+        // An IP literal cannot be sent as SNI, and the WebSocket client verifies the certificate
+        // against the SNI name: for a hub addressed by IP, the certificate must chain to the
+        // cluster CA (trusted alone), its name is not checked.
+        tls.certificateVerification = configuration.hostIsIPAddress ? .noHostnameVerification : .fullVerification
         return tls
     }
 }

@@ -20,6 +20,25 @@ public struct HubClientConfiguration: Sendable {
         self.link = link
     }
 
+    /// The URL's host (without brackets for IPv6), or `nil` when there is none.
+    var host: String? {
+        let parts = url.split(separator: "://", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let authority = parts[1].prefix { $0 != "/" && $0 != "?" }
+        if authority.hasPrefix("[") {
+            return authority.dropFirst().split(separator: "]", maxSplits: 1).first.map(String.init)
+        }
+        return authority.split(separator: ":", maxSplits: 1).first.map(String.init)
+    }
+
+    /// Whether the host is an IP literal (TLS cannot send it as SNI).
+    var hostIsIPAddress: Bool {
+        guard let host else { return false }
+        if host.contains(":") { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     /// The URL with the endpoint path.
     var endpointURL: String {
         let parts = url.split(separator: "://", maxSplits: 1)
