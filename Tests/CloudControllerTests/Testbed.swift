@@ -23,6 +23,8 @@ final class Testbed: Sendable {
     private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
     let admin = Mutex<KubeClient?>(nil)
     let edges = Mutex<[Edge]>([])
+    /// The API's port, kept across restarts so the controller's client finds it again.
+    private let lastAPIPort = Mutex(0)
 
     init(hub: HubConfiguration = HubConfiguration()) throws {
         directory = try TemporaryDirectory(prefix: "cloud-test")
@@ -44,7 +46,7 @@ final class Testbed: Sendable {
     func startAPI() async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let configuration = APIServer.Configuration(
-            dataDirectory: directory.path, port: api.withLock { $0?.2 } ?? 0, durability: .processCrashSafe,
+            dataDirectory: directory.path, port: lastAPIPort.withLock { $0 }, durability: .processCrashSafe,
             onListening: { port in continuation.yield(port) })
         let server = APIServer(configuration: configuration, credentials: credentials, logger: Self.quietLogger)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: Self.quietLogger))
@@ -52,13 +54,14 @@ final class Testbed: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestbedError("API server start did not happen") }
         api.withLock { $0 = (group, task, port) }
+        lastAPIPort.withLock { $0 = port }
         if admin.withLock({ $0 }) == nil {
             admin.withLock { $0 = try? KubeClient(config: config(token: credentials.adminToken)) }
         }
         return port
     }
 
-    var apiPort: Int { api.withLock { $0?.2 } ?? 0 }
+    var apiPort: Int { lastAPIPort.withLock { $0 } }
 
     func config(token: String) -> KubeConfig {
         var config = KubeConfig(
@@ -103,17 +106,27 @@ final class Testbed: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw TestbedError("hub start did not happen") }
         cloud.withLock { $0 = (group, task, bound, controller) }
+        lastHubPort.withLock { $0 = bound }
         try await eventually("controller ready") { controller.isReady }
         return bound
     }
 
-    var hubPort: Int { cloud.withLock { $0?.2 } ?? 0 }
+    var hubPort: Int { lastHubPort.withLock { $0 } }
+    private let lastHubPort = Mutex(0)
     var controller: CloudController? { cloud.withLock { $0?.3 } }
 
     func stopCloud() async {
         guard let (group, task, _, _) = cloud.withLock({ $0 }) else { return }
         cloud.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Cancels the controller without a graceful shutdown (no `goingAway`, writes cut short).
+    func killCloud() async {
+        guard let (_, task, _, _) = cloud.withLock({ $0 }) else { return }
+        cloud.withLock { $0 = nil }
+        task.cancel()
         _ = try? await task.value
     }
 
