@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAICLITests",
             dependencies: [
-                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI",
+                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -7,12 +7,12 @@ enum Describer {
     static func render(_ object: JSONValue, events: [JSONValue]?, now: Date) -> String {
         let metadata = object["metadata"] ?? [:]
         var out = ""
-        out += field("Name", metadata["name"]?.stringValue ?? "", width: 13)
-        out += field("Namespace", metadata["namespace"]?.stringValue ?? "", width: 13)
-        out += field("Labels", map(metadata["labels"]), width: 13)
-        out += field("Annotations", map(metadata["annotations"]), width: 13)
-        out += field("API Version", object["apiVersion"]?.stringValue ?? "", width: 13)
-        out += field("Kind", object["kind"]?.stringValue ?? "", width: 13)
+        out += field("Name", metadata["name"]?.stringValue ?? "", width: 14)
+        out += field("Namespace", metadata["namespace"]?.stringValue ?? "", width: 14)
+        out += field("Labels", map(metadata["labels"]), width: 14)
+        out += field("Annotations", map(metadata["annotations"]), width: 14)
+        out += field("API Version", object["apiVersion"]?.stringValue ?? "", width: 14)
+        out += field("Kind", object["kind"]?.stringValue ?? "", width: 14)
         var meta: [String: JSONValue] = [:]
         for key in ["creationTimestamp", "generation", "resourceVersion", "uid", "deletionTimestamp", "finalizers"] {
             if let value = metadata[key], value != .null { meta[key] = value }
@@ -40,7 +40,7 @@ enum Describer {
     static func map(_ value: JSONValue?) -> String {
         guard let members = value?.objectValue, !members.isEmpty else { return "<none>" }
         return members.keys.sorted().map { "\($0)=\(TablePrinter.cell(members[$0] ?? .null))" }
-            .joined(separator: "\n" + String(repeating: " ", count: 13))
+            .joined(separator: "\n" + String(repeating: " ", count: 14))
     }
 
     /// A nested value as indented `Title Case:` lines, scalar values aligned per level.

@@ -103,7 +103,9 @@ struct GetRun {
                 return (table.metadata.resourceVersion, nil)
             }
             let lines = tableLines(table, event: "ADDED")
-            let widths = TablePrinter.widths(lines)
+            var widths = TablePrinter.widths(lines)
+            // Leave room for MODIFIED and DELETED under the initial ADDED.
+            if watchEvents, !widths.isEmpty { widths[0] = max(widths[0], "MODIFIED".count) }
             writeOutput(lines.map { TablePrinter.line($0, widths: widths) }.joined())
             return (table.metadata.resourceVersion, widths)
         }
