@@ -9,6 +9,12 @@ cd "$ROOT"
 
 fail() { echo "compat: FAIL: $*" >&2; exit 1; }
 
+echo "compat: kubectl kustomize deploy/ (the real-cluster manifests must render)"
+kubectl kustomize deploy/ >/tmp/edgeai-kustomize.yaml 2>&1 || { cat /tmp/edgeai-kustomize.yaml; fail "kubectl kustomize deploy/"; }
+for kind in CustomResourceDefinition Namespace ClusterRole Deployment Service DaemonSet; do
+  grep -q "^kind: $kind\$" /tmp/edgeai-kustomize.yaml || fail "kubectl kustomize deploy/ renders no $kind"
+done
+
 echo "compat: building edgeai (debug)"
 swift build --product edgeai >/tmp/edgeai-compat-build.log 2>&1 || { tail -40 /tmp/edgeai-compat-build.log; fail "swift build"; }
 BIN="$(swift build --product edgeai --show-bin-path)/edgeai"
