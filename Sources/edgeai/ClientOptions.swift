@@ -28,6 +28,9 @@ struct ClientOptions: ParsableArguments {
         let source = KubeconfigSource.locate(
             flag: kubeconfig, environment: environment, currentDirectory: currentDirectory,
             exists: { FileManager.default.fileExists(atPath: $0) })
+        if let kubeconfig, !kubeconfig.isEmpty, !kubeconfig.contains(":"), !FileManager.default.fileExists(atPath: kubeconfig) {
+            throw KubeConfigError("the kubeconfig \(kubeconfig) does not exist")
+        }
         switch source {
         case .files(let variable):
             return try KubeConfig.resolve(KubeConfigFile.load(kubeconfigVariable: variable), context: context)

@@ -346,6 +346,9 @@ struct CommandTests {
             #expect(noConfig.status == 1)
             #expect(noConfig.stderr.hasPrefix("error: no configuration"), "\(noConfig)")
 
+            let noFile = try await cluster.run(["get", "dset", "--kubeconfig", "/nonexistent/kubeconfig"])
+            #expect(noFile.status == 1 && noFile.stderr == "error: the kubeconfig /nonexistent/kubeconfig does not exist\n")
+
             let missingContext = try await cluster.run(["get", "dset", "--context", "nope"])
             #expect(missingContext.stderr == "error: context \"nope\" not found in kubeconfig\n")
         }

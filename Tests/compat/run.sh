@@ -43,4 +43,14 @@ export KUBECONFIG="$DATA/kubeconfig"
 export COMPAT_SAMPLES="$HERE/samples.yaml"
 bash "$HERE/kubectl.sh" || { tail -30 "$LOG"; fail "kubectl checks"; }
 python3 "$HERE/python_client.py" || { tail -30 "$LOG"; fail "python client checks"; }
+
+echo "compat: the edgeai CLI and kubectl see the same objects"
+applied="$("$BIN" apply -f "$COMPAT_SAMPLES")" || fail "edgeai apply"
+grep -Eq '^dataset.edgeai.io/[a-z0-9-]+ (created|configured|unchanged)$' <<<"$applied" || fail "edgeai apply printed: $applied"
+listed="$("$BIN" get datasets)" || fail "edgeai get"
+grep -Eq '^NAME +NUMBEROFSAMPLES +NODE +SPEC +AGE$' <<<"$listed" || fail "edgeai get printed: $listed"
+"$BIN" create dataset cli-made --url /data/cli.txt --format txt --node edge0 >/dev/null || fail "edgeai create"
+[ "$(kubectl get dataset cli-made -o jsonpath='{.spec.nodeName}')" = edge0 ] || fail "kubectl does not see the CLI's dataset"
+"$BIN" delete dataset cli-made >/dev/null || fail "edgeai delete"
+"$BIN" delete -f "$COMPAT_SAMPLES" >/dev/null || fail "edgeai delete -f"
 echo "compat: all checks passed"
