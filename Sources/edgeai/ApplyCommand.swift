@@ -4,11 +4,14 @@ import KubeClient
 
 /// `edgeai apply -f FILE|DIR|-`: creates or updates every Dataset and Model in the manifests.
 ///
-/// Each object is sent as a server-side apply (field manager `edgeai`), which works on any
-/// Kubernetes API server and on the embedded one; the line printed says what happened —
-/// `created` (it did not exist), `configured` (its resourceVersion moved) or `unchanged`.
-/// Status in a manifest is ignored (it belongs to the edge agent). Objects are applied in order;
-/// the first failure stops with exit 1, after the lines of those already applied.
+/// By default it is kubectl's client-side apply: the manifest is recorded in the
+/// `kubectl.kubernetes.io/last-applied-configuration` annotation and changes are sent as a
+/// three-way JSON merge patch (``ThreeWayMerge``), so fields removed from the manifest are removed
+/// from the object, fields others set are kept, and `kubectl apply` and `edgeai apply` take turns
+/// on the same objects. `--server-side` sends a server-side apply instead (field manager `edgeai`).
+/// Each line says what happened: `created`, `configured` or `unchanged`. Status in a manifest is
+/// ignored (it belongs to the edge agent). Objects are applied in order; the first failure stops
+/// with exit 1, after the lines of those already applied.
 struct Apply: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or update datasets and models from YAML or JSON manifests.",
@@ -19,7 +22,10 @@ struct Apply: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "A manifest file, a directory of them, or - for standard input (repeatable).")
     var filename: [String] = []
 
-    @Flag(help: "Take ownership of fields another manager set (server-side apply conflicts).")
+    @Flag(help: "Use server-side apply (field manager edgeai) instead of kubectl's client-side apply.")
+    var serverSide = false
+
+    @Flag(help: "With --server-side, take ownership of fields another manager set.")
     var forceConflicts = false
 
     @Flag(help: "Validate on the server, change nothing.")
@@ -44,8 +50,8 @@ struct Apply: AsyncParsableCommand {
                 let defaultNamespace = client.effectiveNamespace(config)
                 for (kind, object) in planned {
                     let outcome = try await Self.apply(
-                        kube, kind: kind, object: object, defaultNamespace: defaultNamespace,
-                        options: WriteOptions(dryRun: dryRun, fieldManager: "edgeai", force: forceConflicts))
+                        kube, kind: kind, object: object, defaultNamespace: defaultNamespace, serverSide: serverSide,
+                        options: WriteOptions(dryRun: dryRun, fieldManager: serverSide ? "edgeai" : "edgeai-client-side-apply", force: forceConflicts))
                     writeOutput("\(kind.objectName(outcome.name)) \(outcome.verb)\(dryRun ? " (server dry run)" : "")\n")
                 }
             }
@@ -59,27 +65,35 @@ struct Apply: AsyncParsableCommand {
 
     /// Applies one object; `verb` is created, configured or unchanged.
     static func apply(
-        _ kube: KubeClient, kind: ResourceKind, object: JSONValue, defaultNamespace: String, options: WriteOptions
+        _ kube: KubeClient, kind: ResourceKind, object: JSONValue, defaultNamespace: String, serverSide: Bool, options: WriteOptions
     ) async throws -> Outcome {
         guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
             throw ManifestError("\(kind.type.kind): metadata.name: Required value (apply needs a name)")
         }
         let namespace = object["metadata"]?["namespace"]?.stringValue ?? defaultNamespace
         let body = applyBody(object, namespace: namespace)
-        var before: String?
+        var current: JSONValue?
         do {
-            before = try await kube.get(kind.type, namespace: namespace, name: name)["metadata"]?["resourceVersion"]?.stringValue
+            current = try await kube.get(kind.type, namespace: namespace, name: name)
         } catch let error as KubeError where error.isNotFound {
-            before = nil
+            current = nil
         }
-        let after = try await kube.patch(kind.type, namespace: namespace, name: name, body, type: .apply, options: options)
-        let verb: String
-        if before == nil {
-            verb = "created"
-        } else {
-            verb = after["metadata"]?["resourceVersion"]?.stringValue == before ? "unchanged" : "configured"
+        if serverSide {
+            let before = current?["metadata"]?["resourceVersion"]?.stringValue
+            let after = try await kube.patch(kind.type, namespace: namespace, name: name, body, type: .apply, options: options)
+            let moved = after["metadata"]?["resourceVersion"]?.stringValue != before
+            return Outcome(name: name, verb: current == nil ? "created" : moved ? "configured" : "unchanged")
         }
-        return Outcome(name: name, verb: verb)
+        let modified = ThreeWayMerge.withLastApplied(body)
+        guard let current else {
+            _ = try await kube.create(kind.type, namespace: namespace, modified, options: options)
+            return Outcome(name: name, verb: "created")
+        }
+        guard let patch = ThreeWayMerge.patch(original: ThreeWayMerge.lastApplied(current), modified: modified, current: current) else {
+            return Outcome(name: name, verb: "unchanged")
+        }
+        _ = try await kube.patch(kind.type, namespace: namespace, name: name, patch, type: .merge, options: options)
+        return Outcome(name: name, verb: "configured")
     }
 
     /// The apply document: the manifest with its namespace set, without status and without the

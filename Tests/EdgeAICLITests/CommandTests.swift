@@ -70,6 +70,22 @@ struct CommandTests {
             let stored = try await client.get(Dataset.self, namespace: "default", name: "images")
             #expect(stored.spec.format == "csv")
             #expect(stored.metadata.labels == ["team": "vision"])
+
+            // A label someone else set survives; the one removed from the manifest goes.
+            _ = try await client.patch(Dataset.resourceType, namespace: "default", name: "images", ["metadata": ["labels": ["owner": "ops"]]], type: .merge)
+            let relabelled = try cluster.file("samples.yaml", Self.samples
+                .replacingOccurrences(of: "format: txt", with: "format: csv").replacingOccurrences(of: "team: vision", with: "tier: gold"))
+            let removed = try await cluster.run(["apply", "-f", relabelled])
+            #expect(removed.stdout.hasPrefix("dataset.edgeai.io/images configured\n"), "\(removed)")
+            #expect(try await client.get(Dataset.self, namespace: "default", name: "images").metadata.labels == ["owner": "ops", "tier": "gold"])
+
+            // kubectl reads the same record of what was applied.
+            let annotations = try await client.get(Dataset.self, namespace: "default", name: "images").metadata.annotations ?? [:]
+            #expect(annotations["kubectl.kubernetes.io/last-applied-configuration"]?.contains("\"format\":\"csv\"") == true)
+
+            let serverSide = try await cluster.run(["apply", "-f", relabelled, "--server-side"])
+            #expect(serverSide.status == 0, "\(serverSide)")
+            #expect(serverSide.stdout.hasSuffix("model.edgeai.io/resnet unchanged\n"), "\(serverSide)")
         }
     }
 
