@@ -153,6 +153,9 @@ struct CommandTests {
             let all = try await cluster.run(["get", "dset", "-A"])
             #expect(all.stdout.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["NAMESPACE", "default", "lab"], "\(all)")
 
+            let kubectlOrder = try await cluster.run(["-n", "lab", "get", "dset", "-o", "name"])
+            #expect(kubectlOrder.stdout == "dataset.edgeai.io/audio\n", "\(kubectlOrder)")
+
             let selected = try await cluster.run(["get", "dset", "-A", "-l", "team=vision", "-o", "name"])
             #expect(selected.stdout == "dataset.edgeai.io/images\n")
 

@@ -202,3 +202,20 @@ struct FormattingTests {
         #expect(Version.text(server: ["gitVersion": "v1.32.0"]).hasSuffix("Server Version: v1.32.0\n"))
     }
 }
+
+/// Connection flags typed before the command, kubectl-style.
+struct GlobalArgumentsTests {
+    @Test func leadingConnectionFlagsMoveBehindTheCommand() {
+        #expect(GlobalArguments.normalize(["-n", "lab", "get", "dset"]) == ["get", "dset", "-n", "lab"])
+        #expect(GlobalArguments.normalize(["--kubeconfig=/k", "--context", "c", "create", "model", "m", "--url", "/m"])
+            == ["create", "model", "m", "--url", "/m", "--kubeconfig=/k", "--context", "c"])
+        #expect(GlobalArguments.normalize(["-n", "lab", "get", "--", "x"]) == ["get", "-n", "lab", "--", "x"])
+    }
+
+    @Test func everythingElseStaysAsTyped() {
+        #expect(GlobalArguments.normalize(["get", "dset", "-n", "lab"]) == ["get", "dset", "-n", "lab"])
+        #expect(GlobalArguments.normalize(["--help"]) == ["--help"])
+        #expect(GlobalArguments.normalize(["-n"]) == ["-n"])
+        #expect(GlobalArguments.normalize([]) == [])
+    }
+}
