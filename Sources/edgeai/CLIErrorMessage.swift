@@ -31,6 +31,9 @@ enum CLIErrorMessage {
             if error.isUnauthorized {
                 return "error: the API server\(at) rejected the credentials (401 Unauthorized): check the token or certificate in the kubeconfig"
             }
+            if error.isNotFound, error.message == "the server could not find the requested resource" {
+                return "error: the API server\(at) does not serve \(EdgeAIGroup.apiVersion) datasets and models (on a real cluster, install the CRDs: edgeai crds --install)"
+            }
             var message = error.message
             // Field paths belong in the line even when the server's message omits them.
             let missing = error.causes.filter { cause in cause.field.map { !$0.isEmpty && !message.contains($0) } ?? false }

@@ -52,6 +52,9 @@ struct Get: AsyncParsableCommand {
                 kind = try ResourceKind.resolve(type)
             }
             let format = try OutputFormat.parse(output)
+            if allNamespaces && !names.isEmpty {
+                throw ManifestError("a resource cannot be retrieved by name across all namespaces (drop -A, or give -n NAMESPACE)")
+            }
             try await client.withClient { kube, config in
                 let run = GetRun(
                     kube: kube, kind: kind, namespace: allNamespaces ? nil : client.effectiveNamespace(config), names: names,

@@ -150,6 +150,8 @@ struct FormattingTests {
         #expect(CLIErrorMessage.line(for: unauthorized, server: "https://h:1").hasPrefix("error: the API server at https://h:1 rejected the credentials (401 Unauthorized)"))
         let refused = KubeError(kind: .network, code: 0, reason: "NetworkError", message: "connect(descriptor:addr:size:): Connection refused (errno: 111)")
         #expect(CLIErrorMessage.line(for: refused, server: "https://h:1") == "error: cannot reach the API server at https://h:1: connection refused (is the server running?)")
+        let noCRDs = KubeError(kind: .api, code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        #expect(CLIErrorMessage.line(for: noCRDs).hasSuffix("does not serve edgeai.io/v1alpha1 datasets and models (on a real cluster, install the CRDs: edgeai crds --install)"))
         let multi = ManifestError("first\nsecond")
         #expect(CLIErrorMessage.line(for: multi) == "error: first; second")
     }

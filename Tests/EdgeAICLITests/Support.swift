@@ -71,6 +71,29 @@ final class CLICluster: Sendable {
     }
 }
 
+let namespaceType = ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
+
+/// Runs `body` with a fresh cluster and an admin client, and tears both down afterwards.
+func withCluster(_ body: (CLICluster, KubeClient) async throws -> Void) async throws {
+    let cluster = try await CLICluster()
+    let client: KubeClient
+    do {
+        client = try cluster.client()
+    } catch {
+        await cluster.stop()
+        throw error
+    }
+    do {
+        try await body(cluster, client)
+    } catch {
+        try? await client.shutdown()
+        await cluster.stop()
+        throw error
+    }
+    try await client.shutdown()
+    await cluster.stop()
+}
+
 struct CLIResult: CustomStringConvertible {
     var status: Int32
     var stdout: String
