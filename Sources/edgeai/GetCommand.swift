@@ -62,6 +62,8 @@ struct Get: AsyncParsableCommand {
                     printer: TablePrinter(wide: format == .wide, withNamespace: allNamespaces),
                     noHeaders: noHeaders, watching: watch, watchEvents: outputWatchEvents)
                 let initial = try await run.printInitial()
+                for line in initial.missing { printError(line) }
+                if !initial.missing.isEmpty { throw ExitCode.failure }
                 if watch { try await run.watch(from: initial.resourceVersion, widths: initial.widths) }
             }
         }
@@ -83,34 +85,31 @@ struct GetRun {
 
     var isTable: Bool { format == .table || format == .wide }
 
-    /// Prints the current objects; returns the resourceVersion a watch resumes from and, for a
-    /// non-empty table, its column widths (so watch lines align under it).
-    func printInitial() async throws -> (resourceVersion: String?, widths: [Int]?) {
+    /// Prints the current objects; returns the resourceVersion a watch resumes from, for a
+    /// non-empty table its column widths (so watch lines align under it), and the error lines of
+    /// names not found.
+    func printInitial() async throws -> (resourceVersion: String?, widths: [Int]?, missing: [String]) {
+        var missing: [String] = []
         if isTable {
             var table: Table
             if names.isEmpty {
                 table = try await kube.listTable(kind.type, namespace: namespace, options: options)
             } else {
-                var rows: [TableRow] = []
-                var first: Table?
-                for name in names {
-                    let t = try await kube.getTable(kind.type, namespace: namespace, name: name)
-                    first = first ?? t
-                    rows += t.rows
-                }
-                table = first ?? Table(metadata: ListMeta(), columnDefinitions: [], rows: [])
-                table.rows = rows
+                let tables = try await eachName { try await kube.getTable(kind.type, namespace: namespace, name: $0) }
+                missing = tables.missing
+                table = tables.found.first ?? Table(metadata: ListMeta(), columnDefinitions: [], rows: [])
+                table.rows = tables.found.flatMap(\.rows)
             }
             if table.rows.isEmpty {
-                if !watching { printError(Self.noResources(namespace)) }
-                return (table.metadata.resourceVersion, nil)
+                if !watching && names.isEmpty { printError(Self.noResources(namespace)) }
+                return (table.metadata.resourceVersion, nil, missing)
             }
             let lines = tableLines(table, event: "ADDED")
             var widths = TablePrinter.widths(lines)
             // Leave room for MODIFIED and DELETED under the initial ADDED.
             if watchEvents, !widths.isEmpty { widths[0] = max(widths[0], "MODIFIED".count) }
             writeOutput(lines.map { TablePrinter.line($0, widths: widths) }.joined())
-            return (table.metadata.resourceVersion, widths)
+            return (table.metadata.resourceVersion, widths, missing)
         }
         var objects: [JSONValue] = []
         var resourceVersion: String?
@@ -119,14 +118,29 @@ struct GetRun {
             objects = list["items"]?.arrayValue ?? []
             resourceVersion = list["metadata"]?["resourceVersion"]?.stringValue
         } else {
-            for name in names { objects.append(try await kube.get(kind.type, namespace: namespace, name: name)) }
+            (objects, missing) = try await eachName { try await kube.get(kind.type, namespace: namespace, name: $0) }
         }
         if objects.isEmpty && names.isEmpty && format == .name {
             if !watching { printError(Self.noResources(namespace)) }
-        } else if !(watching && objects.isEmpty) {
+        } else if !objects.isEmpty {
             writeOutput(ObjectPrinter.render(objects, format: format, kind: kind, single: names.count == 1))
         }
-        return (resourceVersion, nil)
+        return (resourceVersion, nil, missing)
+    }
+
+    /// `fetch` for every name, in order. Like kubectl, a missing name does not hide the others:
+    /// the error lines of the missing ones are returned, to be printed after the output.
+    func eachName<T>(_ fetch: (String) async throws -> T) async throws -> (found: [T], missing: [String]) {
+        var found: [T] = []
+        var missing: [String] = []
+        for name in names {
+            do {
+                found.append(try await fetch(name))
+            } catch let error as KubeError where error.isNotFound {
+                missing.append(CLIErrorMessage.line(for: error))
+            }
+        }
+        return (found, missing)
     }
 
     static func noResources(_ namespace: String?) -> String {

@@ -154,8 +154,13 @@ struct CommandTests {
             #expect(empty.stderr == "No resources found in default namespace.\n")
 
             let missing = try await cluster.run(["get", "dset", "nope"])
-            #expect(missing.status == 1)
+            #expect(missing.status == 1 && missing.stdout.isEmpty)
             #expect(missing.stderr == "Error from server (NotFound): datasets.edgeai.io \"nope\" not found\n")
+
+            let someMissing = try await cluster.run(["get", "dset", "nope", "images", "-o", "name"])
+            #expect(someMissing.status == 1)
+            #expect(someMissing.stdout == "dataset.edgeai.io/images\n")
+            #expect(someMissing.stderr == "Error from server (NotFound): datasets.edgeai.io \"nope\" not found\n")
 
             let unknown = try await cluster.run(["get", "pods"])
             #expect(unknown.status == 1 && unknown.stderr.hasPrefix("error: the server doesn't have a resource type \"pods\""))
