@@ -221,6 +221,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The kubectl-like commands: pure formatting called directly, commands run as the built
+        // `edgeai` binary against an in-process embedded API server.
+        .testTarget(
+            name: "EdgeAICLITests",
+            dependencies: [
+                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CloudControllerTests",
             dependencies: [

@@ -97,6 +97,8 @@ struct KubeRequest: Sendable {
     var query: [(String, String)] = []
     var body: [UInt8]?
     var contentType: String?
+    /// The `Accept` header; `nil` asks for JSON.
+    var accept: String?
     /// Safe to replay after a broken connection or a 5xx (see ``RetryPolicy``).
     var idempotent: Bool
 }
@@ -152,7 +154,7 @@ extension KubeClient {
         }
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = request.method
-        outgoing.headers.add(name: "Accept", value: "application/json")
+        outgoing.headers.add(name: "Accept", value: request.accept ?? "application/json")
         outgoing.headers.add(name: "User-Agent", value: "edgeai-kubeclient/0.1")
         switch config.credentials {
         case .basic(let username, let password):

@@ -7,7 +7,16 @@ struct EdgeAI: AsyncParsableCommand {
         commandName: "edgeai",
         abstract: "Datasets and models for edge AI, kept in step between the cloud and the edge.",
         version: EdgeAIVersion.current,
-        subcommands: [CRDs.self, Count.self, Server.self, Version.self,
+        subcommands: [
+            Apply.self,
+            Get.self,
+            Describe.self,
+            Delete.self,
+            Create.self,
+            CRDs.self,
+            Count.self,
+            Server.self,
+            Version.self,
             Cloud.self,
             Token.self,
         ]
@@ -16,12 +25,4 @@ struct EdgeAI: AsyncParsableCommand {
 
 enum EdgeAIVersion {
     static let current = "0.1.0"
-}
-
-struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the edgeai version.")
-
-    func run() {
-        print("edgeai \(EdgeAIVersion.current)")
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes one line to standard error: how every command reports a failure.
+/// Writes one line to standard error: how every command reports a failure. A closed stderr is
+/// ignored (there is nobody left to tell).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
 }

@@ -1,7 +1,19 @@
 import Foundation
 
-/// Writes one line to standard output at once (unbuffered: a long-running command's banner must
-/// reach a pipe or a log file before the process exits).
+/// Writes `text` to standard output at once (unbuffered), so `get -w` lines and a long-running
+/// command's banner reach a pipe or a log file as they happen. When the reader has gone
+/// (`edgeai get | head -1`) the process ends quietly with status 141, as a process killed by
+/// SIGPIPE does — never with a trap.
+func writeOutput(_ text: String) {
+    guard !text.isEmpty else { return }
+    do {
+        try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    } catch {
+        exit(141)
+    }
+}
+
+/// ``writeOutput(_:)`` of one line.
 func printLine(_ message: String) {
-    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+    writeOutput(message + "\n")
 }

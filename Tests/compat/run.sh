@@ -9,6 +9,12 @@ cd "$ROOT"
 
 fail() { echo "compat: FAIL: $*" >&2; exit 1; }
 
+echo "compat: kubectl kustomize deploy/ (the real-cluster manifests must render)"
+kubectl kustomize deploy/ >/tmp/edgeai-kustomize.yaml 2>&1 || { cat /tmp/edgeai-kustomize.yaml; fail "kubectl kustomize deploy/"; }
+for kind in CustomResourceDefinition Namespace ClusterRole Deployment Service DaemonSet; do
+  grep -q "^kind: $kind\$" /tmp/edgeai-kustomize.yaml || fail "kubectl kustomize deploy/ renders no $kind"
+done
+
 echo "compat: building edgeai (debug)"
 swift build --product edgeai >/tmp/edgeai-compat-build.log 2>&1 || { tail -40 /tmp/edgeai-compat-build.log; fail "swift build"; }
 BIN="$(swift build --product edgeai --show-bin-path)/edgeai"
@@ -37,4 +43,14 @@ export KUBECONFIG="$DATA/kubeconfig"
 export COMPAT_SAMPLES="$HERE/samples.yaml"
 bash "$HERE/kubectl.sh" || { tail -30 "$LOG"; fail "kubectl checks"; }
 python3 "$HERE/python_client.py" || { tail -30 "$LOG"; fail "python client checks"; }
+
+echo "compat: the edgeai CLI and kubectl see the same objects"
+applied="$("$BIN" apply -f "$COMPAT_SAMPLES")" || fail "edgeai apply"
+grep -Eq '^dataset.edgeai.io/[a-z0-9-]+ (created|configured|unchanged)$' <<<"$applied" || fail "edgeai apply printed: $applied"
+listed="$("$BIN" get datasets)" || fail "edgeai get"
+grep -Eq '^NAME +NUMBEROFSAMPLES +NODE +SPEC +AGE$' <<<"$listed" || fail "edgeai get printed: $listed"
+"$BIN" create dataset cli-made --url /data/cli.txt --format txt --node edge0 >/dev/null || fail "edgeai create"
+[ "$(kubectl get dataset cli-made -o jsonpath='{.spec.nodeName}')" = edge0 ] || fail "kubectl does not see the CLI's dataset"
+"$BIN" delete dataset cli-made >/dev/null || fail "edgeai delete"
+"$BIN" delete -f "$COMPAT_SAMPLES" >/dev/null || fail "edgeai delete -f"
 echo "compat: all checks passed"

@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# The edgeai image: one static binary (Swift stdlib and Foundation linked in) on a small base.
+#   docker build -t edgeai:0.1.0 .
+# Commands: `edgeai cloud …` (Deployment), `edgeai edge …` (DaemonSet), `edgeai get …`.
+ARG SWIFT_IMAGE=swift:6.2-noble
+
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Dependencies first, so source edits reuse this layer.
+COPY Package.swift Package.resolved ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product edgeai --static-swift-stdlib \
+ && install -D -m 0755 "$(swift build -c release --product edgeai --static-swift-stdlib --show-bin-path)/edgeai" /out/edgeai \
+ && strip /out/edgeai
+
+FROM ubuntu:24.04
+# GRDB links the system SQLite; CA certificates for reaching HTTPS API servers.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 10001 edgeai \
+ && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin edgeai
+COPY --from=build /out/edgeai /usr/local/bin/edgeai
+USER 10001:10001
+ENTRYPOINT ["/usr/local/bin/edgeai"]
+CMD ["--help"]
