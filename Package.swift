@@ -106,10 +106,23 @@ let package = Package(
             dependencies: ["EdgeAIAPI"],
             swiftSettings: swiftSettings
         ),
+        // The edge agent: local store, data location, dataset monitor, local API for jobs.
+        .target(
+            name: "EdgeAgent",
+            dependencies: [
+                "EdgeAIAPI", "EdgeSync", "DatasetScan",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "edgeai",
             dependencies: [
-                "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore",
+                "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "EdgeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,6 +195,17 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeAgentTests",
+            dependencies: [
+                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
