@@ -13,7 +13,15 @@ import Foundation
 /// observation to the sink. It does not decide what to report; the sink does.
 /// ``forget(_:)`` releases the dataset's watches (the kernel's, when no other dataset shares them).
 public actor DatasetMonitor {
-    public typealias Sink = @Sendable (ObjectRef, DatasetObservation, ScanResult?) async -> Void
+    /// One look at a dataset: what was seen, the scan to continue from, and the host path
+    /// looked at (nil when the location was refused).
+    public struct Look: Sendable, Equatable {
+        public var ref: ObjectRef
+        public var observation: DatasetObservation
+        public var scan: ScanResult?
+        public var path: String?
+    }
+    public typealias Sink = @Sendable (Look) async -> Void
 
     struct Tracked {
         var ref: ObjectRef
@@ -27,18 +35,21 @@ public actor DatasetMonitor {
     public let locator: DataLocator
     public let rescanInterval: Duration
     private let scanner: DatasetScanner
-    private let sink: Sink
+    private var sink: Sink?
     private let watcher = FileWatcher()
     private var tracked: [SyncKey: Tracked] = [:]
     /// Watch descriptor → the datasets registered on it and the entry name each cares about.
     private var registrations: [Int32: [SyncKey: String?]] = [:]
 
-    public init(locator: DataLocator, rescanInterval: Duration = .seconds(30), scanner: DatasetScanner = DatasetScanner(), sink: @escaping Sink) {
+    public init(locator: DataLocator, rescanInterval: Duration = .seconds(30), scanner: DatasetScanner = DatasetScanner(), sink: Sink? = nil) {
         self.locator = locator
         self.rescanInterval = rescanInterval
         self.scanner = scanner
         self.sink = sink
     }
+
+    /// Sets where looks go (before tracking anything; looks without a sink are dropped).
+    public func setSink(_ sink: @escaping Sink) { self.sink = sink }
 
     /// Starts (or reconfigures) monitoring of a dataset and looks at it now. `previous` is the
     /// last scan persisted for it, so a restart rescans incrementally.
@@ -123,12 +134,14 @@ public actor DatasetMonitor {
     private func look(at key: SyncKey) async {
         guard var entry = tracked[key] else { return }
         let observation: DatasetObservation
+        var path: String?
         var wanted: [String: String?] = [:]
         switch locator.resolve(entry.dataUrl) {
         case .failure(let error):
             observation = .refused(error)
             entry.scan = nil
         case .success(let location):
+            path = location.hostPath
             wanted = Self.watchTargets(for: location.hostPath, isDirectory: entry.format == DatasetFormat.dir.rawValue)
             do throws(ScanError) {
                 let format = try DatasetFormat.parse(entry.format)
@@ -142,7 +155,7 @@ public actor DatasetMonitor {
         }
         rearm(&entry, wanted: wanted)
         tracked[key] = entry
-        await sink(entry.ref, observation, entry.scan)
+        await sink?(Look(ref: entry.ref, observation: observation, scan: entry.scan, path: path))
     }
 
     /// The directories to watch for a data path: its parent (caring about its name) and, for a

@@ -1,0 +1,44 @@
+public import EdgeAIAPI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whether a model's file is on this node, and its size: a `stat` of the resolved location,
+/// never an open. A refused location (``DataLocator``) is reported absent with the reason.
+public struct ModelProbe: Sendable {
+    public let locator: DataLocator
+
+    public init(locator: DataLocator) { self.locator = locator }
+
+    /// What this node says about the model at `modelUrl`, looked at `now`, plus the host path
+    /// when the location was accepted.
+    public func probe(modelUrl: String, nodeName: String, now: Time) -> (status: ModelNodeStatus, path: String?) {
+        switch locator.resolve(modelUrl) {
+        case .failure(let error):
+            return (ModelNodeStatus(nodeName: nodeName, present: false, updateTime: now, message: "NotAllowed: \(error.message)"), nil)
+        case .success(let location):
+            var info = stat()
+            guard stat(location.hostPath, &info) == 0 else {
+                let message = errno == ENOENT || errno == ENOTDIR ? "NotFound: \(location.nodePath)" : "PermissionDenied: \(location.nodePath)"
+                return (ModelNodeStatus(nodeName: nodeName, present: false, updateTime: now, message: message), location.hostPath)
+            }
+            let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+            return (
+                ModelNodeStatus(nodeName: nodeName, present: true, sizeBytes: isRegular ? Int64(info.st_size) : nil, updateTime: now),
+                location.hostPath
+            )
+        }
+    }
+}
+
+extension ModelNodeStatus {
+    /// Whether `other` says something different, ignoring `updateTime`.
+    func differsInSubstance(from other: ModelNodeStatus?) -> Bool {
+        guard var other else { return true }
+        other.updateTime = updateTime
+        return other != self
+    }
+}
