@@ -21,7 +21,8 @@ public actor EdgeNode {
     public let nodeName: String
     public let heartbeatInterval: Duration
     let store: AgentStore
-    let monitor: DatasetMonitor
+    /// The node's dataset monitor.
+    public nonisolated let monitor: DatasetMonitor
     let probe: ModelProbe
     let logger: Logger
     private var uplink: (any ReportUplink)?
