@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeAIBench",
             dependencies: [
-                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer",
+                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "EdgeAgent", "EdgeSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
