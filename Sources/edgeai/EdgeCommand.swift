@@ -74,7 +74,10 @@ struct Edge: AsyncParsableCommand {
         let configuration = EdgeAgent.Configuration(
             node: node, dataDirectory: dataDirectory, root: root, allow: allow, apiPort: apiPort,
             rescanInterval: .seconds(rescanSeconds),
-            onAPIListening: { port in print("edgeai edge: local API on http://127.0.0.1:\(port)") })
+            onAPIListening: { port in
+                // Unbuffered: scripts and supervisors read the port from a pipe.
+                FileHandle.standardOutput.write(Data("edgeai edge: local API on http://127.0.0.1:\(port)\n".utf8))
+            })
         let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
         let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
