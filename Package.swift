@@ -100,6 +100,41 @@ let package = Package(
             dependencies: ["EdgeAIAPI", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The cloud side: informers → per-node desired state, the edge hub (WebSocket over TLS),
+        // the status writer, metrics and health endpoints.
+        .target(
+            name: "CloudController",
+            dependencies: [
+                "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "KubeClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The edge side of the hub transport: drives EdgeLink over a TLS WebSocket.
+        .target(
+            name: "HubClient",
+            dependencies: [
+                "EdgeSync",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Shared test doubles and helpers (temporary dirs, condition waits, in-process servers).
         .target(
             name: "EdgeAITesting",
@@ -110,7 +145,7 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeAIAPI", "EdgeSync", "DatasetScan",
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,7 +157,8 @@ let package = Package(
         .executableTarget(
             name: "edgeai",
             dependencies: [
-                "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "EdgeAgent",
+                "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient",
+                "EdgeAgent", "HubClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,7 +168,8 @@ let package = Package(
         .executableTarget(
             name: "EdgeAIBench",
             dependencies: [
-                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "EdgeAgent", "EdgeSync",
+                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -202,9 +239,24 @@ let package = Package(
             name: "EdgeAgentTests",
             dependencies: [
                 "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting",
+                "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CloudControllerTests",
+            dependencies: [
+                "CloudController", "HubClient", "EdgeSync", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI",
+                "KubeClient", "ObjectStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -105,7 +105,9 @@ struct LabelSelector: Sendable, Equatable {
 }
 
 extension String {
+    /// The text without leading and trailing spaces (found by index: this runs per request).
     var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        guard let first = firstIndex(where: { $0 != " " }), let last = lastIndex(where: { $0 != " " }) else { return "" }
+        return String(self[first...last])
     }
 }

@@ -19,12 +19,33 @@ struct ObjectTemplate: Sendable {
         let bytes = JSONWriter.bytes(o)
         // The marker's control characters are escaped by the writer; search for the escaped form.
         let needle = JSONWriter.bytes(.string(Self.marker))
-        if let start = bytes.firstRange(of: needle)?.lowerBound {
+        if let start = Self.firstIndex(of: needle, in: bytes) {
             prefix = Array(bytes[..<start])
             suffix = Array(bytes[(start + needle.count)...])
         } else {
             prefix = bytes
             suffix = []
+        }
+    }
+
+    /// Where `needle` first starts in `haystack`. A plain loop: the generic
+    /// `Collection.firstRange(of:)` was a measurable share of every write's CPU.
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, needle.count <= haystack.count else { return nil }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count, h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
         }
     }
 

@@ -48,11 +48,23 @@ public struct TokenAuthenticator: Sendable {
     }
 
     /// The user an `Authorization` header value (`Bearer <token>`) authenticates as.
-    /// The scheme is case-insensitive, as in Kubernetes.
+    /// The scheme is case-insensitive, as in Kubernetes; spaces and tabs around the token are
+    /// ignored. Parsed over the bytes: this runs on every request.
     public func authenticate(authorizationHeader value: String) -> UserInfo? {
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return authenticate(bearerToken: parts[1].trimmingSpaces())
+        let bytes = Array(value.utf8)
+        let space = UInt8(ascii: " ")
+        func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == UInt8(ascii: "\t") }
+        var start = 0
+        while start < bytes.count, bytes[start] == space { start += 1 }
+        var schemeEnd = start
+        while schemeEnd < bytes.count, bytes[schemeEnd] != space { schemeEnd += 1 }
+        // ASCII case folding: only 'b'/'B', 'e'/'E', … satisfy `byte | 0x20 == letter`.
+        guard bytes[start..<schemeEnd].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        var tokenStart = schemeEnd
+        var tokenEnd = bytes.count
+        while tokenStart < tokenEnd, isBlank(bytes[tokenStart]) { tokenStart += 1 }
+        while tokenEnd > tokenStart, isBlank(bytes[tokenEnd - 1]) { tokenEnd -= 1 }
+        return authenticate(bearerToken: String(decoding: bytes[tokenStart..<tokenEnd], as: UTF8.self))
     }
 
     /// Adds a new random token (32 bytes, base64url, unpadded) for `user` and returns it.
@@ -90,11 +102,5 @@ public struct TokenAuthenticator: Sendable {
     private mutating func append(_ entry: TokenEntry) {
         entries.append(entry)
         digests.append(Array(SHA256.hash(data: Array(entry.token.utf8))))
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> String {
-        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

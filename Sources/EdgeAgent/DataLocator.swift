@@ -157,6 +157,19 @@ public struct DataLocator: Sendable {
         return (join(resolved), exists)
     }
 
+    /// `stat` of a host path (following symlinks; never an open): the size of a regular file,
+    /// `nil` for other file types; or the errno.
+    static func status(ofHostPath path: String) -> Result<Int64?, FileStatusError> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(FileStatusError(code: errno)) }
+        return .success((info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : nil)
+    }
+
+    struct FileStatusError: Error {
+        var code: Int32
+        var isNotFound: Bool { code == ENOENT || code == ENOTDIR }
+    }
+
     private static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(path, &buffer, buffer.count - 1)

@@ -92,9 +92,6 @@ public actor EdgeNode {
 
     /// The hub's answer to a report: removes it from the outbox when final and still the latest.
     public func removeReport(reportID: String, outcome: ReportOutcome) async throws {
-        if case .refused(let reason) = outcome {
-            logger.warning("hub refused report \(reportID): \(reason)")
-        }
         try await store.removeReport(reportID: reportID, outcome: outcome)
     }
 

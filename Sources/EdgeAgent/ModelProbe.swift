@@ -1,10 +1,4 @@
 public import EdgeAIAPI
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Whether a model's file is on this node, and its size: a `stat` of the resolved location,
 /// never an open. A refused location (``DataLocator``) is reported absent with the reason.
@@ -20,16 +14,13 @@ public struct ModelProbe: Sendable {
         case .failure(let error):
             return (ModelNodeStatus(nodeName: nodeName, present: false, updateTime: now, message: "NotAllowed: \(error.message)"), nil)
         case .success(let location):
-            var info = stat()
-            guard stat(location.hostPath, &info) == 0 else {
-                let message = errno == ENOENT || errno == ENOTDIR ? "NotFound: \(location.nodePath)" : "PermissionDenied: \(location.nodePath)"
+            switch DataLocator.status(ofHostPath: location.hostPath) {
+            case .failure(let error):
+                let message = error.isNotFound ? "NotFound: \(location.nodePath)" : "PermissionDenied: \(location.nodePath)"
                 return (ModelNodeStatus(nodeName: nodeName, present: false, updateTime: now, message: message), location.hostPath)
+            case .success(let size):
+                return (ModelNodeStatus(nodeName: nodeName, present: true, sizeBytes: size, updateTime: now), location.hostPath)
             }
-            let isRegular = (info.st_mode & S_IFMT) == S_IFREG
-            return (
-                ModelNodeStatus(nodeName: nodeName, present: true, sizeBytes: isRegular ? Int64(info.st_size) : nil, updateTime: now),
-                location.hostPath
-            )
         }
     }
 }

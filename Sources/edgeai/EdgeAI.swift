@@ -7,7 +7,11 @@ struct EdgeAI: AsyncParsableCommand {
         commandName: "edgeai",
         abstract: "Datasets and models for edge AI, kept in step between the cloud and the edge.",
         version: EdgeAIVersion.current,
-        subcommands: [CRDs.self, Count.self, Edge.self, Server.self, Version.self]
+        subcommands: [CRDs.self, Count.self, Server.self, Version.self,
+            Cloud.self,
+            Token.self,
+            Edge.self,
+        ]
     )
 }
 

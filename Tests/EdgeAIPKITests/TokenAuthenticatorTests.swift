@@ -20,6 +20,11 @@ struct TokenAuthenticatorTests {
         #expect(auth.authenticate(authorizationHeader: "Basic tok") == nil)
         #expect(auth.authenticate(authorizationHeader: "Bearer") == nil)
         #expect(auth.authenticate(authorizationHeader: "tok") == nil)
+        #expect(auth.authenticate(authorizationHeader: "  BEARER tok")?.name == "alice")
+        #expect(auth.authenticate(authorizationHeader: "Bearer tok2") == nil)
+        #expect(auth.authenticate(authorizationHeader: "Bearer\ttok") == nil)
+        #expect(auth.authenticate(authorizationHeader: "Bearertok") == nil)
+        #expect(auth.authenticate(authorizationHeader: "") == nil)
     }
 
     @Test func addedTokensAreRandomBase64URLAndPersistable() throws {

@@ -1,0 +1,33 @@
+public import EdgeAIPKI
+public import EdgeSync
+public import NIOSSL
+
+/// How the cloud controller and its hub run.
+public struct CloudControllerConfiguration: Sendable {
+    /// Address the hub listens on.
+    public var hubHost: String = "0.0.0.0"
+    /// The hub's port; 0 picks a free one (``onHubListening`` receives it).
+    public var hubPort: Int = HubEndpoint.defaultPort
+    /// The hub's TLS: a serving certificate from the cluster CA (whose PEM is `<data-dir>/ca.crt`).
+    public var tls: TLSConfiguration
+    /// Verifies node tokens.
+    public var clusterSecret: ClusterSecret
+    /// Session limits and timers.
+    public var hub = HubConfiguration()
+    /// How long a closed connection waits for the peer's close before the socket is dropped.
+    public var closeTimeout: Duration = .seconds(5)
+    /// Watch only this namespace; `nil` watches all.
+    public var namespace: String?
+    /// Called once the hub listens, with the bound port.
+    public var onHubListening: (@Sendable (Int) async -> Void)?
+
+    public init(tls: TLSConfiguration, clusterSecret: ClusterSecret) {
+        self.tls = tls
+        self.clusterSecret = clusterSecret
+    }
+
+    /// The hub's TLS from a data directory's credentials: its serving certificate and CA.
+    public init(credentials: ClusterCredentials) throws {
+        self.init(tls: try credentials.serverTLSConfiguration(requestClientCertificates: false), clusterSecret: credentials.clusterSecret)
+    }
+}

@@ -1,0 +1,211 @@
+import CoreMetrics
+import EdgeSync
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// One edge node's WebSocket connection on the hub: drives a ``HubSession`` with the frames that
+/// arrive, the changes routed to the node, its timers and the outcomes of its status writes.
+///
+/// Frames go out through one queue in the order the session produced them, written by one task,
+/// so routing a change never waits for a slow socket (a node that stops reading is closed by the
+/// session's ack timeout). Status writes run concurrently (one per object at a time, rate-limited
+/// by the session). It ends when the socket closes, or `closeTimeout` after it closed the
+/// session itself.
+actor HubConnection {
+    enum Outgoing: Sendable {
+        case frame(String)
+        case close(ProtocolError)
+    }
+
+    nonisolated let node: String
+    nonisolated let id: UInt64
+    private var session: HubSession<ContinuousClock.Instant>
+    private let writer: StatusWriter
+    private let metrics: HubMetrics
+    private let logger: Logger
+    private let clock = ContinuousClock()
+    private let closeTimeout: Duration
+    private var closedAt: ContinuousClock.Instant?
+    private let outgoing: AsyncStream<Outgoing>
+    private let outgoingContinuation: AsyncStream<Outgoing>.Continuation
+    private let writes: AsyncStream<StatusWrite>
+    private let writesContinuation: AsyncStream<StatusWrite>.Continuation
+
+    init(
+        node: String, id: UInt64, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
+        writer: StatusWriter, metrics: HubMetrics, logger: Logger
+    ) {
+        self.node = node
+        self.id = id
+        self.session = HubSession(node: node, desired: desired, configuration: configuration, now: ContinuousClock.now)
+        self.writer = writer
+        self.metrics = metrics
+        self.logger = logger
+        self.closeTimeout = closeTimeout
+        (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: Outgoing.self)
+        (writes, writesContinuation) = AsyncStream.makeStream(of: StatusWrite.self)
+    }
+
+    var state: HubSession<ContinuousClock.Instant>.State { session.state }
+
+    /// Serves the connection until it ends.
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let maxFrameBytes = session.configuration.maxFrameBytes
+        defer {
+            outgoingContinuation.finish()
+            writesContinuation.finish()
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    for try await message in inbound.messages(maxSize: maxFrameBytes) {
+                        let frame: [UInt8]
+                        switch message {
+                        case .text(let text): frame = Array(text.utf8)
+                        case .binary(let buffer): frame = Array(buffer.readableBytesView)
+                        }
+                        guard await self.received(frame) else { break }
+                    }
+                } catch {
+                    await self.transportFailed(error)
+                    throw error
+                }
+                await self.transportClosed()
+            }
+            group.addTask { await self.sendLoop(outbound) }
+            group.addTask { await self.runWrites() }
+            group.addTask { try await self.runTimers() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// A routed change for this node.
+    func desiredChanged(_ change: ObjectChange) {
+        perform(session.desiredChanged(change, now: clock.now))
+    }
+
+    /// Closes on the hub's initiative (`replaced`, `goingAway`).
+    func close(_ error: ProtocolError) {
+        perform(session.close(error))
+    }
+
+    // MARK: Internals
+
+    /// Returns false once the session is closed (stop reading).
+    private func received(_ frame: [UInt8]) -> Bool {
+        metrics.messagesIn.increment()
+        perform(session.receive(frame: frame, now: clock.now))
+        return session.state != .closed
+    }
+
+    private func transportFailed(_ error: any Error) {
+        if session.state != .closed {
+            metrics.protocolErrors.increment()
+            logger.warning("edge connection failed", metadata: ["node": "\(node)", "error": "\(error)"])
+        }
+        session.transportClosed()
+    }
+
+    private func transportClosed() {
+        session.transportClosed()
+    }
+
+    private func perform(_ actions: [HubSession<ContinuousClock.Instant>.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                metrics.messagesOut.increment()
+                outgoingContinuation.yield(.frame(WireCodec.text(message)))
+            case .writeStatus(let write):
+                writesContinuation.yield(write)
+            case .refused(let refusal):
+                metrics.refusedReports.increment()
+                logger.warning(
+                    "status report refused",
+                    metadata: [
+                        "node": "\(refusal.node)", "object": "\(refusal.ref.key)", "uid": "\(refusal.ref.uid)",
+                        "report": "\(refusal.reportID)", "reason": "\(refusal.reason)",
+                    ])
+            case .resynced(let upserts, let deletes, let duration):
+                metrics.resyncDuration.recordNanoseconds(duration.nanoseconds)
+                logger.info(
+                    "edge node resynced",
+                    metadata: ["node": "\(node)", "upserts": "\(upserts)", "deletes": "\(deletes)", "duration": "\(duration)"])
+            case .close(let error):
+                if closedAt == nil { closedAt = clock.now }
+                if error.code != .replaced, error.code != .goingAway { metrics.protocolErrors.increment() }
+                logger.notice("closing edge connection", metadata: ["node": "\(node)", "error": "\(error)"])
+                outgoingContinuation.yield(.close(error))
+                outgoingContinuation.finish()
+            }
+        }
+    }
+
+    private nonisolated func sendLoop(_ outbound: WebSocketOutboundWriter) async {
+        for await item in outgoing {
+            switch item {
+            case .frame(let text):
+                do { try await outbound.write(.text(text)) } catch { return }
+            case .close(let error):
+                let reason = String(decoding: error.description.utf8.prefix(120), as: UTF8.self)
+                try? await outbound.close(WebSocketErrorCode(codeNumber: Int(error.closeCode)), reason: reason)
+                return
+            }
+        }
+    }
+
+    private nonisolated func runWrites() async {
+        await withDiscardingTaskGroup { group in
+            for await write in writes {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let outcome = await self.writer.write(write)
+                    self.metrics.statusWriteDuration.recordNanoseconds(started.duration(to: .now).nanoseconds)
+                    switch outcome {
+                    case .applied: self.metrics.statusWritesApplied.increment()
+                    case .refused: self.metrics.statusWritesRefused.increment()
+                    case .failed(let reason):
+                        self.metrics.statusWritesFailed.increment()
+                        self.logger.debug("status write failed", metadata: ["node": "\(self.node)", "object": "\(write.ref.key)", "reason": "\(reason)"])
+                    }
+                    await self.writeCompleted(write.id, outcome: outcome)
+                }
+            }
+        }
+    }
+
+    private func writeCompleted(_ id: UInt64, outcome: StatusWriteOutcome) {
+        perform(session.writeCompleted(id, outcome: outcome, now: clock.now))
+    }
+
+    /// Ticks the session at its deadlines (at least every second); once the session is closed,
+    /// gives the edge `closeTimeout` to close the socket, then ends the connection.
+    private func runTimers() async throws {
+        while !Task.isCancelled {
+            let now = clock.now
+            let deadline: ContinuousClock.Instant
+            if let closedAt {
+                deadline = closedAt.advanced(by: closeTimeout)
+                if deadline <= now { throw HubConnectionAbandoned() }
+            } else {
+                perform(session.tick(now: now))
+                let second = now.advanced(by: .seconds(1))
+                deadline = closedAt.map { $0.advanced(by: closeTimeout) } ?? min(session.nextDeadline ?? second, second)
+            }
+            try await clock.sleep(until: deadline)
+        }
+    }
+}
+
+/// The session was closed and the edge did not close the socket in time.
+struct HubConnectionAbandoned: Error {}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let parts = components
+        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
+    }
+}

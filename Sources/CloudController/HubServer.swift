@@ -1,0 +1,105 @@
+import CoreMetrics
+import EdgeSync
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The hub's HTTPS listener: the edge WebSocket endpoint (``HubEndpoint/path``) and `/metrics`,
+/// `/healthz`, `/readyz`.
+///
+/// The node token is checked before the upgrade: a missing or wrong token is answered 401 and the
+/// connection is never upgraded. It does no protocol work itself (see ``Hub``).
+struct HubServer: Sendable {
+    let hub: Hub
+    let authenticator: NodeAuthenticator
+    let metrics: HubMetrics
+    let tls: TLSConfiguration
+    let host: String
+    let port: Int
+    let maxFrameBytes: Int
+    let closeTimeout: Duration
+    let isReady: @Sendable () -> Bool
+    let onListening: @Sendable (Int) async -> Void
+    let logger: Logger
+
+    func makeApplication() throws -> some ApplicationProtocol {
+        let router = Router()
+        let metrics = self.metrics
+        let authenticator = self.authenticator
+        let isReady = self.isReady
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ -> Response in
+            isReady() ? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
+                : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "informers not synced")))
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        // The endpoint without an upgrade: authenticate all the same, then ask for the upgrade.
+        router.get(RouterPath(HubEndpoint.path)) { request, _ -> Response in
+            guard authenticator.node(authorization: request.headers[.authorization]) != nil else {
+                metrics.unauthorized.increment()
+                return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
+            }
+            return Response(status: .upgradeRequired, headers: [.upgrade: "websocket"])
+        }
+        let hub = self.hub
+        let logger = self.logger
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: WebSocketServerConfiguration(maxFrameSize: maxFrameBytes, autoPing: .disabled, closeTimeout: closeTimeout))
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, _ in
+            let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
+            guard path == HubEndpoint.path else { return .dontUpgrade }
+            guard let node = authenticator.node(authorization: request.headerFields[.authorization]) else {
+                metrics.unauthorized.increment()
+                logger.warning(
+                    "edge connection refused: missing or invalid node token",
+                    metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                await Self.refuseUnauthorized(channel)
+                return .dontUpgrade
+            }
+            return .upgrade([:]) { inbound, outbound, _ in
+                try await hub.serve(node: node, inbound: inbound, outbound: outbound)
+            }
+        }
+        let onListening = self.onListening
+        return Application(
+            router: router,
+            server: try .tls(server, tlsConfiguration: tls),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("edge hub listening", metadata: ["port": "\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+    }
+
+    /// Answers the upgrade request with 401 before the upgrader declines it. The upgrader then
+    /// writes its own 400 after it, on a connection the client is told to close; clients read
+    /// the first response.
+    static func refuseUnauthorized(_ channel: any Channel) async {
+        var headers = HTTPHeaders()
+        headers.add(name: "WWW-Authenticate", value: "Bearer")
+        headers.add(name: "Connection", value: "close")
+        headers.add(name: "Content-Type", value: "text/plain")
+        let body = "Unauthorized: missing or invalid node token\n"
+        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+        let head = HTTPResponseHead(version: .http1_1, status: .unauthorized, headers: headers)
+        do {
+            try await channel.writeAndFlush(HTTPServerResponsePart.head(head))
+            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: body))))
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        } catch {
+            // The client went away: nothing to answer.
+        }
+    }
+}

@@ -1,0 +1,23 @@
+public import EdgeAIPKI
+
+/// Who an edge connection is: the node its bearer token was issued for, and nothing else.
+///
+/// Pure: verifies the HMAC node token (``NodeToken``) against the cluster secret; no table, no
+/// I/O. It does not look at anything else the client sends (no name in the URL or in `hello`).
+public struct NodeAuthenticator: Sendable {
+    let secret: ClusterSecret
+
+    public init(secret: ClusterSecret) {
+        self.secret = secret
+    }
+
+    /// The node of an `Authorization` header value (`Bearer <token>`, scheme case-insensitive),
+    /// or `nil` when it is missing, malformed, forged or issued under another secret.
+    public func node(authorization: String?) -> String? {
+        guard let authorization else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].filter { $0 != " " && $0 != "\t" }
+        return NodeToken.verify(String(token), secret: secret)
+    }
+}

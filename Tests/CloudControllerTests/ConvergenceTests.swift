@@ -1,0 +1,94 @@
+import CloudController
+import EdgeAIAPI
+import EdgeAITesting
+import EdgeSync
+import HubClient
+import KubeClient
+import Testing
+
+/// What happens while a node, or the cloud, is away converges when it comes back.
+struct ConvergenceTests {
+    @Test func offlineNodeConvergesOnReconnectWithNoOrphans() async throws {
+        try await withTestbed { testbed in
+            let client = try testbed.client
+            try await testbed.startCloud()
+            let store = InMemoryHubClientStore()
+            let online = try Edge("node-a", testbed: testbed, store: store)
+            online.start()
+            try await online.waitLive()
+            var keep = try await client.create(makeDataset("keep", node: "node-a"))
+            _ = try await client.create(makeDataset("drop", node: "node-a"))
+            var move = try await client.create(makeDataset("move", node: "node-a"))
+            let model = try await client.create(makeModel("m1"))
+            try await eventually("all held") { await store.held.entries.count == 4 }
+            await online.stop()
+
+            // While node-a is away: edit, delete, move, create, delete the model.
+            keep.spec.dataUrl = "/data/keep-v2.txt"
+            keep = try await client.update(keep)
+            try await client.delete(Dataset.self, namespace: "default", name: "drop")
+            move.spec.nodeName = "node-b"
+            move = try await client.update(move)
+            let fresh = try await client.create(makeDataset("fresh", node: "node-a"))
+            try await client.delete(Model.self, namespace: "default", name: model.metadata.name ?? "")
+
+            let back = try Edge("node-a", testbed: testbed, store: store)
+            back.start()
+            try await back.waitLive()
+            let held = await store.held.entries.values.map(\.name).sorted()
+            #expect(held == ["fresh", "keep"])
+            #expect(await back.holds("keep")?.resourceVersion == keep.metadata.resourceVersion)
+            #expect(await back.holds("fresh")?.uid == fresh.metadata.uid)
+        }
+    }
+
+    @Test func recreatedObjectReplacesTheOldUidOnReconnect() async throws {
+        try await withTestbed { testbed in
+            let client = try testbed.client
+            try await testbed.startCloud()
+            let store = InMemoryHubClientStore()
+            let online = try Edge("node-a", testbed: testbed, store: store)
+            online.start()
+            try await online.waitLive()
+            let old = try await client.create(makeDataset("cats", node: "node-a"))
+            try await eventually("held") { await online.holds("cats")?.uid == old.metadata.uid }
+            await online.stop()
+            try await client.delete(Dataset.self, namespace: "default", name: "cats")
+            let recreated = try await client.create(makeDataset("cats", node: "node-a"))
+            let back = try Edge("node-a", testbed: testbed, store: store)
+            back.start()
+            try await back.waitLive()
+            #expect(await back.holds("cats")?.uid == recreated.metadata.uid)
+            #expect(old.metadata.uid != recreated.metadata.uid)
+        }
+    }
+
+    @Test func cloudKilledMidFlowLosesNoStatus() async throws {
+        var hub = HubConfiguration()
+        hub.writeRetry = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200), jitter: 0)
+        try await withTestbed(hub: hub) { testbed in
+            let client = try testbed.client
+            let port = try await testbed.startCloud()
+            let a = try Edge("node-a", testbed: testbed)
+            a.start()
+            try await a.waitLive()
+            let cats = try await client.create(makeDataset("cats", node: "node-a"))
+            try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
+
+            // The API goes away, so the write is in flight or retrying when the cloud dies.
+            await testbed.stopAPI()
+            await a.report(datasetReport("r1", cats, samples: 42))
+            await testbed.killCloud()
+            #expect(await a.store.outbox.count == 1)
+
+            // A later report for the same object, made while the cloud is down, wins.
+            await a.report(datasetReport("r2", cats, samples: 43))
+            try await testbed.startAPI()
+            try await testbed.startCloud(port: port)
+            try await eventually("status written after the restart") {
+                try await client.get(Dataset.self, namespace: "default", name: "cats").status?.numberOfSamples == 43
+            }
+            try await eventually("outbox empty") { await a.store.outbox.isEmpty }
+        }
+    }
+}

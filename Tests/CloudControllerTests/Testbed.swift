@@ -1,0 +1,239 @@
+import APIServer
+import CloudController
+import EdgeAIAPI
+import EdgeAIPKI
+import EdgeAITesting
+import EdgeSync
+import Foundation
+import HubClient
+import KubeClient
+import Logging
+import ObjectStore
+import ServiceLifecycle
+import Synchronization
+
+/// An embedded API server and a cloud controller (hub on 127.0.0.1, port 0) in this process,
+/// over one temporary data directory; either can be stopped and started again.
+final class Testbed: Sendable {
+    let directory: TemporaryDirectory
+    let credentials: ClusterCredentials
+    let controllerToken: String
+    let hubConfiguration: HubConfiguration
+    private let api = Mutex<(ServiceGroup, Task<Void, any Error>, Int)?>(nil)
+    private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
+    let admin = Mutex<KubeClient?>(nil)
+    let edges = Mutex<[Edge]>([])
+    /// The API's port, kept across restarts so the controller's client finds it again.
+    private let lastAPIPort = Mutex(0)
+
+    init(hub: HubConfiguration = HubConfiguration()) throws {
+        directory = try TemporaryDirectory(prefix: "cloud-test")
+        var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path, hosts: ["127.0.0.1", "localhost"])
+        controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
+        self.credentials = credentials
+        hubConfiguration = hub
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    // MARK: API server
+
+    @discardableResult
+    func startAPI() async throws -> Int {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let configuration = APIServer.Configuration(
+            dataDirectory: directory.path, port: lastAPIPort.withLock { $0 }, durability: .processCrashSafe,
+            onListening: { port in continuation.yield(port) })
+        let server = APIServer(configuration: configuration, credentials: credentials, logger: Self.quietLogger)
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: Self.quietLogger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestbedError("API server start did not happen") }
+        api.withLock { $0 = (group, task, port) }
+        lastAPIPort.withLock { $0 = port }
+        if admin.withLock({ $0 }) == nil {
+            admin.withLock { $0 = try? KubeClient(config: config(token: credentials.adminToken)) }
+        }
+        return port
+    }
+
+    var apiPort: Int { lastAPIPort.withLock { $0 } }
+
+    func config(token: String) -> KubeConfig {
+        var config = KubeConfig(
+            server: "https://127.0.0.1:\(apiPort)",
+            certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8), credentials: .token(token))
+        config.qps = 1000
+        config.burst = 1000
+        return config
+    }
+
+    var client: KubeClient {
+        get throws {
+            guard let client = admin.withLock({ $0 }) else { throw TestbedError("API server did not happen") }
+            return client
+        }
+    }
+
+    // MARK: Cloud controller
+
+    /// Starts the controller (against the API with the `edgeai:cloud` token); returns the hub port.
+    @discardableResult
+    func startCloud(port: Int = 0) async throws -> Int {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var configuration = try CloudControllerConfiguration(credentials: credentials)
+        configuration.hubHost = "127.0.0.1"
+        configuration.hubPort = port
+        configuration.hub = hubConfiguration
+        configuration.closeTimeout = .seconds(2)
+        configuration.onHubListening = { port in continuation.yield(port) }
+        let client = try KubeClient(config: config(token: controllerToken))
+        let controller = CloudController(configuration: configuration, client: client, logger: Self.quietLogger)
+        let group = ServiceGroup(configuration: .init(services: [controller], gracefulShutdownSignals: [], logger: Self.quietLogger))
+        let task = Task {
+            do {
+                try await group.run()
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try? await client.shutdown()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw TestbedError("hub start did not happen") }
+        cloud.withLock { $0 = (group, task, bound, controller) }
+        lastHubPort.withLock { $0 = bound }
+        try await eventually("controller ready") { controller.isReady }
+        return bound
+    }
+
+    var hubPort: Int { lastHubPort.withLock { $0 } }
+    private let lastHubPort = Mutex(0)
+    var controller: CloudController? { cloud.withLock { $0?.3 } }
+
+    func stopCloud() async {
+        guard let (group, task, _, _) = cloud.withLock({ $0 }) else { return }
+        cloud.withLock { $0 = nil }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Cancels the controller without a graceful shutdown (no `goingAway`, writes cut short).
+    func killCloud() async {
+        guard let (_, task, _, _) = cloud.withLock({ $0 }) else { return }
+        cloud.withLock { $0 = nil }
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    func stopAPI() async {
+        guard let (group, task, _) = api.withLock({ $0 }) else { return }
+        api.withLock { $0 = nil }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    func remove() async {
+        for edge in edges.withLock({ $0 }) { await edge.stop() }
+        await stopCloud()
+        try? await admin.withLock({ $0 })?.shutdown()
+        await stopAPI()
+        directory.remove()
+    }
+
+    // MARK: Edge nodes
+
+    func token(_ node: String) throws -> String { try credentials.nodeToken(for: node) }
+
+    var hubURL: String { "wss://127.0.0.1:\(hubPort)" }
+
+    func edgeConfiguration(_ node: String, token: String? = nil) throws -> HubClientConfiguration {
+        var link = EdgeLinkConfiguration(node: node, agentVersion: "test")
+        link.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(500))
+        link.reportRetryDelay = .milliseconds(200)
+        return HubClientConfiguration(
+            url: hubURL, token: try token ?? self.token(node), caPEM: credentials.certificateAuthority.certificatePEM, link: link)
+    }
+}
+
+/// An edge node in this process: a ``HubClient`` over an in-memory store, run in a service group.
+final class Edge: Sendable {
+    let node: String
+    let store: InMemoryHubClientStore
+    let client: HubClient
+    private let running: Mutex<(ServiceGroup, Task<Void, any Error>)?>
+
+    init(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore(), token: String? = nil) throws {
+        self.node = node
+        self.store = store
+        client = HubClient(
+            configuration: try testbed.edgeConfiguration(node, token: token), store: store, outbox: ReportOutbox(),
+            logger: Testbed.quietLogger)
+        running = Mutex(nil)
+        testbed.edges.withLock { $0.append(self) }
+    }
+
+    func start() {
+        let group = ServiceGroup(configuration: .init(services: [client], gracefulShutdownSignals: [], logger: Testbed.quietLogger))
+        let task = Task { try await group.run() }
+        running.withLock { $0 = (group, task) }
+    }
+
+    func stop() async {
+        guard let (group, task) = running.withLock({ $0 }) else { return }
+        running.withLock { $0 = nil }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    func waitLive() async throws {
+        try await eventually("\(node) live") { await client.state == .live }
+    }
+
+    /// Writes a report to the outbox and hands it to the client.
+    func report(_ report: StatusReport) async {
+        await store.put(report)
+        await client.report(report)
+    }
+
+    func holds(_ name: String, kind: SyncKind = .dataset, namespace: String = "default") async -> SyncObject? {
+        await store.object(SyncKey(kind: kind, namespace: namespace, name: name))
+    }
+}
+
+/// Runs `body` against a fresh testbed with the API server started; removes it afterwards.
+func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
+    let testbed = try Testbed(hub: hub)
+    do {
+        try await testbed.startAPI()
+        try await body(testbed)
+    } catch {
+        await testbed.remove()
+        throw error
+    }
+    await testbed.remove()
+}
+
+func makeDataset(_ name: String, node: String, namespace: String = "default", dataUrl: String = "/data/x.txt") -> Dataset {
+    Dataset(metadata: ObjectMeta(name: name, namespace: namespace), spec: DatasetSpec(dataUrl: dataUrl, format: "txt", nodeName: node))
+}
+
+func makeModel(_ name: String, namespace: String = "default") -> Model {
+    Model(metadata: ObjectMeta(name: name, namespace: namespace), spec: ModelSpec(modelUrl: "/models/\(name).onnx", format: "onnx"))
+}
+
+func datasetReport(_ id: String, _ dataset: Dataset, samples: Int64) -> StatusReport {
+    StatusReport(
+        reportID: id, ref: SyncObject.dataset(dataset).ref,
+        status: .dataset(DatasetStatus(numberOfSamples: samples, updateTime: Time(rfc3339: "2026-01-02T03:04:05Z"))))
+}
+
+/// A testbed step that did not happen.
+struct TestbedError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
