@@ -239,7 +239,7 @@ let package = Package(
             name: "EdgeAgentTests",
             dependencies: [
                 "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting",
-                "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient",
+                "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient", "ObjectStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,6 +4,7 @@ import EdgeAIAPI
 import EdgeAITesting
 import EdgeSync
 import Foundation
+import HubClient
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -58,10 +59,16 @@ final class NodeCapture: Sendable {
     let reports = Mutex<[StatusReport]>([])
     let port = Mutex<Int?>(nil)
 
-    var factory: EdgeAgent.UplinkFactory {
-        { node, _ in
+    let hub = Mutex<HubClient?>(nil)
+
+    /// Captures the node; with `hub`, the uplink is a real ``HubClient``, else reports are recorded.
+    func factory(hub configuration: HubClientConfiguration?) -> EdgeAgent.UplinkFactory {
+        { node, outbox in
             self.node.withLock { $0 = node }
-            return CapturingUplink(capture: self)
+            guard let configuration else { return CapturingUplink(capture: self) }
+            let client = HubClient(configuration: configuration, store: node, outbox: outbox, logger: quietLogger())
+            self.hub.withLock { $0 = client }
+            return client
         }
     }
 
@@ -85,13 +92,13 @@ struct CapturingUplink: HubUplink {
 
 /// Runs an agent for the duration of `body`, then cancels it and waits for it to stop.
 func withAgent<T: Sendable>(
-    _ configuration: EdgeAgent.Configuration, capture: NodeCapture? = nil,
+    _ configuration: EdgeAgent.Configuration, capture: NodeCapture? = nil, hub: HubClientConfiguration? = nil,
     _ body: @Sendable (NodeCapture) async throws -> T
 ) async throws -> T {
     let capture = capture ?? NodeCapture()
     var configuration = configuration
     configuration.onAPIListening = { port in capture.port.withLock { $0 = port } }
-    let agent = EdgeAgent(configuration: configuration, logger: quietLogger(), uplink: capture.factory)
+    let agent = EdgeAgent(configuration: configuration, logger: quietLogger(), uplink: capture.factory(hub: hub))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
             try await agent.run()
