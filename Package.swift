@@ -141,10 +141,24 @@ let package = Package(
             dependencies: ["EdgeAIAPI"],
             swiftSettings: swiftSettings
         ),
+        // The edge agent: local store, data location, dataset monitor, local API for jobs.
+        .target(
+            name: "EdgeAgent",
+            dependencies: [
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "edgeai",
             dependencies: [
                 "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient",
+                "EdgeAgent", "HubClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -155,7 +169,7 @@ let package = Package(
             name: "EdgeAIBench",
             dependencies: [
                 "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer",
-                "CloudController", "HubClient", "EdgeSync",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -227,6 +241,19 @@ let package = Package(
             name: "EdgeAICLITests",
             dependencies: [
                 "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeAgentTests",
+            dependencies: [
+                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting",
+                "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient", "ObjectStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

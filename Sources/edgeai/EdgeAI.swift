@@ -19,6 +19,7 @@ struct EdgeAI: AsyncParsableCommand {
             Version.self,
             Cloud.self,
             Token.self,
+            Edge.self,
         ]
     )
 }

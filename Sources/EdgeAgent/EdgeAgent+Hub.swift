@@ -1,0 +1,16 @@
+public import HubClient
+public import Logging
+
+/// The node is the hub client's durable store: changes are persisted before they are acknowledged.
+extension EdgeNode: HubClientStore {}
+
+/// The hub client is the agent's uplink.
+extension HubClient: HubUplink {}
+
+extension EdgeAgent {
+    /// The uplink factory for a real hub: a ``HubClient`` over the node, starting from the
+    /// store's pending reports.
+    public static func hub(_ configuration: HubClientConfiguration, logger: Logger) -> UplinkFactory {
+        { node, outbox in HubClient(configuration: configuration, store: node, outbox: outbox, logger: logger) }
+    }
+}

@@ -1,0 +1,103 @@
+public import EdgeSync
+import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// The hub client as the agent runs it: a service that connects, resyncs and sends reports.
+public protocol HubUplink: Service, ReportUplink {}
+
+/// The edge agent (`edgeai edge`): restores the node's objects from its store, monitors the
+/// datasets' data and the models' files, serves the local API for jobs, and keeps in step with
+/// the hub through the uplink the caller makes (none: the agent runs offline, reports wait in
+/// the outbox).
+///
+/// A `Service`: `run()` opens the store (`<dataDirectory>/agent.sqlite`), restores, runs the
+/// monitor, the local API, the uplink and the periodic model check until graceful shutdown or
+/// cancellation, then closes the store. Starts no task in `init`.
+public struct EdgeAgent: Service {
+    public struct Configuration: Sendable {
+        public var node: String
+        public var dataDirectory: String
+        /// Where the node's filesystem is mounted in this process (`/` on the host itself).
+        public var root: String
+        /// Node paths under which datasets and models may be read.
+        public var allow: [String]
+        public var apiHost: String
+        /// 0 picks a free port; ``onAPIListening`` receives the bound one.
+        public var apiPort: Int
+        /// How often every dataset and model is looked at again, whatever inotify said.
+        public var rescanInterval: Duration
+        /// The longest time between two reports about an object.
+        public var heartbeatInterval: Duration
+        public var onAPIListening: @Sendable (Int) async -> Void
+
+        public init(
+            node: String, dataDirectory: String, root: String = "/", allow: [String], apiHost: String = "127.0.0.1",
+            apiPort: Int = 7070, rescanInterval: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(300),
+            onAPIListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        ) {
+            self.node = node
+            self.dataDirectory = dataDirectory
+            self.root = root
+            self.allow = allow
+            self.apiHost = apiHost
+            self.apiPort = apiPort
+            self.rescanInterval = rescanInterval
+            self.heartbeatInterval = heartbeatInterval
+            self.onAPIListening = onAPIListening
+        }
+
+        public var databasePath: String { dataDirectory + "/agent.sqlite" }
+    }
+
+    /// Makes the hub client once the node is restored: it gets the node as its store and the
+    /// pending reports as its initial outbox.
+    public typealias UplinkFactory = @Sendable (EdgeNode, ReportOutbox) async throws -> any HubUplink
+
+    public let configuration: Configuration
+    let makeUplink: UplinkFactory?
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger, uplink: UplinkFactory?) {
+        self.configuration = configuration
+        self.logger = logger
+        self.makeUplink = uplink
+    }
+
+    public func run() async throws {
+        let locator = try DataLocator(root: configuration.root, allow: configuration.allow)
+        let store = try AgentStore(path: configuration.databasePath)
+        defer { store.close() }
+        let monitor = DatasetMonitor(locator: locator, rescanInterval: configuration.rescanInterval)
+        let node = EdgeNode(
+            nodeName: configuration.node, store: store, monitor: monitor,
+            heartbeatInterval: configuration.heartbeatInterval, logger: logger)
+        await monitor.setSink { look in await node.observed(look) }
+        logger.info("edge agent starting", metadata: [
+            "node": "\(configuration.node)", "root": "\(locator.root)", "allow": "\(locator.allowed.joined(separator: ","))",
+        ])
+        let uplink = try await makeUplink?(node, ReportOutbox(try await store.reports()))
+        if let uplink { await node.setUplink(uplink) }
+        let api = LocalAPI(
+            node: node, host: configuration.apiHost, port: configuration.apiPort, logger: logger,
+            onListening: configuration.onAPIListening)
+        let interval = configuration.rescanInterval
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await monitor.run() }
+                try await node.restore()
+                group.addTask { try await api.run() }
+                if let uplink { group.addTask { try await uplink.run() } }
+                group.addTask {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: interval) } catch { return }
+                        await node.checkModels()
+                    }
+                }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        }
+        logger.info("edge agent stopped")
+    }
+}

@@ -1,0 +1,61 @@
+public import EdgeAIAPI
+public import EdgeSync
+
+extension EdgeNode {
+    /// A metric key or value that cannot be reported.
+    public struct MetricsError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Looks at a model's file now and reports its presence when it changed or the heartbeat is due.
+    func checkModel(_ key: SyncKey) async {
+        guard let entry = held[key], case .model(let model) = entry.object else { return }
+        let (status, path) = probe.probe(modelUrl: model.spec.modelUrl, nodeName: nodeName, now: Time.now())
+        held[key]?.path = path
+        let now = ContinuousClock.now
+        let heartbeat = entry.lastReport.map { now - $0 >= heartbeatInterval } ?? true
+        guard status.differsInSubstance(from: entry.local.reportedModelNode) || heartbeat else { return }
+        await reportModel(key, metrics: entry.local.metrics, node: status, at: now)
+    }
+
+    /// Looks at every model again (the agent's periodic safety net).
+    public func checkModels() async {
+        for key in held.keys.sorted() where key.kind == .model { await checkModel(key) }
+    }
+
+    /// Merges metrics a job reported for a model (latest value per key) and reports them.
+    /// - Returns: the report put into the outbox, or nil when the node holds no such model.
+    /// - Throws: ``MetricsError`` for an empty key, or no metrics at all.
+    public func reportMetrics(namespace: String, name: String, metrics: [ModelMetric]) async throws -> StatusReport? {
+        guard !metrics.isEmpty else { throw MetricsError(description: "metrics: at least one {key, value} is required") }
+        if let index = metrics.firstIndex(where: { $0.key.isEmpty }) {
+            throw MetricsError(description: "metrics[\(index)].key: Required value")
+        }
+        let key = SyncKey(kind: .model, namespace: namespace, name: name)
+        guard let entry = held[key] else { return nil }
+        var merged: [String: String] = [:]
+        for metric in entry.local.metrics ?? [] { merged[metric.key] = metric.value }
+        for metric in metrics { merged[metric.key] = metric.value }
+        let all = merged.keys.sorted().compactMap { key in merged[key].map { ModelMetric(key: key, value: $0) } }
+        let node = entry.local.reportedModelNode
+            ?? probe.probe(modelUrl: modelURL(of: entry.object), nodeName: nodeName, now: Time.now()).status
+        return await reportModel(key, metrics: all, node: node, at: ContinuousClock.now)
+    }
+
+    private func modelURL(of object: SyncObject) -> String {
+        if case .model(let model) = object { return model.spec.modelUrl }
+        return ""
+    }
+
+    @discardableResult
+    private func reportModel(_ key: SyncKey, metrics: [ModelMetric]?, node: ModelNodeStatus, at now: ContinuousClock.Instant) async -> StatusReport? {
+        guard let entry = held[key] else { return nil }
+        var local = entry.local
+        local.metrics = metrics
+        local.reportedModelNode = node
+        let report = StatusReport(
+            reportID: Self.newReportID(), ref: entry.object.ref,
+            status: .model(ModelReport(metrics: metrics, node: node, updateTime: Time.now())))
+        return await record(local, for: entry.object.ref, report: report, at: now) ? report : nil
+    }
+}

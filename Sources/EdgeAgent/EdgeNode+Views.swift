@@ -1,0 +1,74 @@
+public import EdgeAIAPI
+import EdgeSync
+
+/// A dataset as jobs on the node see it through the local API.
+public struct DatasetView: Codable, Sendable, Equatable {
+    public var namespace: String
+    public var name: String
+    public var uid: String
+    public var dataUrl: String
+    public var format: String
+    /// The path to open on this node (symlinks resolved, under `--root`); absent when refused.
+    public var path: String?
+    public var numberOfSamples: Int64?
+    public var sizeBytes: Int64?
+    public var updateTime: Time?
+    public var ready: Bool
+    public var conditions: [Condition]
+}
+
+/// A model as jobs on the node see it through the local API.
+public struct ModelView: Codable, Sendable, Equatable {
+    public var namespace: String
+    public var name: String
+    public var uid: String
+    public var modelUrl: String
+    public var format: String?
+    /// The path to open on this node; absent when refused.
+    public var path: String?
+    public var present: Bool
+    public var sizeBytes: Int64?
+    public var message: String?
+    /// The metrics reported on this node, latest value per key.
+    public var metrics: [ModelMetric]
+}
+
+extension EdgeNode {
+    /// The datasets held, sorted by namespace and name.
+    public func datasets() -> [DatasetView] {
+        held.keys.filter { $0.kind == .dataset }.sorted().compactMap(datasetView)
+    }
+
+    public func dataset(namespace: String, name: String) -> DatasetView? {
+        datasetView(SyncKey(kind: .dataset, namespace: namespace, name: name))
+    }
+
+    /// The models held, sorted by namespace and name.
+    public func models() -> [ModelView] {
+        held.keys.filter { $0.kind == .model }.sorted().compactMap(modelView)
+    }
+
+    public func model(namespace: String, name: String) -> ModelView? {
+        modelView(SyncKey(kind: .model, namespace: namespace, name: name))
+    }
+
+    private func datasetView(_ key: SyncKey) -> DatasetView? {
+        guard let entry = held[key], case .dataset(let dataset) = entry.object else { return nil }
+        let status = entry.status ?? entry.local.reportedStatus
+        let conditions = status?.conditions ?? []
+        return DatasetView(
+            namespace: key.namespace, name: key.name, uid: entry.object.uid, dataUrl: dataset.spec.dataUrl,
+            format: dataset.spec.format, path: entry.path, numberOfSamples: status?.numberOfSamples,
+            sizeBytes: status?.sizeBytes, updateTime: status?.updateTime,
+            ready: conditions[type: "Ready"]?.status == "True", conditions: conditions)
+    }
+
+    private func modelView(_ key: SyncKey) -> ModelView? {
+        guard let entry = held[key], case .model(let model) = entry.object else { return nil }
+        let node = entry.local.reportedModelNode
+        return ModelView(
+            namespace: key.namespace, name: key.name, uid: entry.object.uid, modelUrl: model.spec.modelUrl,
+            format: model.spec.format, path: entry.path, present: node?.present ?? false, sizeBytes: node?.sizeBytes,
+            message: node?.message, metrics: entry.local.metrics ?? [])
+    }
+}

@@ -1,0 +1,159 @@
+import EdgeAIAPI
+public import EdgeSync
+public import Logging
+
+/// Where status reports go once they are durable in the outbox: the hub client.
+public protocol ReportUplink: Sendable {
+    /// Sends `report` (already in the durable outbox) when connected; otherwise it waits in the
+    /// outbox for the next connection.
+    func report(_ report: StatusReport) async
+}
+
+/// The node's side of the sync: the objects it holds, what the agent observed about them, and
+/// the reports it sends up. The store the hub client applies changes to.
+///
+/// Every change is persisted in ``AgentStore`` before it is applied in memory or acknowledged.
+/// A dataset's report is put into the outbox (with its scan, in one transaction) when its
+/// status changed in substance, or when ``heartbeatInterval`` passed since the last one, so
+/// `updateTime` says when the agent last looked; then it is handed to the ``ReportUplink``.
+/// Does no I/O on data itself: ``DatasetMonitor`` looks at datasets, ``ModelProbe`` at models.
+public actor EdgeNode {
+    public let nodeName: String
+    public let heartbeatInterval: Duration
+    let store: AgentStore
+    /// The node's dataset monitor.
+    public nonisolated let monitor: DatasetMonitor
+    let probe: ModelProbe
+    let logger: Logger
+    private var uplink: (any ReportUplink)?
+    var held: [SyncKey: Held] = [:]
+
+    struct Held {
+        var object: SyncObject
+        var local: LocalState
+        /// The latest status observed (datasets), whether or not it was reported.
+        var status: DatasetStatus?
+        /// Where the data is, when the location was accepted.
+        var path: String?
+        var lastReport: ContinuousClock.Instant?
+    }
+
+    /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
+    public init(
+        nodeName: String, store: AgentStore, monitor: DatasetMonitor, heartbeatInterval: Duration = .seconds(300),
+        logger: Logger
+    ) {
+        self.nodeName = nodeName
+        self.store = store
+        self.monitor = monitor
+        self.probe = ModelProbe(locator: monitor.locator)
+        self.heartbeatInterval = heartbeatInterval
+        self.logger = logger
+    }
+
+    /// Sets where reports go (the hub client, created after this node since it needs it as its store).
+    public func setUplink(_ uplink: any ReportUplink) { self.uplink = uplink }
+
+    /// Loads every held object from the store and starts looking at them: works with no hub.
+    public func restore() async throws {
+        let now = ContinuousClock.now
+        for item in try await store.objects() {
+            held[item.object.key] = Held(object: item.object, local: item.local, lastReport: now)
+        }
+        logger.info("edge agent restored its objects", metadata: ["objects": "\(held.count)"])
+        for key in held.keys.sorted() { await startLooking(at: key) }
+    }
+
+    /// The hub client's `apply`: persists by the ``Inventory`` rules, then updates monitoring.
+    public func apply(_ change: ObjectChange) async throws {
+        let effect = try await store.apply(change)
+        switch (effect, change) {
+        case (.store(let replaced), .upsert(let object)):
+            var entry = held[object.key]
+            if let replaced, replaced.uid != object.uid { entry = nil }
+            held[object.key] = Held(
+                object: object, local: entry?.local ?? LocalState(), status: entry?.status, path: entry?.path,
+                lastReport: entry?.lastReport)
+            logger.debug("stored \(object.entry)")
+            await startLooking(at: object.key)
+        case (.remove(let entry), _):
+            held[entry.key] = nil
+            if entry.kind == .dataset { await monitor.forget(entry.key) }
+            logger.info("forgot \(entry)")
+        default:
+            break
+        }
+    }
+
+    /// Everything held, for `hello`.
+    public func inventory() async throws -> [InventoryEntry] {
+        held.values.map(\.object.entry).sorted()
+    }
+
+    /// The hub's answer to a report: removes it from the outbox when final and still the latest.
+    public func removeReport(reportID: String, outcome: ReportOutcome) async throws {
+        try await store.removeReport(reportID: reportID, outcome: outcome)
+    }
+
+    /// The reports still waiting for the hub's answer.
+    public func pendingReports() async throws -> [StatusReport] { try await store.reports() }
+
+    private func startLooking(at key: SyncKey) async {
+        guard let entry = held[key] else { return }
+        switch entry.object {
+        case .dataset(let dataset):
+            await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)
+        case .model:
+            await checkModel(key)
+        }
+    }
+
+    /// The monitor's sink: builds the status, reports it if due, persists the scan.
+    public func observed(_ look: DatasetMonitor.Look) async {
+        let (ref, observation, scan) = (look.ref, look.observation, look.scan)
+        guard var entry = held[ref.key], entry.object.uid == ref.uid, case .dataset(let dataset) = entry.object else { return }
+        let now = ContinuousClock.now
+        let status = observation.status(
+            generation: dataset.metadata.generation, now: Time.now(), previous: entry.status ?? entry.local.reportedStatus)
+        let changed = status.differsInSubstance(from: entry.local.reportedStatus)
+        let heartbeat = entry.lastReport.map { now - $0 >= heartbeatInterval } ?? true
+        entry.status = status
+        entry.path = look.path
+        let scanChanged = scan != entry.local.scan
+        entry.local.scan = scan
+        held[ref.key] = entry
+        guard changed || heartbeat || scanChanged else { return }
+        var local = entry.local
+        var report: StatusReport?
+        if changed || heartbeat {
+            local.reportedStatus = status
+            report = StatusReport(reportID: Self.newReportID(), ref: ref, status: .dataset(status))
+        }
+        await record(local, for: ref, report: report, at: now)
+        if changed, let reason = observation.failureReason {
+            logger.info("\(ref.key) not ready: \(reason)", metadata: ["message": "\(status.conditions?[type: "Ready"]?.message ?? "")"])
+        }
+    }
+
+    /// Persists local state (and a report), then hands the report to the uplink.
+    @discardableResult
+    func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport?, at now: ContinuousClock.Instant) async -> Bool {
+        do {
+            guard try await store.record(local, for: ref, report: report) else { return false }
+        } catch {
+            logger.error("could not persist the state of \(ref.key): \(error)")
+            return false
+        }
+        guard held[ref.key]?.object.uid == ref.uid else { return false }
+        held[ref.key]?.local = local
+        if let report {
+            held[ref.key]?.lastReport = now
+            await uplink?.report(report)
+        }
+        return true
+    }
+
+    static func newReportID() -> String {
+        "r-" + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+}

@@ -1,0 +1,155 @@
+import EdgeAIAPI
+import EdgeSync
+import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// The HTTP API jobs on the node use to find their data and models and to report model metrics
+/// (`docs/agent-api.md`). Plain HTTP on a loopback address: it is for processes on this node.
+///
+/// - `GET /healthz`
+/// - `GET /v1/datasets`, `GET /v1/datasets/{namespace}/{name}`
+/// - `GET /v1/models`, `GET /v1/models/{namespace}/{name}`
+/// - `POST /v1/models/{namespace}/{name}/metrics` with `{"metrics":[{"key":…,"value":…}]}`
+///
+/// Reads only ``EdgeNode``'s in-memory view; metrics go through the durable outbox before the
+/// answer (`202 Accepted`). Runs until graceful shutdown.
+public struct LocalAPI: Service {
+    public let node: EdgeNode
+    public let host: String
+    public let port: Int
+    let onListening: @Sendable (Int) async -> Void
+    let logger: Logger
+
+    public init(node: EdgeNode, host: String = "127.0.0.1", port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.node = node
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let onListening = self.onListening
+        let logger = self.logger
+        let app = Application(
+            router: Self.router(node),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("edge agent local API listening", metadata: ["address": "http://127.0.0.1:\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+        try await app.runService()
+    }
+
+    static func router(_ node: EdgeNode) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
+        router.get("/v1/datasets") { _, _ in Self.json(Items(items: await node.datasets())) }
+        router.get("/v1/datasets/:namespace/:name") { _, context in
+            let (namespace, name) = try Self.identity(context)
+            guard let view = await node.dataset(namespace: namespace, name: name) else {
+                return Self.error(.notFound, "dataset \(namespace)/\(name) is not on this node")
+            }
+            return Self.json(view)
+        }
+        router.get("/v1/models") { _, _ in Self.json(Items(items: await node.models())) }
+        router.get("/v1/models/:namespace/:name") { _, context in
+            let (namespace, name) = try Self.identity(context)
+            guard let view = await node.model(namespace: namespace, name: name) else {
+                return Self.error(.notFound, "model \(namespace)/\(name) is not on this node")
+            }
+            return Self.json(view)
+        }
+        router.post("/v1/models/:namespace/:name/metrics") { request, context in
+            let (namespace, name) = try Self.identity(context)
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let input: MetricsInput
+            do {
+                input = try JSONDecoder().decode(MetricsInput.self, from: Data(body.readableBytesView))
+            } catch {
+                return Self.error(.badRequest, "invalid metrics body: \(Self.describe(error)); expected {\"metrics\":[{\"key\":\"accuracy\",\"value\":\"0.93\"}]}")
+            }
+            do {
+                guard let report = try await node.reportMetrics(namespace: namespace, name: name, metrics: input.metrics) else {
+                    return Self.error(.notFound, "model \(namespace)/\(name) is not on this node")
+                }
+                return Self.json(["reportID": report.reportID], status: .accepted)
+            } catch let error as EdgeNode.MetricsError {
+                return Self.error(.badRequest, error.description)
+            }
+        }
+        return router
+    }
+
+    private static func identity(_ context: BasicRequestContext) throws -> (String, String) {
+        (try context.parameters.require("namespace"), try context.parameters.require("name"))
+    }
+
+    struct Items<T: Encodable>: Encodable { var items: [T] }
+
+    /// `{"metrics":[{"key":"k","value":"v"}]}`; a value may also be a JSON number or boolean.
+    struct MetricsInput: Decodable {
+        var metrics: [ModelMetric]
+
+        private enum CodingKeys: String, CodingKey { case metrics }
+        private struct Entry: Decodable {
+            var key: String
+            var value: String
+            private enum CodingKeys: String, CodingKey { case key, value }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                key = try container.decode(String.self, forKey: .key)
+                if let text = try? container.decode(String.self, forKey: .value) {
+                    value = text
+                } else if let integer = try? container.decode(Int64.self, forKey: .value) {
+                    value = String(integer)
+                } else if let number = try? container.decode(Double.self, forKey: .value) {
+                    value = String(number)
+                } else {
+                    value = String(try container.decode(Bool.self, forKey: .value))
+                }
+            }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            metrics = try container.decode([Entry].self, forKey: .metrics).map { ModelMetric(key: $0.key, value: $0.value) }
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): Required value"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): wrong type"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "\(context.codingPath.map(\.stringValue).joined(separator: ".")): invalid"
+        default:
+            return "\(error)"
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var buffer = ByteBuffer(bytes: data)
+        buffer.writeString("\n")
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        json(["error": message], status: status)
+    }
+}

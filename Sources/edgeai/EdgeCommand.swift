@@ -1,0 +1,104 @@
+import ArgumentParser
+import EdgeAgent
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `edgeai edge`: the agent on an edge node. Keeps the node's datasets and the models in a local
+/// store, watches the data, reports status to the hub, and serves the local API for jobs.
+///
+/// Runs until SIGINT/SIGTERM. Started while the hub is unreachable it restores everything from
+/// its store and keeps monitoring; reports wait in the outbox until the hub acknowledges them.
+struct Edge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge",
+        abstract: "Run the edge agent for one node.",
+        discussion: """
+            dataUrl and modelUrl are node paths (absolute, or file:// URLs), resolved under --root and \
+            read only inside the --allow directories; `..`, escaping symlinks and other schemes are refused. \
+            The local API for jobs is documented in docs/agent-api.md.
+            """)
+
+    @Option(help: "This node's name (must match the node the token was issued for).")
+    var node: String
+
+    @Option(help: "The node token (prefer --token-file: arguments are visible to other users).")
+    var token: String?
+
+    @Option(help: "A file holding the node token.")
+    var tokenFile: String?
+
+    @Option(help: "The hub, as wss://HOST:PORT.")
+    var cloud: String
+
+    @Option(help: "The hub's CA certificate (PEM).")
+    var ca: String
+
+    @Option(help: "Where the node's filesystem is mounted in this process.")
+    var root: String = "/"
+
+    @Option(help: "A node directory whose data may be read (repeatable).")
+    var allow: [String] = []
+
+    @Option(help: "Directory for the agent's store (agent.sqlite).")
+    var dataDir: String = "./.edgeai-agent"
+
+    @Option(help: "Port of the local API for jobs, on 127.0.0.1 (0 picks a free port).")
+    var apiPort: Int = 7070
+
+    @Option(help: "Seconds between safety-net rescans of every dataset and model.")
+    var rescanSeconds: Int = 30
+
+    func validate() throws {
+        if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
+        if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
+        guard cloud.lowercased().hasPrefix("wss://") else { throw ValidationError("--cloud must be wss://HOST:PORT, got \(cloud)") }
+        if allow.isEmpty { throw ValidationError("at least one --allow DIR is required (no data is readable otherwise)") }
+        if rescanSeconds < 1 { throw ValidationError("--rescan-seconds must be at least 1") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "edgeai.edge")
+        let hub: HubSettings
+        do {
+            hub = try HubSettings(
+                url: cloud,
+                token: try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? token ?? "",
+                caPEM: try String(contentsOfFile: ca, encoding: .utf8))
+        } catch {
+            printError("edgeai edge: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        let configuration = EdgeAgent.Configuration(
+            node: node, dataDirectory: dataDirectory, root: root, allow: allow, apiPort: apiPort,
+            rescanInterval: .seconds(rescanSeconds),
+            onAPIListening: { port in
+                // Unbuffered: scripts and supervisors read the port from a pipe.
+                FileHandle.standardOutput.write(Data("edgeai edge: local API on http://127.0.0.1:\(port)\n".utf8))
+            })
+        let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as LocationError {
+            printError("edgeai edge: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// How the agent reaches the hub: URL, node token, CA.
+struct HubSettings: Sendable {
+    var url: String
+    var token: String
+    var caPEM: String
+
+    init(url: String, token: String, caPEM: String) throws {
+        self.url = url
+        self.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.caPEM = caPEM
+        if self.token.isEmpty { throw ValidationError("the node token is empty") }
+    }
+}

@@ -1,0 +1,137 @@
+import EdgeAIAPI
+@testable import EdgeAgent
+import EdgeAITesting
+import EdgeSync
+import Foundation
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `kill -9` of the agent during a burst of file changes: after a restart the agent's status
+/// (API and outbox) is the file's true final count. The test relaunches this test binary with
+/// `EDGEAI_AGENT_CRASH_CHILD=<dir>`, which turns `crashChildAgent` into an agent that prints
+/// `READY` once listening and `REPORT <samples>` for every report it made durable.
+struct CrashRecoveryTests {
+    static let childVariable = "EDGEAI_AGENT_CRASH_CHILD"
+
+    static func configuration(_ directory: String) -> EdgeAgent.Configuration {
+        EdgeAgent.Configuration(
+            node: "edge-1", dataDirectory: directory + "/agent", allow: [directory + "/data"], apiPort: 0,
+            rescanInterval: .seconds(3600))
+    }
+
+    /// Output lines of the child, collected on a thread.
+    final class ChildOutput: Sendable {
+        let lines = Mutex<[String]>([])
+        var reports: [Int] { lines.withLock { $0.compactMap { $0.hasPrefix("REPORT ") ? Int($0.dropFirst(7)) : nil } } }
+        var ready: Bool { lines.withLock { $0.contains("READY") } }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func killDashNineDuringABurstLeavesTheFinalStatusCorrect() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let file = data + "/stream.txt"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try appendLines(file, 100)
+        var total = 100
+        do {
+            let store = try AgentStore(path: Self.configuration(directory.path).databasePath)
+            try await store.apply(.upsert(makeDataset("stream", dataUrl: file)))
+            store.close()
+        }
+        for round in 0..<3 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            process.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildAgent"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.childVariable] = directory.path
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let output = ChildOutput()
+            let reader = pipe.fileHandleForReading
+            Thread {
+                var pending = Data()
+                while true {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    pending.append(chunk)
+                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                        let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                        pending.removeSubrange(pending.startIndex...newline)
+                        output.lines.withLock { $0.append(line) }
+                    }
+                }
+            }.start()
+            try await eventually("child agent ready", timeout: .seconds(30)) { output.ready }
+            let reportsBefore = output.reports.count
+            // A burst: many appends, one replacement by rename; killed in the middle of it.
+            let bursts = Int.random(in: 20...60)
+            let killAt = Int.random(in: 5..<bursts)
+            for burst in 0..<bursts {
+                if burst == bursts / 2 {
+                    try appendLines(data + "/.tmp", total + 7)
+                    #expect(rename(data + "/.tmp", file) == 0)
+                    total += 7
+                }
+                let lines = Int.random(in: 1...200)
+                try appendLines(file, lines, prefix: "r\(round)b\(burst)")
+                total += lines
+                if burst == killAt {
+                    try await eventually("child reported during the burst") { output.reports.count > reportsBefore }
+                    kill(process.processIdentifier, SIGKILL)
+                }
+            }
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+            let acknowledged = output.reports
+            #expect(acknowledged.allSatisfy { $0 <= total })
+
+            // Restart (offline): the restored agent catches up to the truth on disk.
+            let expected = total
+            try await withAgent(Self.configuration(directory.path)) { capture in
+                let api = APIClient(port: try #require(capture.port.withLock { $0 }))
+                try await eventually("final count after restart (round \(round))") {
+                    try await api.get("/v1/datasets/default/stream").body["numberOfSamples"] as? Int == expected
+                }
+                let node = try #require(capture.node.withLock { $0 })
+                let report = try await node.pendingReports().first { $0.key == datasetKey("stream") }
+                guard case .dataset(let status)? = report?.status else {
+                    Issue.record("round \(round): no report for the final count in the outbox")
+                    return
+                }
+                #expect(status.numberOfSamples == Int64(expected), "round \(round)")
+            }
+        }
+    }
+
+    /// The child side: an agent on the shared directory, until killed (or for at most 60 s).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
+    func crashChildAgent() async throws {
+        let directory = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
+        let capture = NodeCapture()
+        try await withAgent(Self.configuration(directory), capture: capture) { capture in
+            Self.emit("READY")
+            var seen = 0
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let reports = capture.reports.withLock { $0 }
+                for report in reports.dropFirst(seen) {
+                    if case .dataset(let status) = report.status { Self.emit("REPORT \(status.numberOfSamples ?? -1)") }
+                }
+                seen = reports.count
+                await Task.yield()
+            }
+        }
+    }
+
+    private static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
