@@ -8,6 +8,7 @@ struct EdgeAI: AsyncParsableCommand {
         abstract: "Datasets and models for edge AI, kept in step between the cloud and the edge.",
         version: EdgeAIVersion.current,
         subcommands: [
+            Up.self,
             Apply.self,
             Get.self,
             Describe.self,

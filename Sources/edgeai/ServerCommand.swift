@@ -45,72 +45,22 @@ struct Server: AsyncParsableCommand {
     var hubHost: [String] = []
 
     func run() async throws {
-        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
-        var hosts: [String] = hubHost
-        if address != "0.0.0.0", address != "::", address != "127.0.0.1", address != "localhost" { hosts.append(address) }
-        var credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: hosts)
-        // Before the API server loads the token file, so the controller's token is known to it.
-        let controllerToken =
-            noController
-            ? nil : try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
         let logger = Logger(label: "edgeai.server")
-        let kubeconfigHost = address == "0.0.0.0" || address == "::" ? "127.0.0.1" : address
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        let config = APIServer.Configuration(
-            dataDirectory: dataDirectory, host: address, port: port,
-            durability: processCrashSafe ? .processCrashSafe : .durable,
-            onListening: { [credentials] bound in
-                do {
-                    let path = try credentials.writeAdminKubeconfig(host: kubeconfigHost, port: bound)
-                    printLine("edgeai server listening on https://\(kubeconfigHost):\(bound); KUBECONFIG=\(path)")
-                } catch {
-                    logger.error("could not write kubeconfig: \(error)")
-                }
-                portContinuation.yield(bound)
-            })
-        let server = APIServer(configuration: config, credentials: credentials, logger: logger)
-        var services: [any Service] = [server]
-        if let controllerToken {
-            var controller = try CloudControllerConfiguration(credentials: credentials)
-            controller.hubHost = address
-            controller.hubPort = hubPort
-            let caPath = credentials.paths.caCertificate
-            controller.onHubListening = { bound in
-                printLine("edgeai edge hub listening on wss://\(kubeconfigHost):\(bound)\(HubEndpoint.path); CA \(caPath)")
-            }
-            services.append(
-                EmbeddedController(
-                    configuration: controller, apiPorts: ports, token: controllerToken,
-                    caPEM: credentials.certificateAuthority.certificatePEM, logger: Logger(label: "edgeai.cloud")))
-        }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var options = EmbeddedCluster.Options(dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL.path)
+        options.address = address
+        options.port = port
+        options.hubPort = hubPort
+        options.hubHosts = hubHost
+        options.durability = processCrashSafe ? .processCrashSafe : .durable
+        options.controller = !noController
+        let host = ["0.0.0.0", "::"].contains(address) ? "127.0.0.1" : address
+        let caPath = ClusterCredentials.Paths(dataDirectory: options.dataDirectory).caCertificate
+        let cluster = try EmbeddedCluster(
+            options, logger: logger,
+            onAPIListening: { port, kubeconfig in printLine("edgeai server listening on https://\(host):\(port); KUBECONFIG=\(kubeconfig)") },
+            onHubListening: { port in printLine("edgeai edge hub listening on wss://\(host):\(port)\(HubEndpoint.path); CA \(caPath)") })
+        let group = ServiceGroup(
+            configuration: .init(services: cluster.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-}
-
-/// The cloud controller against the embedded API server of the same process: waits for the API's
-/// port, then runs a ``CloudController`` with a client for the `edgeai:cloud` token.
-struct EmbeddedController: Service {
-    let configuration: CloudControllerConfiguration
-    let apiPorts: AsyncStream<Int>
-    let token: String
-    let caPEM: String
-    let logger: Logger
-
-    func run() async throws {
-        var iterator = apiPorts.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
-        var kube = KubeConfig(server: "https://127.0.0.1:\(port)", certificateAuthorityPEM: Array(caPEM.utf8), credentials: .token(token))
-        kube.qps = 2000
-        kube.burst = 4000
-        let client = try KubeClient(config: kube, logger: logger)
-        let controller = CloudController(configuration: configuration, client: client, logger: logger)
-        do {
-            try await controller.run()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
     }
 }
