@@ -46,6 +46,9 @@ public final class CloudController: Service, Sendable {
             logger: logger)
     }
 
+    /// How many Datasets and Models the informers hold.
+    public var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
+
     /// Both informers synced and the hub listening.
     public var isReady: Bool { datasets.hasSynced && models.hasSynced && listening.withLock { $0 } }
 
