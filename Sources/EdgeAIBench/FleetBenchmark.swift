@@ -90,6 +90,11 @@ struct FleetBenchmark: AsyncParsableCommand {
             }
             let output = try await runFleet(directory: directory, hubURL: "wss://127.0.0.1:\(hubPort)", apiURL: apiURL)
             report(output, baseline: baseline, samples: samples.values.withLock { $0 })
+            print("")
+            print("hub status write duration (hub → API, from /metrics):")
+            for line in controller.metrics.render().split(separator: "\n") where line.hasPrefix("edgeai_hub_status_write_duration_seconds") {
+                print("    \(line)")
+            }
 
             await cloudGroup.triggerGracefulShutdown()
             try await admin.shutdown()

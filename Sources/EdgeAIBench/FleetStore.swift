@@ -1,14 +1,12 @@
+import Dispatch
 import EdgeSync
-import Glibc
 import HubClient
 import Synchronization
 
-/// CLOCK_MONOTONIC in nanoseconds: the same clock in every process on the machine, so the
-/// fleet's timestamps and the cloud's can be compared.
+/// The monotonic clock in nanoseconds (CLOCK_MONOTONIC on Linux): the same clock in every
+/// process on the machine, so the fleet's timestamps and the cloud's can be compared.
 func monotonicNanos() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    DispatchTime.now().uptimeNanoseconds
 }
 
 /// When things happened on the simulated nodes: first store of each object name, and the final
