@@ -19,6 +19,7 @@ public final class CloudController: Service, Sendable {
     public let client: KubeClient
     public let metrics: HubMetrics
     public let hub: Hub
+    let events: EventRecorder
     let datasets: Informer<Dataset>
     let models: Informer<Model>
     let logger: Logger
@@ -39,12 +40,17 @@ public final class CloudController: Service, Sendable {
         let models = Informer<Model>(client: client, configuration: Informer<Model>.Configuration(namespace: configuration.namespace), logger: logger)
         self.datasets = datasets
         self.models = models
+        let events = EventRecorder(client: client, logger: logger)
+        self.events = events
         self.hub = Hub(
             configuration: configuration.hub, closeTimeout: configuration.closeTimeout, writer: StatusWriter(client: client),
-            metrics: metrics,
+            events: events, metrics: metrics,
             desired: { node in DesiredState.forNode(node, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list()) },
             logger: logger)
     }
+
+    /// How many Datasets and Models the informers hold.
+    public var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
 
     /// Both informers synced and the hub listening.
     public var isReady: Bool { datasets.hasSynced && models.hasSynced && listening.withLock { $0 } }
@@ -82,10 +88,12 @@ public final class CloudController: Service, Sendable {
                     // The hub's connections close with goingAway; the server stops accepting.
                 }
             }
+            group.addTask { await self.events.run() }
             group.addTask {
                 // Close edge connections as soon as shutdown starts, so the listener can drain.
                 try? await gracefulShutdown()
                 await hub.shutdown()
+                self.events.finish()
             }
             try await group.waitForAll()
         }

@@ -18,6 +18,7 @@ public actor Hub {
     let configuration: HubConfiguration
     let closeTimeout: Duration
     let writer: StatusWriter
+    let events: EventRecorder?
     let metrics: HubMetrics
     let logger: Logger
     private let desired: DesiredSource
@@ -26,12 +27,13 @@ public actor Hub {
     private var stopping = false
 
     public init(
-        configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: StatusWriter, metrics: HubMetrics,
-        desired: @escaping DesiredSource, logger: Logger
+        configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: StatusWriter, events: EventRecorder? = nil,
+        metrics: HubMetrics, desired: @escaping DesiredSource, logger: Logger
     ) {
         self.configuration = configuration
         self.closeTimeout = closeTimeout
         self.writer = writer
+        self.events = events
         self.metrics = metrics
         self.desired = desired
         self.logger = logger
@@ -82,7 +84,7 @@ public actor Hub {
         nextID += 1
         let connection = HubConnection(
             node: node, id: nextID, desired: desired(node), configuration: configuration, closeTimeout: closeTimeout,
-            writer: writer, metrics: metrics, logger: logger)
+            writer: writer, events: events, metrics: metrics, logger: logger)
         let previous = connections.updateValue(connection, forKey: node)
         metrics.connectedNodes.record(connections.count)
         logger.info("edge node connected", metadata: ["node": "\(node)", "connection": "\(connection.id)"])

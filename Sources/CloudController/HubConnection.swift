@@ -23,6 +23,7 @@ actor HubConnection {
     nonisolated let id: UInt64
     private var session: HubSession<ContinuousClock.Instant>
     private let writer: StatusWriter
+    private let events: EventRecorder?
     private let metrics: HubMetrics
     private let logger: Logger
     private let clock = ContinuousClock()
@@ -35,12 +36,13 @@ actor HubConnection {
 
     init(
         node: String, id: UInt64, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
-        writer: StatusWriter, metrics: HubMetrics, logger: Logger
+        writer: StatusWriter, events: EventRecorder?, metrics: HubMetrics, logger: Logger
     ) {
         self.node = node
         self.id = id
         self.session = HubSession(node: node, desired: desired, configuration: configuration, now: ContinuousClock.now)
         self.writer = writer
+        self.events = events
         self.metrics = metrics
         self.logger = logger
         self.closeTimeout = closeTimeout
@@ -129,6 +131,10 @@ actor HubConnection {
                         "node": "\(refusal.node)", "object": "\(refusal.ref.key)", "uid": "\(refusal.ref.uid)",
                         "report": "\(refusal.reportID)", "reason": "\(refusal.reason)",
                     ])
+                events?.record(
+                    EventRecorder.Event(
+                        ref: refusal.ref, type: "Warning", reason: "StatusReportRefused",
+                        message: "status report from node \(refusal.node) refused: \(refusal.reason)"))
             case .resynced(let upserts, let deletes, let duration):
                 metrics.resyncDuration.recordNanoseconds(duration.nanoseconds)
                 logger.info(

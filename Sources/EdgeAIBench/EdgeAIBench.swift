@@ -9,6 +9,9 @@ struct EdgeAIBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgeai-bench",
         abstract: "Benchmarks for edgeai (run with: swift run -c release edgeai-bench <part>).",
-        subcommands: [ScanBench.self, StoreBench.self, APIBenchmark.self, InformerBenchmark.self, EdgeBenchmark.self]
+        subcommands: [
+            ScanBench.self, StoreBench.self, APIBenchmark.self, InformerBenchmark.self, EdgeBenchmark.self,
+            FleetBenchmark.self, FleetNodes.self,
+        ]
     )
 }

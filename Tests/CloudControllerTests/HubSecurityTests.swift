@@ -52,8 +52,7 @@ struct HubSecurityTests {
                 #expect(plain == 401, "token \(String(describing: token))")
             }
             #expect(try await Self.upgradeStatus(testbed, token: good, upgrade: false) == 426)
-            let metrics = testbed.controller?.metrics.render() ?? ""
-            #expect(metrics.contains("edgeai_hub_unauthorized_total 12"))
+            #expect(testbed.metric("edgeai_hub_unauthorized_total") == 12)
         }
     }
 
@@ -64,9 +63,7 @@ struct HubSecurityTests {
             _ = try await client.create(makeDataset("cats", node: "node-a"))
             let forged = try Edge("node-a", testbed: testbed, token: try NodeToken.issue(node: "node-a", secret: ClusterSecret.generate()))
             forged.start()
-            try await eventually("refused attempts") {
-                (testbed.controller?.metrics.render() ?? "").contains("edgeai_hub_unauthorized_total 2")
-            }
+            try await eventually("refused attempts") { testbed.metric("edgeai_hub_unauthorized_total") >= 2 }
             #expect(await forged.client.state != .live)
             #expect(await forged.store.appliedCount == 0)
         }
@@ -81,10 +78,7 @@ struct HubSecurityTests {
             // the agent closes (nodeMismatch) before applying anything.
             let confused = try Edge("node-b", testbed: testbed, token: try testbed.token("node-a"))
             confused.start()
-            try await eventually("the agent closed the connection") {
-                let metrics = testbed.controller?.metrics.render() ?? ""
-                return metrics.contains("edgeai_hub_protocol_errors_total 1") || metrics.contains("edgeai_hub_protocol_errors_total 2")
-            }
+            try await eventually("the agent closed the connection") { testbed.metric("edgeai_hub_protocol_errors_total") >= 1 }
             #expect(await confused.client.state != .live)
             #expect(await confused.store.appliedCount == 0)
         }
@@ -109,8 +103,14 @@ struct HubSecurityTests {
             try await eventually("refusals answered") { await a.store.outbox.isEmpty }
             #expect(try await client.get(Dataset.self, namespace: "default", name: "theirs").status == nil)
             #expect(try await client.get(Dataset.self, namespace: "default", name: "ours").status == nil)
-            let metrics = testbed.controller?.metrics.render() ?? ""
-            #expect(metrics.contains("edgeai_hub_refused_reports_total 2"))
+            #expect(testbed.metric("edgeai_hub_refused_reports_total") == 2)
+            // Each refusal is a Warning event on the object.
+            let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true)
+            try await eventually("refusal events") {
+                let list = try await client.list(events, namespace: "default")
+                let reasons = list["items"]?.arrayValue?.compactMap { $0["reason"]?.stringValue } ?? []
+                return reasons.filter { $0 == "StatusReportRefused" }.count == 2
+            }
         }
     }
 

@@ -111,6 +111,15 @@ final class Testbed: Sendable {
         return bound
     }
 
+    /// The value of an unlabelled metric on the controller's `/metrics`, or 0.
+    func metric(_ name: String) -> Double {
+        let text = controller?.metrics.render() ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1)) ?? 0
+        }
+        return 0
+    }
+
     var hubPort: Int { lastHubPort.withLock { $0 } }
     private let lastHubPort = Mutex(0)
     var controller: CloudController? { cloud.withLock { $0?.3 } }

@@ -1,0 +1,76 @@
+import EdgeAIAPI
+public import EdgeSync
+public import KubeClient
+public import Logging
+
+/// Kubernetes Events about edge sync (core/v1 `Event` on the Dataset or Model), written in the
+/// background so the hub never waits for them.
+///
+/// ``record(_:)`` only queues; ``run()`` writes the queue one event at a time. The queue keeps the
+/// newest 1,000: under a flood of refusals older events are dropped, never the hub's work.
+/// Write failures are logged at debug level and otherwise ignored (events are best effort).
+public final class EventRecorder: Sendable {
+    public struct Event: Sendable {
+        public var ref: ObjectRef
+        /// `Normal` or `Warning`.
+        public var type: String
+        public var reason: String
+        public var message: String
+
+        public init(ref: ObjectRef, type: String, reason: String, message: String) {
+            self.ref = ref
+            self.type = type
+            self.reason = reason
+            self.message = message
+        }
+    }
+
+    static let component = "edgeai-cloud"
+    static let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true)
+
+    let client: KubeClient
+    let logger: Logger
+    private let queue: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+
+    public init(client: KubeClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        (queue, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1000))
+    }
+
+    public func record(_ event: Event) {
+        continuation.yield(event)
+    }
+
+    /// Stops accepting events; ``run()`` returns once the queue is written.
+    public func finish() {
+        continuation.finish()
+    }
+
+    /// Writes queued events until ``finish()``.
+    public func run() async {
+        for await event in queue {
+            do {
+                _ = try await client.create(Self.events, namespace: event.ref.namespace, Self.body(event, now: Time.now()))
+            } catch {
+                logger.debug("could not write event", metadata: ["object": "\(event.ref.key)", "error": "\(error)"])
+            }
+        }
+    }
+
+    static func body(_ event: Event, now: Time) -> JSONValue {
+        let name = event.ref.name
+        return [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["generateName": .string("\(name)."), "namespace": .string(event.ref.namespace)],
+            "involvedObject": [
+                "apiVersion": .string(EdgeAIGroup.apiVersion), "kind": .string(event.ref.kind.rawValue),
+                "namespace": .string(event.ref.namespace), "name": .string(name), "uid": .string(event.ref.uid),
+            ],
+            "type": .string(event.type), "reason": .string(event.reason), "message": .string(event.message),
+            "source": ["component": .string(component)], "reportingComponent": .string(component),
+            "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339), "count": 1,
+        ]
+    }
+}

@@ -1,0 +1,191 @@
+import APIServer
+import ArgumentParser
+import CloudController
+import EdgeAIAPI
+import EdgeAIPKI
+import EdgeSync
+import Foundation
+import KubeClient
+import Logging
+import ObjectStore
+import ServiceLifecycle
+import Synchronization
+
+/// `edgeai-bench fleet`: the cloud (embedded API server + cloud controller + hub, in this
+/// process) against `--nodes` simulated edge nodes over real TLS WebSockets (`fleet-nodes`, a
+/// child process running one ``HubClient`` per node with in-memory stores).
+///
+/// Seeds `--datasets` Datasets (spread evenly over the nodes) and `--models` Models, reads the
+/// cloud's RSS, starts the fleet and samples the RSS while it runs. The fleet measures: every
+/// node connecting at once until all are live and synced; Dataset create → stored on its node
+/// (reference: a plain watch receiving the same creates); edge report → answered `applied`
+/// (reference: the same status patch sent directly); every node dropping and reconnecting at
+/// once, with `--storm` datasets edited meanwhile, until all hold the new versions.
+struct FleetBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fleet", abstract: "Benchmark the cloud controller and edge hub with a simulated fleet.")
+    static let namespace = "fleet"
+
+    @Option(help: "Simulated edge nodes.") var nodes = 1000
+    @Option(help: "Datasets seeded before the fleet connects.") var datasets = 10_000
+    @Option(help: "Models seeded (every node holds every model).") var models = 2
+    @Option(help: "Dataset creates measured.") var creates = 1000
+    @Option(help: "Status reports measured.") var reports = 1000
+    @Option(help: "Creates and reports per second.") var rate: Double = 200
+    @Option(help: "Datasets edited while the fleet is disconnected.") var storm = 1000
+    @Flag(help: "fsync every commit (the server's default); without it, process-crash-safe writes.") var durable = false
+
+    func run() async throws {
+        var logger = Logger(label: "fleet.cloud")
+        logger.logLevel = .error
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgeai-fleet-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var credentials = try PKIBootstrap.ensure(dataDirectory: directory, hosts: ["127.0.0.1", "localhost"])
+        let controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
+        let (apiPorts, apiContinuation) = AsyncStream.makeStream(of: Int.self)
+        let api = APIServer(
+            configuration: APIServer.Configuration(
+                dataDirectory: directory, port: 0, durability: durable ? .durable : .processCrashSafe,
+                onListening: { apiContinuation.yield($0) }),
+            credentials: credentials, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [api], gracefulShutdownSignals: [], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var ports = apiPorts.makeAsyncIterator()
+            guard let apiPort = await ports.next() else { throw ValidationError("API server did not start") }
+            let apiURL = "https://127.0.0.1:\(apiPort)"
+            let ca = Array(credentials.certificateAuthority.certificatePEM.utf8)
+            var adminConfig = KubeConfig(server: apiURL, certificateAuthorityPEM: ca, credentials: .token(credentials.adminToken))
+            adminConfig.qps = 5000
+            adminConfig.burst = 5000
+            let admin = try KubeClient(config: adminConfig, logger: logger)
+            try await seed(admin)
+
+            var cloudConfig = KubeConfig(server: apiURL, certificateAuthorityPEM: ca, credentials: .token(controllerToken))
+            cloudConfig.qps = 5000
+            cloudConfig.burst = 5000
+            let cloudClient = try KubeClient(config: cloudConfig, logger: logger)
+            var configuration = try CloudControllerConfiguration(credentials: credentials)
+            configuration.hubHost = "127.0.0.1"
+            configuration.hubPort = 0
+            let (hubPorts, hubContinuation) = AsyncStream.makeStream(of: Int.self)
+            configuration.onHubListening = { hubContinuation.yield($0) }
+            let controller = CloudController(configuration: configuration, client: cloudClient, logger: logger)
+            let cloudGroup = ServiceGroup(configuration: .init(services: [controller], gracefulShutdownSignals: [], logger: logger))
+            tasks.addTask {
+                try? await cloudGroup.run()
+                try await cloudClient.shutdown()
+            }
+            var hubIterator = hubPorts.makeAsyncIterator()
+            guard let hubPort = await hubIterator.next() else { throw ValidationError("hub did not start") }
+            while controller.cachedCounts.datasets < datasets || !controller.isReady { try await Task.sleep(for: .milliseconds(50)) }
+            let baseline = APIBenchmark.rssMegabytes(pid: getpid()) ?? 0
+            print(String(format: "cloud RSS with %d datasets cached, no nodes: %.1f MB", datasets, baseline))
+
+            let samples = RSSSamples()
+            tasks.addTask {
+                while !Task.isCancelled {
+                    if let rss = APIBenchmark.rssMegabytes(pid: getpid()) { samples.values.withLock { $0.append((monotonicNanos(), rss)) } }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let output = try await runFleet(directory: directory, hubURL: "wss://127.0.0.1:\(hubPort)", apiURL: apiURL)
+            report(output, baseline: baseline, samples: samples.values.withLock { $0 })
+            print("")
+            print("hub status write duration (hub → API, from /metrics):")
+            for line in controller.metrics.render().split(separator: "\n") where line.hasPrefix("edgeai_hub_status_write_duration_seconds") {
+                print("    \(line)")
+            }
+
+            await cloudGroup.triggerGracefulShutdown()
+            try await admin.shutdown()
+            await group.triggerGracefulShutdown()
+            tasks.cancelAll()
+        }
+    }
+
+    private func seed(_ admin: KubeClient) async throws {
+        let namespace: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(Self.namespace)]]
+        _ = try await admin.create(ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false), namespace: nil, namespace)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for i in stride(from: worker, to: datasets, by: 16) {
+                        let dataset = Dataset(
+                            metadata: ObjectMeta(name: "ds-\(i)", namespace: Self.namespace),
+                            spec: DatasetSpec(dataUrl: "/data/ds-\(i).txt", format: "txt", nodeName: "node-\(i % nodes)"))
+                        _ = try await admin.create(dataset)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for m in 0..<models {
+            _ = try await admin.create(Model(metadata: ObjectMeta(name: "model-\(m)", namespace: Self.namespace), spec: ModelSpec(modelUrl: "/models/\(m).onnx", format: "onnx")))
+        }
+        print(String(format: "seeded %d datasets over %d nodes and %d models in %.1f s", datasets, nodes, models, (ContinuousClock.now - start).milliseconds / 1000))
+    }
+
+    /// Runs `fleet-nodes` in a child process and returns its output lines.
+    private func runFleet(directory: String, hubURL: String, apiURL: String) async throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
+        process.arguments = [
+            "fleet-nodes", "--data-dir", directory, "--hub-url", hubURL, "--api-url", apiURL, "--nodes", "\(nodes)",
+            "--datasets", "\(datasets)", "--models", "\(models)", "--creates", "\(creates)", "--reports", "\(reports)",
+            "--rate", "\(rate)", "--storm", "\(storm)",
+        ]
+        let outputPath = directory + "/fleet.out"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = output
+        let (exits, continuation) = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = { continuation.yield($0.terminationStatus) }
+        try process.run()
+        var iterator = exits.makeAsyncIterator()
+        let status = await iterator.next() ?? -1
+        try output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw ValidationError("fleet-nodes exited with \(status):\n\(text)") }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    private func report(_ lines: [String], baseline: Double, samples: [(UInt64, Double)]) {
+        var marks: [String: UInt64] = [:]
+        var results: [String: String] = [:]
+        for line in lines {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3 else { continue }
+            if parts[0] == "MARK", let t = UInt64(parts[2]) { marks[String(parts[1])] = t }
+            if parts[0] == "RESULT" { results[String(parts[1])] = String(parts[2]) }
+        }
+        func rss(at mark: String) -> Double {
+            guard let t = marks[mark] else { return .nan }
+            return samples.last { $0.0 <= t }?.1 ?? .nan
+        }
+        let connectSeconds = marks["connected"].flatMap { end in marks["connect-start"].map { Double(end &- $0) / 1e9 } } ?? .nan
+        let connected = rss(at: "connected")
+        let peak = samples.map(\.1).max() ?? .nan
+        let perNodeKB = (connected - baseline) * 1024 / Double(nodes)
+        print("")
+        print("| measure | value | reference (same run) | ratio | target |")
+        print("| --- | --- | --- | --- | --- |")
+        print("| all \(nodes) nodes connect at once → live and synced | \(fmt(connectSeconds)) s | | | |")
+        print("| Dataset create → stored on its node, p50 / p99 / max | \(results["create_p50_ms"] ?? "?") / \(results["create_p99_ms"] ?? "?") / \(results["create_max_ms"] ?? "?") ms | plain watch p50 / p99 \(results["create_watch_p50_ms"] ?? "?") / \(results["create_watch_p99_ms"] ?? "?") ms | p99 \(ratio(results["create_p99_ms"], results["create_watch_p99_ms"])) | p99 < 50 ms |")
+        print("| edge report → status written and answered, p50 / p99 / max | \(results["report_p50_ms"] ?? "?") / \(results["report_p99_ms"] ?? "?") / \(results["report_max_ms"] ?? "?") ms | direct status patch p50 / p99 \(results["report_direct_p50_ms"] ?? "?") / \(results["report_direct_p99_ms"] ?? "?") ms | p99 \(ratio(results["report_p99_ms"], results["report_direct_p99_ms"])) | p99 < 100 ms |")
+        print("| all \(nodes) nodes reconnect at once, \(storm) datasets edited meanwhile → converged | \(results["reconnect_converged_s"] ?? "?") s | | | < 10 s |")
+        print("| cloud RSS: no nodes / \(nodes) connected / peak | \(fmt(baseline)) / \(fmt(connected)) / \(fmt(peak)) MB | | | |")
+        print("| cloud RSS per connected node | \(fmt(perNodeKB)) KB | | | reported |")
+        print("| missed (creates, reports) | \(results["create_missed"] ?? "?"), \(results["report_missed"] ?? "?") | | | 0 |")
+    }
+
+    private func ratio(_ a: String?, _ b: String?) -> String {
+        guard let a = a.flatMap(Double.init), let b = b.flatMap(Double.init), b > 0 else { return "?" }
+        return String(format: "%.2f×", a / b)
+    }
+}
+
+/// RSS samples (monotonic ns, MB), shared with the sampling task.
+final class RSSSamples: Sendable {
+    let values = Mutex<[(UInt64, Double)]>([])
+}
