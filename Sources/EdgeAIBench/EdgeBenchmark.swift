@@ -1,18 +1,27 @@
+import APIServer
 import ArgumentParser
 import AsyncHTTPClient
+import CloudController
 import EdgeAIAPI
+import EdgeAIPKI
 import EdgeAgent
 import EdgeSync
 import Foundation
+import KubeClient
+import Logging
 import NIOCore
+import ObjectStore
+import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `edgeai-bench edge`: the edge agent as a real process (`edgeai edge`, the binary beside this
-/// one) over N datasets put into its store beforehand: idle RSS and CPU with 0 and N datasets
-/// (0 is the reference), and the latency from a file append to the new count being visible
-/// through the local API, beside a bare API round trip (the floor of that measurement).
+/// one), connected to an in-process cloud (embedded API server + cloud controller + hub) that
+/// assigns it N datasets: idle RSS and CPU with 0 and N datasets (0 is the reference), and the
+/// latency from a file append to the new count being visible through the agent's local API and
+/// through the Kubernetes API in the cloud (Dataset status), beside bare GET round trips to each
+/// (the floor of those measurements).
 struct EdgeBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "edge", abstract: "Edge agent: append-to-API latency, idle RSS and CPU.")
 
@@ -26,15 +35,28 @@ struct EdgeBenchmark: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("\(executable) not found: build it first (swift build -c release --product edgeai)")
         }
-        let reference = try await measureAgent(executable: executable, datasets: 0, latency: false)
-        let loaded = try await measureAgent(executable: executable, datasets: datasets, latency: true)
+        let cloud = try await BenchCloud.start()
+        let reference: AgentFigures
+        let loaded: AgentFigures
+        do {
+            reference = try await measureAgent(executable: executable, datasets: 0, latency: false, cloud: cloud, node: "bench-ref")
+            loaded = try await measureAgent(executable: executable, datasets: datasets, latency: true, cloud: cloud, node: "bench")
+        } catch {
+            await cloud.stop()
+            throw error
+        }
+        await cloud.stop()
         print("edge agent (\(executable)), \(datasets) datasets of \(lines) lines:")
         print("  idle RSS:  \(mb(reference.rss)) with 0 datasets (reference), \(mb(loaded.rss)) with \(datasets) (+\(mb(loaded.rss - reference.rss)))")
         print("  idle CPU:  \(percent(reference.cpu)) with 0 datasets, \(percent(loaded.cpu)) with \(datasets) (over \(idleSeconds) s)")
-        if let latency = loaded.latency, let floor = loaded.apiRoundTrip {
-            print("  append -> count visible through the local API (\(appends) appends):")
+        for (label, latency, floor) in [
+            ("the agent's local API", loaded.latency, loaded.apiRoundTrip),
+            ("the cloud's Kubernetes API (Dataset status)", loaded.cloudLatency, loaded.cloudRoundTrip),
+        ] {
+            guard let latency, let floor else { continue }
+            print("  append -> count visible through \(label) (\(appends) appends):")
             print("    p50 \(ms(latency.p50))  p90 \(ms(latency.p90))  p99 \(ms(latency.p99))  max \(ms(latency.max))")
-            print("  bare API GET round trip: p50 \(ms(floor.p50))  p99 \(ms(floor.p99)) (floor; p99 ratio \(String(format: "%.1f", latency.p99 / max(floor.p99, 1e-9)))x)")
+            print("    bare GET round trip: p50 \(ms(floor.p50))  p99 \(ms(floor.p99)) (floor; p99 ratio \(String(format: "%.1f", latency.p99 / max(floor.p99, 1e-9)))x)")
         }
     }
 
@@ -43,6 +65,8 @@ struct EdgeBenchmark: AsyncParsableCommand {
         var cpu: Double
         var latency: Percentiles?
         var apiRoundTrip: Percentiles?
+        var cloudLatency: Percentiles?
+        var cloudRoundTrip: Percentiles?
     }
 
     struct Percentiles {
@@ -57,33 +81,27 @@ struct EdgeBenchmark: AsyncParsableCommand {
         }
     }
 
-    func measureAgent(executable: String, datasets count: Int, latency: Bool) async throws -> AgentFigures {
+    func measureAgent(executable: String, datasets count: Int, latency: Bool, cloud: BenchCloud, node: String) async throws -> AgentFigures {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgeai-bench-edge-\(UUID().uuidString.prefix(8))").path
         let data = directory + "/data"
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let body = Data((0..<lines).map { "sample \($0) lorem ipsum dolor sit amet\n" }.joined().utf8)
-        let store = try AgentStore(path: directory + "/agent/agent.sqlite")
         for index in 0..<count {
             let path = data + "/ds-\(index).txt"
             try body.write(to: URL(fileURLWithPath: path))
             var meta = ObjectMeta()
-            meta.name = "ds-\(index)"
+            meta.name = "\(node)-\(index)"
             meta.namespace = "default"
-            meta.uid = "uid-\(index)"
-            meta.resourceVersion = "1"
-            meta.generation = 1
-            try await store.apply(.upsert(.dataset(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: path, format: "txt", nodeName: "bench")))))
+            _ = try await cloud.client.create(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: path, format: "txt", nodeName: node)))
         }
-        store.close()
-        try "bench-token".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
-        try "-----BEGIN CERTIFICATE-----\n".write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
+        try cloud.credentials.nodeToken(for: node).write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try cloud.credentials.certificateAuthority.certificatePEM.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        // The hub is unreachable on purpose: the agent works offline, reports wait in its outbox.
         process.arguments = [
-            "edge", "--node", "bench", "--token-file", directory + "/token", "--cloud", "wss://127.0.0.1:9",
+            "edge", "--node", node, "--token-file", directory + "/token", "--cloud", "wss://127.0.0.1:\(cloud.hubPort)",
             "--ca", directory + "/ca.pem", "--allow", data, "--data-dir", directory + "/agent", "--api-port", "0",
         ]
         let output = Pipe()
@@ -103,6 +121,12 @@ struct EdgeBenchmark: AsyncParsableCommand {
             if items.count == count, items.allSatisfy({ $0["numberOfSamples"] as? Int == lines }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
+        while ContinuousClock.now < deadline {
+            let counted = try await cloud.client.list(Dataset.self, namespace: "default").items
+                .filter { $0.spec.nodeName == node && $0.status?.numberOfSamples == Int64(lines) }.count
+            if counted == count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         try await Task.sleep(for: .seconds(2))
         let cpuStart = cpuSeconds(process.processIdentifier)
         let wallStart = ContinuousClock.now
@@ -114,27 +138,44 @@ struct EdgeBenchmark: AsyncParsableCommand {
         var roundTrips: [Double] = []
         for index in 0..<min(appends, 1000) {
             let start = ContinuousClock.now
-            _ = try await getJSON(api + "/v1/datasets/default/ds-\(index % count)")
+            _ = try await getJSON(api + "/v1/datasets/default/\(node)-\(index % count)")
             roundTrips.append(seconds(ContinuousClock.now - start))
         }
+        var cloudTrips: [Double] = []
+        for index in 0..<min(appends, 1000) {
+            let start = ContinuousClock.now
+            _ = try await cloud.client.get(Dataset.self, namespace: "default", name: "\(node)-\(index % count)")
+            cloudTrips.append(seconds(ContinuousClock.now - start))
+        }
         var expected = [Int](repeating: lines, count: count)
-        var samples: [Double] = []
+        var local: [Double] = []
+        var remote: [Double] = []
         for index in 0..<appends {
             let target = index % count
-            let path = data + "/ds-\(target).txt"
+            let name = "\(node)-\(target)"
             let start = ContinuousClock.now
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data + "/ds-\(target).txt"))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data("appended \(index)\n".utf8))
             try handle.close()
             expected[target] += 1
-            while try await getJSON(api + "/v1/datasets/default/ds-\(target)")["numberOfSamples"] as? Int != expected[target] {
-                if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not visible after 10 s") }
+            // Alternate which side is watched, so neither measurement waits behind the other.
+            if index % 2 == 0 {
+                while try await getJSON(api + "/v1/datasets/default/\(name)")["numberOfSamples"] as? Int != expected[target] {
+                    if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not visible after 10 s") }
+                }
+                local.append(seconds(ContinuousClock.now - start))
+            } else {
+                while try await cloud.client.get(Dataset.self, namespace: "default", name: name).status?.numberOfSamples != Int64(expected[target]) {
+                    if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not in the cloud after 10 s") }
+                }
+                remote.append(seconds(ContinuousClock.now - start))
             }
-            samples.append(seconds(ContinuousClock.now - start))
         }
-        figures.latency = Percentiles(samples)
+        figures.latency = Percentiles(local)
         figures.apiRoundTrip = Percentiles(roundTrips)
+        figures.cloudLatency = Percentiles(remote)
+        figures.cloudRoundTrip = Percentiles(cloudTrips)
         return figures
     }
 
@@ -181,4 +222,78 @@ struct EdgeBenchmark: AsyncParsableCommand {
     private func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
     private func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
     private func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }
+}
+
+/// The cloud in this process: embedded API server and cloud controller with its hub.
+final class BenchCloud: Sendable {
+    let credentials: ClusterCredentials
+    let client: KubeClient
+    let hubPort: Int
+    private let directory: String
+    private let groups: [ServiceGroup]
+    private let tasks: [Task<Void, any Error>]
+    private let controllerClient: KubeClient
+
+    private init(
+        credentials: ClusterCredentials, client: KubeClient, controllerClient: KubeClient, hubPort: Int, directory: String,
+        groups: [ServiceGroup], tasks: [Task<Void, any Error>]
+    ) {
+        self.credentials = credentials
+        self.client = client
+        self.controllerClient = controllerClient
+        self.hubPort = hubPort
+        self.directory = directory
+        self.groups = groups
+        self.tasks = tasks
+    }
+
+    static func start() async throws -> BenchCloud {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgeai-bench-cloud-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var credentials = try PKIBootstrap.ensure(dataDirectory: directory, hosts: ["127.0.0.1"])
+        let controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let (apiPorts, apiContinuation) = AsyncStream.makeStream(of: Int.self)
+        let server = APIServer(
+            configuration: .init(dataDirectory: directory, port: 0, durability: .durable, onListening: { apiContinuation.yield($0) }),
+            credentials: credentials, logger: logger)
+        let apiGroup = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
+        let apiTask = Task { try await apiGroup.run() }
+        var apiIterator = apiPorts.makeAsyncIterator()
+        guard let apiPort = await apiIterator.next() else { throw ValidationError("API server did not start") }
+        func config(_ token: String) -> KubeConfig {
+            var config = KubeConfig(
+                server: "https://127.0.0.1:\(apiPort)", certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8),
+                credentials: .token(token))
+            config.qps = 1_000_000
+            config.burst = 1_000_000
+            return config
+        }
+        let (hubPorts, hubContinuation) = AsyncStream.makeStream(of: Int.self)
+        var configuration = try CloudControllerConfiguration(credentials: credentials)
+        configuration.hubHost = "127.0.0.1"
+        configuration.hubPort = 0
+        configuration.onHubListening = { hubContinuation.yield($0) }
+        let controllerClient = try KubeClient(config: config(controllerToken))
+        let controller = CloudController(configuration: configuration, client: controllerClient, logger: logger)
+        let cloudGroup = ServiceGroup(configuration: .init(services: [controller], gracefulShutdownSignals: [], logger: logger))
+        let cloudTask = Task { try await cloudGroup.run() }
+        var hubIterator = hubPorts.makeAsyncIterator()
+        guard let hubPort = await hubIterator.next() else { throw ValidationError("hub did not start") }
+        while !controller.isReady { try await Task.sleep(for: .milliseconds(20)) }
+        return BenchCloud(
+            credentials: credentials, client: try KubeClient(config: config(credentials.adminToken)), controllerClient: controllerClient,
+            hubPort: hubPort, directory: directory, groups: [cloudGroup, apiGroup], tasks: [cloudTask, apiTask])
+    }
+
+    func stop() async {
+        try? await client.shutdown()
+        for (group, task) in zip(groups, tasks) {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+        }
+        try? await controllerClient.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }

@@ -82,21 +82,22 @@ public struct EdgeAgent: Service {
             node: node, host: configuration.apiHost, port: configuration.apiPort, logger: logger,
             onListening: configuration.onAPIListening)
         let interval = configuration.rescanInterval
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await monitor.run() }
-                try await node.restore()
-                group.addTask { try await api.run() }
-                if let uplink { group.addTask { try await uplink.run() } }
-                group.addTask {
+        // The API and the hub client end on graceful shutdown by themselves (the client says
+        // goingAway); the monitor and the model loop are cancelled then. A failing part ends all.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
+            try await node.restore()
+            group.addTask { try await api.run() }
+            if let uplink { group.addTask { try await uplink.run() } }
+            group.addTask {
+                try? await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
-                        do { try await Task.sleep(for: interval) } catch { return }
+                        try await Task.sleep(for: interval)
                         await node.checkModels()
                     }
                 }
-                _ = try await group.next()
-                group.cancelAll()
             }
+            for try await _ in group {}
         }
         logger.info("edge agent stopped")
     }

@@ -85,9 +85,11 @@ final class CloudTestbed: Sendable {
         var link = EdgeLinkConfiguration(node: node, agentVersion: "test")
         link.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(500))
         link.reportRetryDelay = .milliseconds(200)
-        return HubClientConfiguration(
+        var configuration = HubClientConfiguration(
             url: "wss://127.0.0.1:\(ports.withLock { $0.hub })", token: try credentials.nodeToken(for: node),
             caPEM: credentials.certificateAuthority.certificatePEM, link: link)
+        configuration.closeTimeout = .seconds(1)
+        return configuration
     }
 
     /// Stops the controller, then the API server, and removes the directory.

@@ -3,14 +3,16 @@ import EdgeAIAPI
 import EdgeAITesting
 import EdgeSync
 import Foundation
+import HubClient
+import KubeClient
 import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `kill -9` of the agent during a burst of file changes: after a restart the agent's status
-/// (API and outbox) is the file's true final count. The test relaunches this test binary with
+/// `kill -9` of the agent during a burst of file changes: after a restart and reconnect, the
+/// cloud's Dataset status (and the agent's API) is the file's true final count. The test relaunches this test binary with
 /// `EDGEAI_AGENT_CRASH_CHILD=<dir>`, which turns `crashChildAgent` into an agent that prints
 /// `READY` once listening and `REPORT <samples>` for every report it made durable.
 struct CrashRecoveryTests {
@@ -29,8 +31,19 @@ struct CrashRecoveryTests {
         var ready: Bool { lines.withLock { $0.contains("READY") } }
     }
 
-    @Test(.timeLimit(.minutes(2)))
-    func killDashNineDuringABurstLeavesTheFinalStatusCorrect() async throws {
+    /// What the child needs to reach the hub, written by the parent beside the data.
+    struct HubFile: Codable {
+        var url: String
+        var token: String
+        var caPEM: String
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func killDashNineDuringABurstLeavesTheFinalStatusCorrectInTheCloud() async throws {
+        try await withCloud { cloud in try await killDuringBursts(cloud) }
+    }
+
+    func killDuringBursts(_ cloud: CloudTestbed) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
@@ -38,11 +51,11 @@ struct CrashRecoveryTests {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try appendLines(file, 100)
         var total = 100
-        do {
-            let store = try AgentStore(path: Self.configuration(directory.path).databasePath)
-            try await store.apply(.upsert(makeDataset("stream", dataUrl: file)))
-            store.close()
-        }
+        let hub = try cloud.hubConfiguration(node: "edge-1")
+        try JSONEncoder().encode(HubFile(url: hub.url, token: hub.token, caPEM: hub.caPEM))
+            .write(to: URL(fileURLWithPath: directory.path + "/hub.json"))
+        let client = try cloud.client
+        _ = try await client.create(cloudDataset("stream", node: "edge-1", dataUrl: file))
         for round in 0..<3 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -93,20 +106,18 @@ struct CrashRecoveryTests {
             let acknowledged = output.reports
             #expect(acknowledged.allSatisfy { $0 <= total })
 
-            // Restart (offline): the restored agent catches up to the truth on disk.
+            // Restart and reconnect: the restored agent catches up with the truth on disk, and so does the cloud.
             let expected = total
-            try await withAgent(Self.configuration(directory.path)) { capture in
+            try await withAgent(Self.configuration(directory.path), hub: hub) { capture in
                 let api = APIClient(port: try #require(capture.port.withLock { $0 }))
                 try await eventually("final count after restart (round \(round))") {
                     try await api.get("/v1/datasets/default/stream").body["numberOfSamples"] as? Int == expected
                 }
-                let node = try #require(capture.node.withLock { $0 })
-                let report = try await node.pendingReports().first { $0.key == datasetKey("stream") }
-                guard case .dataset(let status)? = report?.status else {
-                    Issue.record("round \(round): no report for the final count in the outbox")
-                    return
+                try await eventually("final count in the cloud (round \(round))", timeout: .seconds(30)) {
+                    try await client.get(Dataset.self, namespace: "default", name: "stream").status?.numberOfSamples == Int64(expected)
                 }
-                #expect(status.numberOfSamples == Int64(expected), "round \(round)")
+                let node = try #require(capture.node.withLock { $0 })
+                try await eventually("outbox drained (round \(round))") { try await node.pendingReports().isEmpty }
             }
         }
     }
@@ -115,17 +126,23 @@ struct CrashRecoveryTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
     func crashChildAgent() async throws {
         let directory = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
-        let capture = NodeCapture()
-        try await withAgent(Self.configuration(directory), capture: capture) { capture in
+        let hubFile = try JSONDecoder().decode(HubFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/hub.json")))
+        let hub = HubClientConfiguration(
+            url: hubFile.url, token: hubFile.token, caPEM: hubFile.caPEM, link: EdgeLinkConfiguration(node: "edge-1", agentVersion: "test"))
+        try await withAgent(Self.configuration(directory), hub: hub) { capture in
             Self.emit("READY")
-            var seen = 0
+            let node = try #require(capture.node.withLock { $0 })
+            var last: Int64?
             let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline {
-                let reports = capture.reports.withLock { $0 }
-                for report in reports.dropFirst(seen) {
-                    if case .dataset(let status) = report.status { Self.emit("REPORT \(status.numberOfSamples ?? -1)") }
+                // Each durable report of a new count, as the outbox holds it.
+                let pending = try await node.pendingReports()
+                for report in pending {
+                    if case .dataset(let status) = report.status, status.numberOfSamples != last {
+                        last = status.numberOfSamples
+                        Self.emit("REPORT \(status.numberOfSamples ?? -1)")
+                    }
                 }
-                seen = reports.count
                 await Task.yield()
             }
         }

@@ -44,14 +44,13 @@ struct EdgeAgentTests {
             try await eventually("append after restart") {
                 try await api.get("/v1/datasets/default/cats").body["numberOfSamples"] as? Int == 16
             }
-            // Reports wait in the durable outbox for the hub.
-            let pending = try await node.pendingReports()
-            let cats = pending.first { $0.key == datasetKey("cats") }
-            guard case .dataset(let status)? = cats?.status else {
-                Issue.record("no pending report for cats: \(pending)")
-                return
+            // Reports wait in the durable outbox for the hub (the API may show a count a moment
+            // before its report is durable).
+            try await eventually("latest count in the outbox") {
+                let report = try await node.pendingReports().first { $0.key == datasetKey("cats") }
+                guard case .dataset(let status)? = report?.status else { return false }
+                return status.numberOfSamples == 16
             }
-            #expect(status.numberOfSamples == 16)
         }
     }
 

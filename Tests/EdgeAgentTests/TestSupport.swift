@@ -34,7 +34,7 @@ func datasetKey(_ name: String) -> SyncKey { SyncKey(kind: .dataset, namespace: 
 
 func quietLogger() -> Logger {
     var logger = Logger(label: "test.edge")
-    logger.logLevel = .critical
+    logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
     return logger
 }
 
@@ -99,16 +99,23 @@ func withAgent<T: Sendable>(
     var configuration = configuration
     configuration.onAPIListening = { port in capture.port.withLock { $0 = port } }
     let agent = EdgeAgent(configuration: configuration, logger: quietLogger(), uplink: capture.factory(hub: hub))
+    let services = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [], logger: quietLogger()))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
-            try await agent.run()
+            try await services.run()
             return nil
         }
         try await eventually("agent started", timeout: .seconds(20)) {
             capture.node.withLock { $0 != nil } && capture.port.withLock { $0 != nil }
         }
-        let result = try await body(capture)
-        group.cancelAll()
+        let result: T
+        do {
+            result = try await body(capture)
+        } catch {
+            await services.triggerGracefulShutdown()
+            throw error
+        }
+        await services.triggerGracefulShutdown()
         while let next = try await group.next() { _ = next }
         return result
     }
