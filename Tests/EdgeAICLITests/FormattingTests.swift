@@ -183,6 +183,22 @@ struct FormattingTests {
         #expect(Describer.render(object, events: nil, now: now).hasSuffix("Events:       <unavailable>\n"))
     }
 
+    @Test func describeListsModelNodesAndMetrics() {
+        let model: JSONValue = [
+            "apiVersion": "edgeai.io/v1alpha1", "kind": "Model", "metadata": ["name": "resnet", "namespace": "default"],
+            "spec": ["modelUrl": "/m.onnx", "format": "onnx"],
+            "status": [
+                "metrics": [["key": "accuracy", "value": "0.93"]],
+                "nodes": [["nodeName": "edge0", "present": true, "sizeBytes": 1024], ["nodeName": "edge1", "present": false, "message": "no such file"]],
+            ],
+        ]
+        let text = Describer.render(model, events: [], now: Date())
+        #expect(text.contains("Kind:         Model\nSpec:\n"))
+        #expect(text.contains("  Metrics:\n    Key:    accuracy\n    Value:  0.93\n"))
+        #expect(text.contains("  Nodes:\n    Node Name:   edge0\n    Present:     true\n    Size Bytes:  1024\n"))
+        #expect(text.contains("    Message:    no such file\n    Node Name:  edge1\n"))
+    }
+
     @Test func keysBecomeTitles() {
         #expect(Describer.title("dataUrl") == "Data URL")
         #expect(Describer.title("numberOfSamples") == "Number Of Samples")
