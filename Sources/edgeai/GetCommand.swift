@@ -53,7 +53,7 @@ struct Get: AsyncParsableCommand {
             }
             let format = try OutputFormat.parse(output)
             if allNamespaces && !names.isEmpty {
-                throw ManifestError("a resource cannot be retrieved by name across all namespaces (drop -A, or give -n NAMESPACE)")
+                throw CLIError("a resource cannot be retrieved by name across all namespaces (drop -A, or give -n NAMESPACE)")
             }
             try await client.withClient { kube, config in
                 let run = GetRun(
