@@ -42,10 +42,10 @@ struct Apply: AsyncParsableCommand {
                 do {
                     return (try ResourceKind.forObject(doc.object), doc.object)
                 } catch {
-                    throw ManifestError("\(doc.source): \(error)")
+                    throw CLIError("\(doc.source): \(error)")
                 }
             }
-            if planned.isEmpty { throw ManifestError("no objects passed to apply") }
+            if planned.isEmpty { throw CLIError("no objects passed to apply") }
             try await client.withClient { kube, config in
                 let defaultNamespace = client.effectiveNamespace(config)
                 for (kind, object) in planned {
@@ -68,7 +68,7 @@ struct Apply: AsyncParsableCommand {
         _ kube: KubeClient, kind: ResourceKind, object: JSONValue, defaultNamespace: String, serverSide: Bool, options: WriteOptions
     ) async throws -> Outcome {
         guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
-            throw ManifestError("\(kind.type.kind): metadata.name: Required value (apply needs a name)")
+            throw CLIError("\(kind.type.kind): metadata.name: Required value (apply needs a name)")
         }
         let namespace = object["metadata"]?["namespace"]?.stringValue ?? defaultNamespace
         let body = applyBody(object, namespace: namespace)

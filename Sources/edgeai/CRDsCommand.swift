@@ -56,7 +56,7 @@ struct CRDs: AsyncParsableCommand {
                     writeOutput("this API server serves \(EdgeAIGroup.apiVersion) built in (embedded edgeai server); no CRDs to install\n")
                     return
                 }
-                throw ManifestError("the API server serves neither apiextensions.k8s.io/v1 nor \(EdgeAIGroup.apiVersion)")
+                throw CLIError("the API server serves neither apiextensions.k8s.io/v1 nor \(EdgeAIGroup.apiVersion)")
             }
             for crd in EdgeAICRDs.all {
                 let object = try KubeJSON.value(crd)
@@ -76,7 +76,7 @@ struct CRDs: AsyncParsableCommand {
             let deadline = ContinuousClock.now + .seconds(waitSeconds)
             while try await !Self.servesEdgeAI(kube) {
                 guard ContinuousClock.now < deadline else {
-                    throw ManifestError("the CRDs were applied but \(EdgeAIGroup.apiVersion) is not served after \(waitSeconds) s")
+                    throw CLIError("the CRDs were applied but \(EdgeAIGroup.apiVersion) is not served after \(waitSeconds) s")
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }

@@ -45,9 +45,12 @@ struct ClientOptions: ParsableArguments {
     }
 
     /// A client for the resolved configuration. Connection failures are retried once only, so an
-    /// unreachable server is reported within about a second.
+    /// unreachable server is reported within about a second. Rate limit: kubectl's (50 QPS,
+    /// burst 300), so applying a few hundred objects is not throttled.
     func client() throws -> (KubeClient, KubeConfig) {
-        let config = try config()
+        var config = try config()
+        config.qps = max(config.qps, 50)
+        config.burst = max(config.burst, 300)
         let retry = RetryPolicy(maxRetries: 1, backoff: Backoff(initial: .milliseconds(200), maximum: .seconds(1)))
         let client = try KubeClient(config: config, retryPolicy: retry, requestTimeout: .seconds(requestTimeout))
         return (client, config)

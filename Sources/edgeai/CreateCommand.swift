@@ -33,10 +33,10 @@ struct Create: AsyncParsableCommand {
     }
 
     /// `k=v` strings to a label map. Pure.
-    static func parseLabels(_ labels: [String]) throws(ManifestError) -> [String: String] {
+    static func parseLabels(_ labels: [String]) throws(CLIError) -> [String: String] {
         var map: [String: String] = [:]
         for label in labels {
-            guard let eq = label.firstIndex(of: "="), eq != label.startIndex else { throw ManifestError("label \"\(label)\" is not KEY=VALUE") }
+            guard let eq = label.firstIndex(of: "="), eq != label.startIndex else { throw CLIError("label \"\(label)\" is not KEY=VALUE") }
             map[String(label[..<eq])] = String(label[label.index(after: eq)...])
         }
         return map

@@ -77,9 +77,9 @@ struct Delete: AsyncParsableCommand {
         if !filename.isEmpty {
             for doc in try ManifestSource.read(filename) {
                 let kind: ResourceKind
-                do { kind = try ResourceKind.forObject(doc.object) } catch { throw ManifestError("\(doc.source): \(error)") }
+                do { kind = try ResourceKind.forObject(doc.object) } catch { throw CLIError("\(doc.source): \(error)") }
                 guard let name = doc.object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
-                    throw ManifestError("\(doc.source): metadata.name: Required value")
+                    throw CLIError("\(doc.source): metadata.name: Required value")
                 }
                 targets.explicit.append((kind, doc.object["metadata"]?["namespace"]?.stringValue, name))
             }
@@ -96,11 +96,11 @@ struct Delete: AsyncParsableCommand {
         let names = arguments.dropFirst()
         if names.isEmpty {
             guard selector != nil || all else {
-                throw ManifestError("resource(s) were provided, but no name was specified (give names, -l SELECTOR or --all)")
+                throw CLIError("resource(s) were provided, but no name was specified (give names, -l SELECTOR or --all)")
             }
             targets.collection = kind
         } else {
-            if selector != nil || all { throw ManifestError("names cannot be given together with -l or --all") }
+            if selector != nil || all { throw CLIError("names cannot be given together with -l or --all") }
             targets.explicit = names.map { (kind, nil, $0) }
         }
         return targets

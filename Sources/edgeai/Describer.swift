@@ -17,7 +17,7 @@ enum Describer {
         for key in ["creationTimestamp", "generation", "resourceVersion", "uid", "deletionTimestamp", "finalizers"] {
             if let value = metadata[key], value != .null { meta[key] = value }
         }
-        out += "Metadata:\n" + block(.object(meta), indent: 2)
+        if !meta.isEmpty { out += "Metadata:\n" + block(.object(meta), indent: 2) }
         if let spec = object["spec"] { out += "Spec:\n" + block(spec, indent: 2) }
         if var status = object["status"]?.objectValue, !status.isEmpty {
             let conditions = status.removeValue(forKey: "conditions")?.arrayValue ?? []

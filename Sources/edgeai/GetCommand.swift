@@ -53,7 +53,7 @@ struct Get: AsyncParsableCommand {
             }
             let format = try OutputFormat.parse(output)
             if allNamespaces && !names.isEmpty {
-                throw ManifestError("a resource cannot be retrieved by name across all namespaces (drop -A, or give -n NAMESPACE)")
+                throw CLIError("a resource cannot be retrieved by name across all namespaces (drop -A, or give -n NAMESPACE)")
             }
             try await client.withClient { kube, config in
                 let run = GetRun(
@@ -90,6 +90,11 @@ struct GetRun {
     /// names not found.
     func printInitial() async throws -> (resourceVersion: String?, widths: [Int]?, missing: [String]) {
         var missing: [String] = []
+        // Objects fetched by name carry their own (older) resourceVersions; a watch resumes from
+        // the collection's, taken first so no change between the reads is missed.
+        let collectionVersion = watching && !names.isEmpty
+            ? try await kube.listPage(kind.type, namespace: namespace, options: ListOptions(limit: 1))["metadata"]?["resourceVersion"]?.stringValue
+            : nil
         if isTable {
             var table: Table
             if names.isEmpty {
@@ -102,14 +107,14 @@ struct GetRun {
             }
             if table.rows.isEmpty {
                 if !watching && names.isEmpty { printError(Self.noResources(namespace)) }
-                return (table.metadata.resourceVersion, nil, missing)
+                return (collectionVersion ?? table.metadata.resourceVersion, nil, missing)
             }
             let lines = tableLines(table, event: "ADDED")
             var widths = TablePrinter.widths(lines)
             // Leave room for MODIFIED and DELETED under the initial ADDED.
             if watchEvents, !widths.isEmpty { widths[0] = max(widths[0], "MODIFIED".count) }
             writeOutput(lines.map { TablePrinter.line($0, widths: widths) }.joined())
-            return (table.metadata.resourceVersion, widths, missing)
+            return (collectionVersion ?? table.metadata.resourceVersion, widths, missing)
         }
         var objects: [JSONValue] = []
         var resourceVersion: String?
@@ -125,7 +130,7 @@ struct GetRun {
         } else if !objects.isEmpty {
             writeOutput(ObjectPrinter.render(objects, format: format, kind: kind, single: names.count == 1))
         }
-        return (resourceVersion, nil, missing)
+        return (collectionVersion ?? resourceVersion, nil, missing)
     }
 
     /// `fetch` for every name, in order. Like kubectl, a missing name does not hide the others:
@@ -171,7 +176,9 @@ struct GetRun {
             let stream = try await kube.watchTable(kind.type, namespace: namespace, options: options)
             var widths = initialWidths
             for try await event in stream {
-                guard let (type, object) = Self.split(event), let table = try? KubeJSON.decode(Table.self, from: object) else { continue }
+                guard let (type, object) = Self.split(event), var table = try? KubeJSON.decode(Table.self, from: object) else { continue }
+                table.rows = table.rows.filter { isWanted($0.object) }
+                if table.rows.isEmpty { continue }
                 var lines = tableLines(table, event: type)
                 if let widths {
                     if !noHeaders { lines.removeFirst() }
@@ -186,11 +193,16 @@ struct GetRun {
         } else {
             let stream = try await kube.watch(kind.type, namespace: namespace, options: options)
             for try await event in stream {
-                guard let (_, object) = Self.split(event) else { continue }
+                guard let (_, object) = Self.split(event), isWanted(object) else { continue }
                 let text = ObjectPrinter.render([object], format: format, kind: kind, single: true)
                 writeOutput(format == .yaml ? "---\n" + text : text)
             }
         }
+    }
+
+    /// Whether a watched object is one of the names asked for (every object when none were).
+    func isWanted(_ object: JSONValue?) -> Bool {
+        names.isEmpty || names.contains(object?["metadata"]?["name"]?.stringValue ?? "")
     }
 
     static func split(_ event: WatchStream<JSONValue>.Event) -> (String, JSONValue)? {

@@ -20,11 +20,11 @@ enum ManifestSource {
             for (source, text) in try texts(path, readStandardInput: readStandardInput) {
                 do {
                     for object in try Manifests.parse(text) {
-                        guard object.objectValue != nil else { throw ManifestError("\(source): a document is not an object") }
+                        guard object.objectValue != nil else { throw CLIError("\(source): a document is not an object") }
                         documents.append(Document(source: source, object: object))
                     }
                 } catch let error as Manifests.ParseError {
-                    throw ManifestError("\(source): \(error.message)")
+                    throw CLIError("\(source): \(error.message)")
                 }
             }
         }
@@ -35,19 +35,19 @@ enum ManifestSource {
         if path == "-" { return [("<stdin>", readStandardInput())] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ManifestError("the path \"\(path)\" does not exist")
+            throw CLIError("the path \"\(path)\" does not exist")
         }
         let files: [String]
         if isDirectory.boolValue {
             let names = try FileManager.default.contentsOfDirectory(atPath: path)
             files = names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                 .map { (path as NSString).appendingPathComponent($0) }
-            if files.isEmpty { throw ManifestError("error reading \(path): no .yaml, .yml or .json files in the directory") }
+            if files.isEmpty { throw CLIError("error reading \(path): no .yaml, .yml or .json files in the directory") }
         } else {
             files = [path]
         }
         return try files.map { file in
-            guard let data = FileManager.default.contents(atPath: file) else { throw ManifestError("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
             return (file, String(decoding: data, as: UTF8.self))
         }
     }

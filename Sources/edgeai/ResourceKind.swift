@@ -36,15 +36,15 @@ struct ResourceKind: Sendable, Hashable {
     }
 
     /// The kind of a manifest's object from its `apiVersion` and `kind`.
-    static func forObject(_ object: JSONValue) throws(ManifestError) -> ResourceKind {
+    static func forObject(_ object: JSONValue) throws(CLIError) -> ResourceKind {
         let apiVersion = object["apiVersion"]?.stringValue ?? ""
         let kind = object["kind"]?.stringValue ?? ""
-        if apiVersion.isEmpty { throw ManifestError("apiVersion not set") }
-        if kind.isEmpty { throw ManifestError("kind not set") }
+        if apiVersion.isEmpty { throw CLIError("apiVersion not set") }
+        if kind.isEmpty { throw CLIError("kind not set") }
         for candidate in all where candidate.type.kind == kind && candidate.type.apiVersion == apiVersion {
             return candidate
         }
-        throw ManifestError("no matches for kind \"\(kind)\" in version \"\(apiVersion)\" (edgeai manages Dataset and Model in \(EdgeAIGroup.apiVersion))")
+        throw CLIError("no matches for kind \"\(kind)\" in version \"\(apiVersion)\" (edgeai manages Dataset and Model in \(EdgeAIGroup.apiVersion))")
     }
 
     /// Splits `dataset/NAME` (kubectl's TYPE/NAME form) into kind and name.
@@ -53,10 +53,4 @@ struct ResourceKind: Sendable, Hashable {
         let kind = try resolve(String(argument[..<slash]))
         return (kind, String(argument[argument.index(after: slash)...]))
     }
-}
-
-/// A manifest that cannot be applied as written; the message names the document and field.
-struct ManifestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -182,6 +182,7 @@ struct CommandTests {
                 ["get", "dset", "-w", "--output-watch-events"], environment: ["KUBECONFIG": cluster.kubeconfig], workingDirectory: cluster.directory.path)
             let names = try CLIProcess.start(
                 ["get", "mdl", "-w", "-o", "name"], environment: ["KUBECONFIG": cluster.kubeconfig], workingDirectory: cluster.directory.path)
+
             try await watch.waitForOutput("initial table") { $0.contains("ADDED      first") }
             #expect(watch.stdout().hasPrefix("EVENT      NAME    NUMBEROFSAMPLES   NODE    SPEC"))
 
@@ -196,12 +197,27 @@ struct CommandTests {
             let lines = watch.stdout().split(separator: "\n")
             #expect(lines.count == 5, "\(watch.stdout())")
 
+            // Watching two names shows changes to those two only.
+            var third = try await client.create(Dataset(
+                metadata: ObjectMeta(name: "third", namespace: "default"), spec: DatasetSpec(dataUrl: "/c", format: "txt", nodeName: "edge0")))
+            let two = try CLIProcess.start(
+                ["get", "dset", "first", "third", "-w", "--no-headers"], environment: ["KUBECONFIG": cluster.kubeconfig],
+                workingDirectory: cluster.directory.path)
+            try await two.waitForOutput("both rows") { $0.split(separator: "\n").count == 2 }
+            _ = try await client.create(Dataset(
+                metadata: ObjectMeta(name: "fourth", namespace: "default"), spec: DatasetSpec(dataUrl: "/d", format: "txt", nodeName: "edge0")))
+            third.status = DatasetStatus(numberOfSamples: 5)
+            _ = try await client.updateStatus(third)
+            try await two.waitForOutput("third's count") { $0.contains("5 ") }
+            #expect(two.stdout().split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["first", "third", "third"], "\(two.stdout())")
+
             _ = try await client.create(Model(metadata: ObjectMeta(name: "resnet", namespace: "default"), spec: ModelSpec(modelUrl: "/m")))
             try await names.waitForOutput("model name") { $0 == "model.edgeai.io/resnet\n" }
 
             let interrupted = await watch.interrupt()
             #expect(interrupted != 0)
             _ = await names.interrupt()
+            _ = await two.interrupt()
             #expect(watch.stderr().isEmpty)
         }
     }

@@ -107,9 +107,9 @@ struct FormattingTests {
 
     @Test func manifestKindsMustBeDatasetOrModelOfOurGroup() throws {
         #expect(try ResourceKind.forObject(["apiVersion": "edgeai.io/v1alpha1", "kind": "Model"]) == .model)
-        let other = #expect(throws: ManifestError.self) { try ResourceKind.forObject(["apiVersion": "v1", "kind": "Pod"]) }
+        let other = #expect(throws: CLIError.self) { try ResourceKind.forObject(["apiVersion": "v1", "kind": "Pod"]) }
         #expect(other?.description.hasPrefix("no matches for kind \"Pod\" in version \"v1\"") == true)
-        let noKind = #expect(throws: ManifestError.self) { try ResourceKind.forObject(["apiVersion": "edgeai.io/v1alpha1"]) }
+        let noKind = #expect(throws: CLIError.self) { try ResourceKind.forObject(["apiVersion": "edgeai.io/v1alpha1"]) }
         #expect(noKind?.description == "kind not set")
     }
 
@@ -135,8 +135,8 @@ struct FormattingTests {
 
     @Test func labelsParse() throws {
         #expect(try Create.parseLabels(["a=b", "c="]) == ["a": "b", "c": ""])
-        #expect(throws: ManifestError.self) { try Create.parseLabels(["=x"]) }
-        #expect(throws: ManifestError.self) { try Create.parseLabels(["novalue"]) }
+        #expect(throws: CLIError.self) { try Create.parseLabels(["=x"]) }
+        #expect(throws: CLIError.self) { try Create.parseLabels(["novalue"]) }
     }
 
     @Test func errorsAreOneLineAndNameTheProblem() {
@@ -152,7 +152,7 @@ struct FormattingTests {
         #expect(CLIErrorMessage.line(for: refused, server: "https://h:1") == "error: cannot reach the API server at https://h:1: connection refused (is the server running?)")
         let noCRDs = KubeError(kind: .api, code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         #expect(CLIErrorMessage.line(for: noCRDs).hasSuffix("does not serve edgeai.io/v1alpha1 datasets and models (on a real cluster, install the CRDs: edgeai crds --install)"))
-        let multi = ManifestError("first\nsecond")
+        let multi = CLIError("first\nsecond")
         #expect(CLIErrorMessage.line(for: multi) == "error: first; second")
     }
 
@@ -181,6 +181,22 @@ struct FormattingTests {
         #expect(text.contains("  Warning   NotFound   30s (x3 over 10m)   edgeai-edge   no such file\n"))
         #expect(Describer.render(object, events: [], now: now).hasSuffix("Events:       <none>\n"))
         #expect(Describer.render(object, events: nil, now: now).hasSuffix("Events:       <unavailable>\n"))
+    }
+
+    @Test func describeListsModelNodesAndMetrics() {
+        let model: JSONValue = [
+            "apiVersion": "edgeai.io/v1alpha1", "kind": "Model", "metadata": ["name": "resnet", "namespace": "default"],
+            "spec": ["modelUrl": "/m.onnx", "format": "onnx"],
+            "status": [
+                "metrics": [["key": "accuracy", "value": "0.93"]],
+                "nodes": [["nodeName": "edge0", "present": true, "sizeBytes": 1024], ["nodeName": "edge1", "present": false, "message": "no such file"]],
+            ],
+        ]
+        let text = Describer.render(model, events: [], now: Date())
+        #expect(text.contains("Kind:         Model\nSpec:\n"))
+        #expect(text.contains("  Metrics:\n    Key:    accuracy\n    Value:  0.93\n"))
+        #expect(text.contains("  Nodes:\n    Node Name:   edge0\n    Present:     true\n    Size Bytes:  1024\n"))
+        #expect(text.contains("    Message:    no such file\n    Node Name:  edge1\n"))
     }
 
     @Test func keysBecomeTitles() {
