@@ -11,9 +11,11 @@ public struct HubConfiguration: Hashable, Sendable {
     public var ackTimeout: Duration = .seconds(60)
     /// The largest frame accepted from the edge; announced in `welcome`.
     public var maxFrameBytes: Int = WireCodec.defaultMaxFrameBytes
-    /// Status writes per second this session may start, and the burst above it.
-    public var statusWritesPerSecond: Double = 50
-    public var statusWriteBurst: Int = 50
+    /// Status writes per second this session may start, and the burst above it. Reports are
+    /// coalesced per object first, so this bounds one node's share of the API's write rate
+    /// (≈ 2,000/s embedded) without delaying an ordinary burst of file changes.
+    public var statusWritesPerSecond: Double = 200
+    public var statusWriteBurst: Int = 200
     /// Retry delays for a status write that failed transiently (no jitter: one object's retries).
     public var writeRetry = Backoff(initial: .milliseconds(200), maximum: .seconds(5), jitter: 0)
     /// After this many failed attempts a report is answered `retryLater` and dropped by the hub;
