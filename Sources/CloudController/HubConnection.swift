@@ -59,7 +59,7 @@ actor HubConnection {
             outgoingContinuation.finish()
             writesContinuation.finish()
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Part.self) { group in
             group.addTask {
                 do {
                     for try await message in inbound.messages(maxSize: maxFrameBytes) {
@@ -75,14 +75,20 @@ actor HubConnection {
                     throw error
                 }
                 await self.transportClosed()
+                return .reader
             }
-            group.addTask { await self.sendLoop(outbound) }
-            group.addTask { await self.runWrites() }
-            group.addTask { try await self.runTimers() }
-            try await group.next()
+            group.addTask { await self.sendLoop(outbound); return .sender }
+            group.addTask { await self.runWrites(); return .writer }
+            group.addTask { try await self.runTimers(); return .timer }
+            // When reading stops, the sender still has to flush the session's last frames (an
+            // `error`, then the close with its code): ending the handler first would let the
+            // server close with 1000 instead.
+            while let part = try await group.next(), part == .reader {}
             group.cancelAll()
         }
     }
+
+    private enum Part { case reader, sender, writer, timer }
 
     /// A routed change for this node.
     func desiredChanged(_ change: ObjectChange) {
@@ -109,10 +115,12 @@ actor HubConnection {
             logger.warning("edge connection failed", metadata: ["node": "\(node)", "error": "\(error)"])
         }
         session.transportClosed()
+        outgoingContinuation.finish()
     }
 
     private func transportClosed() {
         session.transportClosed()
+        outgoingContinuation.finish()
     }
 
     private func perform(_ actions: [HubSession<ContinuousClock.Instant>.Action]) {
