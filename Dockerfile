@@ -9,8 +9,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libsqlite3-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so source edits reuse this layer.
-COPY Package.swift Package.resolved ./
+# Dependencies first, so source edits reuse this layer (Package.resolved is not in the
+# repository: the versions resolve from Package.swift's ranges).
+COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests

@@ -130,32 +130,49 @@ public actor DatasetMonitor {
         for key in dirty.sorted() { await look(at: key) }
     }
 
-    /// Resolves, scans, re-arms the watches and reports one dataset.
+    /// Resolves, arms the watches, scans and reports one dataset.
+    ///
+    /// The watches are armed before the scan, so a change made after the scan always raises an
+    /// event. If the targets moved during the scan (a directory appeared or vanished), the new
+    /// ones are armed and the data scanned again, a bounded number of times.
     private func look(at key: SyncKey) async {
         guard var entry = tracked[key] else { return }
-        let observation: DatasetObservation
+        var observation: DatasetObservation
         var path: String?
-        var wanted: [String: String?] = [:]
         switch locator.resolve(entry.dataUrl) {
         case .failure(let error):
+            rearm(&entry, wanted: [:])
             observation = .refused(error)
             entry.scan = nil
         case .success(let location):
             path = location.hostPath
-            wanted = Self.watchTargets(for: location.hostPath, isDirectory: entry.format == DatasetFormat.dir.rawValue)
-            do throws(ScanError) {
-                let format = try DatasetFormat.parse(entry.format)
-                let result = try scanner.scan(path: location.hostPath, format: format, previous: entry.scan)
-                entry.scan = result
-                observation = .scanned(result)
-            } catch {
-                if case .notFound = error.kind { entry.scan = nil }
-                observation = .failed(error)
-            }
+            let isDirectory = entry.format == DatasetFormat.dir.rawValue
+            var wanted = Self.watchTargets(for: location.hostPath, isDirectory: isDirectory)
+            var attempts = 0
+            repeat {
+                rearm(&entry, wanted: wanted)
+                observation = scan(&entry, at: location.hostPath)
+                let now = Self.watchTargets(for: location.hostPath, isDirectory: isDirectory)
+                if now == wanted { break }
+                wanted = now
+                attempts += 1
+            } while attempts < 3
         }
-        rearm(&entry, wanted: wanted)
         tracked[key] = entry
         await sink?(Look(ref: entry.ref, observation: observation, scan: entry.scan, path: path))
+    }
+
+    /// Scans one dataset from its previous result, keeping the new result in `entry`.
+    private func scan(_ entry: inout Tracked, at path: String) -> DatasetObservation {
+        do throws(ScanError) {
+            let format = try DatasetFormat.parse(entry.format)
+            let result = try scanner.scan(path: path, format: format, previous: entry.scan)
+            entry.scan = result
+            return .scanned(result)
+        } catch {
+            if case .notFound = error.kind { entry.scan = nil }
+            return .failed(error)
+        }
     }
 
     /// The directories to watch for a data path: its parent (caring about its name) and, for a

@@ -44,8 +44,8 @@ extension HubSession {
         if let reason = refusal(of: report) {
             refusedCount += 1
             return [
-                .send(.reportResult(ReportResult(reportID: report.reportID, outcome: .refused(reason: reason)))),
                 .refused(RefusedReport(node: node, reportID: report.reportID, ref: report.ref, reason: reason)),
+                .send(.reportResult(ReportResult(reportID: report.reportID, outcome: .refused(reason: reason)))),
             ]
         }
         if var pending = reports.queued[report.key] {
@@ -99,10 +99,10 @@ extension HubSession {
             answer(.applied, pending.reportIDs)
         case .refused(let reason):
             refusedCount += 1
-            answer(.refused(reason: reason), pending.reportIDs)
             for reportID in pending.reportIDs {
                 actions.append(.refused(RefusedReport(node: node, reportID: reportID, ref: pending.ref, reason: reason)))
             }
+            answer(.refused(reason: reason), pending.reportIDs)
         case .failed:
             let attempts = pending.failedAttempts + 1
             if attempts >= configuration.maxWriteAttempts {
@@ -130,8 +130,8 @@ extension HubSession {
         refusedCount += pending.reportIDs.count
         return pending.reportIDs.flatMap { reportID -> [Action] in
             [
-                .send(.reportResult(ReportResult(reportID: reportID, outcome: .refused(reason: reason)))),
                 .refused(RefusedReport(node: node, reportID: reportID, ref: ref, reason: reason)),
+                .send(.reportResult(ReportResult(reportID: reportID, outcome: .refused(reason: reason)))),
             ]
         }
     }

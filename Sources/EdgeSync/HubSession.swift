@@ -26,7 +26,8 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
         case send(CloudToEdge)
         /// Perform this status write, then call ``writeCompleted(_:outcome:now:)``.
         case writeStatus(StatusWrite)
-        /// A report was refused without a write: log it and count it.
+        /// A report was refused: log it and count it. It precedes the `reportResult` that answers
+        /// the report, so a refusal is counted before the edge can see it.
         case refused(RefusedReport)
         /// The edge acknowledged the resync: it now equals the desired state.
         case resynced(upserts: Int, deletes: Int, duration: Duration)

@@ -107,7 +107,7 @@ final class Testbed: Sendable {
         guard let bound = await iterator.next() else { throw TestbedError("hub start did not happen") }
         cloud.withLock { $0 = (group, task, bound, controller) }
         lastHubPort.withLock { $0 = bound }
-        try await eventually("controller ready") { controller.isReady }
+        try await eventually("controller ready", timeout: .seconds(30)) { controller.isReady }
         return bound
     }
 
@@ -200,7 +200,7 @@ final class Edge: Sendable {
     }
 
     func waitLive() async throws {
-        try await eventually("\(node) live") { await client.state == .live }
+        try await eventually("\(node) live", timeout: .seconds(30)) { await client.state == .live }
     }
 
     /// Writes a report to the outbox and hands it to the client.

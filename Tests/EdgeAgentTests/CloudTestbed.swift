@@ -55,7 +55,7 @@ final class CloudTestbed: Sendable {
         var hubIterator = hubPorts.makeAsyncIterator()
         guard let hubPort = await hubIterator.next() else { throw CloudTestbedError("hub") }
         ports.withLock { $0.hub = hubPort }
-        try await eventually("controller ready") { controller.isReady }
+        try await eventually("controller ready", timeout: .seconds(30)) { controller.isReady }
     }
 
     private func run(_ service: some Service) async throws {

@@ -80,9 +80,12 @@ struct EndToEndTests {
                 var moved = try await client.get(Dataset.self, namespace: "default", name: "cats")
                 moved.spec.nodeName = "edge-2"
                 _ = try await client.update(moved)
-                try await eventually("forgotten") { try await node.inventory().isEmpty }
-                #expect(node.monitor.kernelWatchCount() == 0)
-                #expect(await node.monitor.trackedKeys.isEmpty)
+                // The store forgets the object first, then the monitor releases its watch.
+                try await eventually("forgotten and its watch released") {
+                    let held = try await node.inventory()
+                    let tracked = await node.monitor.trackedKeys
+                    return held.isEmpty && tracked.isEmpty && node.monitor.kernelWatchCount() == 0
+                }
                 let api = APIClient(port: try #require(capture.port.withLock { $0 }))
                 #expect(try await api.get("/v1/datasets/default/cats").status == 404)
             }

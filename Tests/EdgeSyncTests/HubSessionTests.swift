@@ -138,7 +138,7 @@ struct HubSessionTests {
         #expect(sent.compactMap(\.upsertedObject).map(\.key.name) == ["m"], "the edge already has rv 3")
     }
 
-    @Test func refusesReportsForOtherNodesObjectsAndCountsThem() {
+    @Test func refusesReportsForOtherNodesObjectsAndCountsThem() throws {
         var hub = liveSession()
         let report = datasetReport("r1", theirs)
         let actions = hub.receive(.statusReport(report), now: t0)
@@ -146,6 +146,10 @@ struct HubSessionTests {
         #expect(actions.results == [ReportResult(reportID: "r1", outcome: .refused(reason: "Dataset default/theirs is not assigned to node A"))])
         #expect(actions.refusals.map(\.reportID) == ["r1"])
         #expect(hub.refusedCount == 1)
+        // Counted before answered: the edge never sees a refusal the metrics do not show yet.
+        let counted = actions.firstIndex { if case .refused = $0 { true } else { false } }
+        let answered = actions.firstIndex { if case .send = $0 { true } else { false } }
+        #expect(try #require(counted) < (try #require(answered)))
     }
 
     @Test func refusesReportsForARecreatedObject() {

@@ -12,7 +12,7 @@ import Testing
 struct CrashDurabilityTests {
     static let childVariable = "EDGEAI_STORE_CRASH_CHILD"
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func killDashNineLosesNoAcknowledgedWrite() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
