@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient",
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,6 +154,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // glibc's malloc_trim/mallopt, for the agent's memory trim (the Glibc module lacks <malloc.h>).
+        .target(name: "CMalloc"),
         .executableTarget(
             name: "edgeai",
             dependencies: [

@@ -31,9 +31,11 @@ public struct DatasetScanner: Sendable {
     }
 
     /// Counts `path` as `format`, reusing `previous` when it describes an earlier version of
-    /// the same file in the same format.
+    /// the same file in the same format. `progress` hears about long file scans as they go.
     /// - Throws: ``ScanError`` (not found, permission denied, wrong file type, parse error).
-    public func scan(path: String, format: DatasetFormat, previous: ScanResult? = nil) throws(ScanError) -> ScanResult {
+    public func scan(
+        path: String, format: DatasetFormat, previous: ScanResult? = nil, progress: ScanProgress? = nil
+    ) throws(ScanError) -> ScanResult {
         if format == .dir { return try scanDirectory(path: path) }
         let file = try OpenFile(path: path)
         let status = try file.status()
@@ -43,15 +45,18 @@ public struct DatasetScanner: Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
         defer { buffer.deallocate() }
 
-        if let previous, let resumed = try resume(previous, file: file, status: status, format: format, buffer: buffer) {
+        if let previous,
+            let resumed = try resume(previous, file: file, status: status, format: format, buffer: buffer, progress: progress)
+        {
             return resumed
         }
         file.adviseSequential()
+        let pass = Pass(status: status, format: format, start: 0, mode: .full, buffer: buffer, progress: progress)
         switch makeCounter(format) {
-        case .lines(var c): return try run(&c, wrap: CounterState.lines, file, status, format, 0, .full, buffer)
-        case .jsonLines(var c): return try run(&c, wrap: CounterState.jsonLines, file, status, format, 0, .full, buffer)
-        case .csv(var c): return try run(&c, wrap: CounterState.csv, file, status, format, 0, .full, buffer)
-        case .tfrecord(var c): return try run(&c, wrap: CounterState.tfrecord, file, status, format, 0, .full, buffer)
+        case .lines(var c): return try run(&c, wrap: CounterState.lines, file, pass)
+        case .jsonLines(var c): return try run(&c, wrap: CounterState.jsonLines, file, pass)
+        case .csv(var c): return try run(&c, wrap: CounterState.csv, file, pass)
+        case .tfrecord(var c): return try run(&c, wrap: CounterState.tfrecord, file, pass)
         }
     }
 
@@ -68,7 +73,7 @@ public struct DatasetScanner: Sendable {
     /// Continues from `previous` when the file only grew; nil when a full scan is needed.
     private func resume(
         _ previous: ScanResult, file: borrowing OpenFile, status: OpenFile.Status, format: DatasetFormat,
-        buffer: UnsafeMutableRawBufferPointer
+        buffer: UnsafeMutableRawBufferPointer, progress: ScanProgress?
     ) throws(ScanError) -> ScanResult? {
         guard previous.format == format, let state = previous.state,
             previous.identity.device == status.identity.device, previous.identity.inode == status.identity.inode,
@@ -87,11 +92,12 @@ public struct DatasetScanner: Sendable {
             unchanged.bytesScanned = 0
             return unchanged
         }
+        let pass = Pass(status: status, format: format, start: oldSize, mode: .incremental, buffer: buffer, progress: progress)
         switch state {
-        case .lines(var c): return try run(&c, wrap: CounterState.lines, file, status, format, oldSize, .incremental, buffer)
-        case .jsonLines(var c): return try run(&c, wrap: CounterState.jsonLines, file, status, format, oldSize, .incremental, buffer)
-        case .csv(var c): return try run(&c, wrap: CounterState.csv, file, status, format, oldSize, .incremental, buffer)
-        case .tfrecord(var c): return try run(&c, wrap: CounterState.tfrecord, file, status, format, oldSize, .incremental, buffer)
+        case .lines(var c): return try run(&c, wrap: CounterState.lines, file, pass)
+        case .jsonLines(var c): return try run(&c, wrap: CounterState.jsonLines, file, pass)
+        case .csv(var c): return try run(&c, wrap: CounterState.csv, file, pass)
+        case .tfrecord(var c): return try run(&c, wrap: CounterState.tfrecord, file, pass)
         }
     }
 
@@ -103,12 +109,23 @@ public struct DatasetScanner: Sendable {
         }
     }
 
-    /// Feeds the file from `start` to its end into `counter` and builds the result.
+    /// One pass over a file: where it starts, and what it reads with.
+    private struct Pass {
+        let status: OpenFile.Status
+        let format: DatasetFormat
+        let start: Int
+        let mode: ScanMode
+        let buffer: UnsafeMutableRawBufferPointer
+        let progress: ScanProgress?
+    }
+
+    /// Feeds the file from `pass.start` to its end into `counter` and builds the result.
     private func run<C: SampleCounter>(
-        _ counter: inout C, wrap: (C) -> CounterState, _ file: borrowing OpenFile, _ status: OpenFile.Status,
-        _ format: DatasetFormat, _ start: Int, _ mode: ScanMode, _ buffer: UnsafeMutableRawBufferPointer
+        _ counter: inout C, wrap: (C) -> CounterState, _ file: borrowing OpenFile, _ pass: Pass
     ) throws(ScanError) -> ScanResult {
+        let (status, format, start, mode, buffer) = (pass.status, pass.format, pass.start, pass.mode, pass.buffer)
         var offset = start
+        var nextReport = pass.progress.map { start + $0.interval } ?? Int.max
         while true {
             let n = try file.read(into: buffer, at: offset)
             if n == 0 { break }
@@ -118,6 +135,10 @@ public struct DatasetScanner: Sendable {
                 throw ScanError(parse: error, path: file.path)
             }
             offset += n
+            if offset >= nextReport, let progress = pass.progress {
+                progress.report(offset - start, max(status.size, offset) - start)
+                nextReport = offset + progress.interval
+            }
         }
         let samples: Int
         do { samples = try counter.finish() } catch { throw ScanError(parse: error, path: file.path) }

@@ -29,9 +29,11 @@ struct EdgeBenchmark: AsyncParsableCommand {
     @Option(help: "Lines in each dataset file at start.") var lines = 10_000
     @Option(help: "Appends to measure (round-robin over the datasets).") var appends = 1_000
     @Option(help: "Seconds of idle to measure CPU over.") var idleSeconds = 10
+    @Option(help: "The edgeai binary to run as the agent (default: the one beside this benchmark).") var agent: String?
 
     func run() async throws {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("edgeai").path
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("edgeai").path
+        let executable = agent ?? beside
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("\(executable) not found: build it first (swift build -c release --product edgeai)")
         }
@@ -48,6 +50,7 @@ struct EdgeBenchmark: AsyncParsableCommand {
         await cloud.stop()
         print("edge agent (\(executable)), \(datasets) datasets of \(lines) lines:")
         print("  idle RSS:  \(mb(reference.rss)) with 0 datasets (reference), \(mb(loaded.rss)) with \(datasets) (+\(mb(loaded.rss - reference.rss)))")
+        print("    of which anonymous \(mb(reference.rssAnon)) / \(mb(loaded.rssAnon)), file-backed \(mb(reference.rssFile)) / \(mb(loaded.rssFile))")
         print("  idle CPU:  \(percent(reference.cpu)) with 0 datasets, \(percent(loaded.cpu)) with \(datasets) (over \(idleSeconds) s)")
         for (label, latency, floor) in [
             ("the agent's local API", loaded.latency, loaded.apiRoundTrip),
@@ -62,6 +65,9 @@ struct EdgeBenchmark: AsyncParsableCommand {
 
     struct AgentFigures {
         var rss: Int
+        /// The parts of ``rss``: anonymous memory (heap, stacks) and pages of mapped files (code).
+        var rssAnon: Int
+        var rssFile: Int
         var cpu: Double
         var latency: Percentiles?
         var apiRoundTrip: Percentiles?
@@ -132,7 +138,9 @@ struct EdgeBenchmark: AsyncParsableCommand {
         let wallStart = ContinuousClock.now
         try await Task.sleep(for: .seconds(idleSeconds))
         let cpu = (cpuSeconds(process.processIdentifier) - cpuStart) / seconds(ContinuousClock.now - wallStart)
-        var figures = AgentFigures(rss: rssBytes(process.processIdentifier), cpu: cpu)
+        let pid = process.processIdentifier
+        var figures = AgentFigures(
+            rss: rssBytes(pid), rssAnon: statusBytes(pid, "RssAnon:"), rssFile: statusBytes(pid, "RssFile:"), cpu: cpu)
         guard latency, count > 0 else { return figures }
 
         var roundTrips: [Double] = []
@@ -208,9 +216,12 @@ struct EdgeBenchmark: AsyncParsableCommand {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    private func rssBytes(_ pid: Int32) -> Int {
+    private func rssBytes(_ pid: Int32) -> Int { statusBytes(pid, "VmRSS:") }
+
+    /// A `kB` field of `/proc/<pid>/status` (VmRSS, RssAnon, RssFile), in bytes.
+    private func statusBytes(_ pid: Int32, _ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
             let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }
         return kb * 1024

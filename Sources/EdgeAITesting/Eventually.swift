@@ -3,6 +3,7 @@ import Foundation
 /// The condition did not hold before the deadline.
 public struct TimedOut: Error, CustomStringConvertible {
     public var what: String
+    public init(what: String) { self.what = what }
     public var description: String { "timed out waiting for \(what)" }
 }
 

@@ -1,6 +1,7 @@
 public import DatasetScan
 public import EdgeSync
 import Foundation
+public import Logging
 
 /// Watches the data of the datasets this node holds and counts their samples.
 ///
@@ -35,16 +36,21 @@ public actor DatasetMonitor {
     public let locator: DataLocator
     public let rescanInterval: Duration
     private let scanner: DatasetScanner
+    private let logger: Logger
     private var sink: Sink?
     private let watcher = FileWatcher()
     private var tracked: [SyncKey: Tracked] = [:]
     /// Watch descriptor → the datasets registered on it and the entry name each cares about.
     private var registrations: [Int32: [SyncKey: String?]] = [:]
 
-    public init(locator: DataLocator, rescanInterval: Duration = .seconds(30), scanner: DatasetScanner = DatasetScanner(), sink: Sink? = nil) {
+    public init(
+        locator: DataLocator, rescanInterval: Duration = .seconds(30), scanner: DatasetScanner = DatasetScanner(),
+        logger: Logger = Logger(label: "edgeai.edge"), sink: Sink? = nil
+    ) {
         self.locator = locator
         self.rescanInterval = rescanInterval
         self.scanner = scanner
+        self.logger = logger
         self.sink = sink
     }
 
@@ -162,11 +168,24 @@ public actor DatasetMonitor {
         await sink?(Look(ref: entry.ref, observation: observation, scan: entry.scan, path: path))
     }
 
-    /// Scans one dataset from its previous result, keeping the new result in `entry`.
+    /// Scans one dataset from its previous result, keeping the new result in `entry`. A scan
+    /// that takes long (a large dataset seen for the first time) logs its progress.
     private func scan(_ entry: inout Tracked, at path: String) -> DatasetObservation {
+        let started = ContinuousClock.now
+        var lastLogged = started
+        let (logger, key) = (logger, entry.ref.key)
+        let progress = ScanProgress { scanned, total in
+            let now = ContinuousClock.now
+            guard now - lastLogged >= .seconds(5) else { return }
+            lastLogged = now
+            logger.info("scanning dataset", metadata: [
+                "dataset": "\(key)", "scanned": "\(scanned)", "total": "\(total)",
+                "percent": "\(total > 0 ? scanned * 100 / total : 100)",
+            ])
+        }
         do throws(ScanError) {
             let format = try DatasetFormat.parse(entry.format)
-            let result = try scanner.scan(path: path, format: format, previous: entry.scan)
+            let result = try scanner.scan(path: path, format: format, previous: entry.scan, progress: progress)
             entry.scan = result
             return .scanned(result)
         } catch {

@@ -68,7 +68,7 @@ public struct EdgeAgent: Service {
         let locator = try DataLocator(root: configuration.root, allow: configuration.allow)
         let store = try AgentStore(path: configuration.databasePath)
         defer { store.close() }
-        let monitor = DatasetMonitor(locator: locator, rescanInterval: configuration.rescanInterval)
+        let monitor = DatasetMonitor(locator: locator, rescanInterval: configuration.rescanInterval, logger: logger)
         let node = EdgeNode(
             nodeName: configuration.node, store: store, monitor: monitor,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)
@@ -94,6 +94,10 @@ public struct EdgeAgent: Service {
                     while !Task.isCancelled {
                         try await Task.sleep(for: interval)
                         await node.checkModels()
+                        // Idle between looks: give back the code pages startup and the last
+                        // burst of work touched (see ResidentPages).
+                        ResidentPages.releaseFreeHeap()
+                        ResidentPages.releaseCleanFilePages()
                     }
                 }
             }

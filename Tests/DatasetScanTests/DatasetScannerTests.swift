@@ -87,6 +87,31 @@ struct DatasetScannerTests {
         #expect(again.mode == .unchanged && again.numberOfSamples == 1002 && again.bytesScanned == 0)
     }
 
+    @Test func longScansReportProgressAndShortOnesDoNot() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let line = Array("0123456789abcdef0123456789abcde\n".utf8)  // 32 bytes
+        try dir.write("d.txt", Array(repeating: line, count: 4096).flatMap { $0 })  // 128 KiB
+        let scanner = DatasetScanner(bufferSize: 4096)
+        var reports: [(scanned: Int, total: Int)] = []
+        let full = try scanner.scan(path: dir.file("d.txt"), format: .txt, progress: ScanProgress(every: 32 << 10) { reports.append(($0, $1)) })
+        #expect(full.numberOfSamples == 4096, "reporting does not change the count")
+        #expect(reports.map(\.scanned) == [32 << 10, 64 << 10, 96 << 10, 128 << 10])
+        #expect(reports.allSatisfy { $0.total == 128 << 10 })
+        // An append is an incremental pass: its progress counts only the new bytes.
+        try dir.append("d.txt", Array(repeating: line, count: 2048).flatMap { $0 })  // 64 KiB more
+        reports.removeAll()
+        let grown = try scanner.scan(
+            path: dir.file("d.txt"), format: .txt, previous: full, progress: ScanProgress(every: 32 << 10) { reports.append(($0, $1)) })
+        #expect(grown.mode == .incremental && grown.numberOfSamples == 6144)
+        #expect(reports.map(\.scanned) == [32 << 10, 64 << 10])
+        #expect(reports.allSatisfy { $0.total == 64 << 10 })
+        // Shorter than the interval: no report at all.
+        reports.removeAll()
+        _ = try scanner.scan(path: dir.file("d.txt"), format: .txt, progress: ScanProgress { reports.append(($0, $1)) })
+        #expect(reports.isEmpty)
+    }
+
     @Test func resultRoundTripsThroughJSONAndResumes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -179,7 +179,12 @@ final class RunningCLI: @unchecked Sendable {
 
     /// Waits until standard output satisfies `condition`.
     func waitForOutput(_ what: String, timeout: Duration = .seconds(20), _ condition: @escaping (String) -> Bool) async throws {
-        try await eventually(what, timeout: timeout) { condition(self.stdout()) }
+        do {
+            try await eventually(what, timeout: timeout) { condition(self.stdout()) }
+        } catch let timedOut as TimedOut {
+            // What the process said is what explains the wait.
+            throw TimedOut(what: "\(timedOut.what)\n--- stdout:\n\(stdout().suffix(4000))\n--- stderr:\n\(stderr().suffix(4000))")
+        }
     }
 
     /// Stops the process (SIGINT, as Ctrl-C) and waits for it.

@@ -1,0 +1,2 @@
+// Header-only: see include/CMalloc.h.
+#include "CMalloc.h"
