@@ -50,7 +50,11 @@ struct EdgeBenchmark: AsyncParsableCommand {
         await cloud.stop()
         print("edge agent (\(executable)), \(datasets) datasets of \(lines) lines:")
         print("  idle RSS:  \(mb(reference.rss)) with 0 datasets (reference), \(mb(loaded.rss)) with \(datasets) (+\(mb(loaded.rss - reference.rss)))")
-        print("    of which anonymous \(mb(reference.rssAnon)) / \(mb(loaded.rssAnon)), file-backed \(mb(reference.rssFile)) / \(mb(loaded.rssFile))")
+        print("    of which anonymous \(mb(reference.rssAnon)) / \(mb(loaded.rssAnon)), file-backed \(mb(reference.rssFile)) / \(mb(loaded.rssFile)) (at the end of the idle window)")
+        for (label, figures) in [("0 datasets", reference), ("\(datasets) datasets", loaded)] {
+            let (low, median, high) = figures.rssSamples
+            print("    sampled each second while idle, \(label): min \(mb(low))  median \(mb(median))  max \(mb(high))")
+        }
         print("  idle CPU:  \(percent(reference.cpu)) with 0 datasets, \(percent(loaded.cpu)) with \(datasets) (over \(idleSeconds) s)")
         for (label, latency, floor) in [
             ("the agent's local API", loaded.latency, loaded.apiRoundTrip),
@@ -68,6 +72,8 @@ struct EdgeBenchmark: AsyncParsableCommand {
         /// The parts of ``rss``: anonymous memory (heap, stacks) and pages of mapped files (code).
         var rssAnon: Int
         var rssFile: Int
+        /// RSS sampled each second of the idle window: lowest, median, highest.
+        var rssSamples: (min: Int, median: Int, max: Int)
         var cpu: Double
         var latency: Percentiles?
         var apiRoundTrip: Percentiles?
@@ -134,13 +140,20 @@ struct EdgeBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .seconds(2))
-        let cpuStart = cpuSeconds(process.processIdentifier)
-        let wallStart = ContinuousClock.now
-        try await Task.sleep(for: .seconds(idleSeconds))
-        let cpu = (cpuSeconds(process.processIdentifier) - cpuStart) / seconds(ContinuousClock.now - wallStart)
         let pid = process.processIdentifier
+        let cpuStart = cpuSeconds(pid)
+        let wallStart = ContinuousClock.now
+        // RSS once a second through the idle window: it moves as timers run and the agent trims.
+        var samples: [Int] = []
+        for _ in 0..<max(idleSeconds, 1) {
+            try await Task.sleep(for: .seconds(1))
+            samples.append(rssBytes(pid))
+        }
+        let cpu = (cpuSeconds(pid) - cpuStart) / seconds(ContinuousClock.now - wallStart)
+        samples.sort()
         var figures = AgentFigures(
-            rss: rssBytes(pid), rssAnon: statusBytes(pid, "RssAnon:"), rssFile: statusBytes(pid, "RssFile:"), cpu: cpu)
+            rss: rssBytes(pid), rssAnon: statusBytes(pid, "RssAnon:"), rssFile: statusBytes(pid, "RssFile:"),
+            rssSamples: (samples[0], samples[samples.count / 2], samples[samples.count - 1]), cpu: cpu)
         guard latency, count > 0 else { return figures }
 
         var roundTrips: [Double] = []
