@@ -143,6 +143,10 @@ actor HubConnection {
                     EventRecorder.Event(
                         ref: refusal.ref, type: "Warning", reason: "StatusReportRefused",
                         message: "status report from node \(refusal.node) refused: \(refusal.reason)"))
+            case .delivered(let ref):
+                logger.debug("dataset delivered", metadata: ["node": "\(node)", "object": "\(ref.key)", "uid": "\(ref.uid)"])
+                events?.record(
+                    EventRecorder.Event(ref: ref, type: "Normal", reason: "Delivered", message: "delivered to edge node \(node)"))
             case .resynced(let upserts, let deletes, let duration):
                 metrics.resyncDuration.recordNanoseconds(duration.nanoseconds)
                 logger.info(

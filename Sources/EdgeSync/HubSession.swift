@@ -31,6 +31,9 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
         case refused(RefusedReport)
         /// The edge acknowledged the resync: it now equals the desired state.
         case resynced(upserts: Int, deletes: Int, duration: Duration)
+        /// The node persisted a dataset it did not hold before (a uid absent from its inventory
+        /// and from everything sent to it on this connection): announce it once.
+        case delivered(ObjectRef)
         /// Close the connection with this error's close code (an `error` frame was sent first
         /// unless the edge itself reported the error).
         case close(ProtocolError)
@@ -55,6 +58,8 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// No seq below this is unacknowledged.
     private var ackFloor: UInt64 = 1
     private var resync: (doneSeq: UInt64, startedAt: Instant, upserts: Int, deletes: Int)?
+    /// Datasets new to the edge, by the seq of the upsert that brings them.
+    private var firstDeliveries: [UInt64: ObjectRef] = [:]
     private var nextPingAt: Instant?
     private var lastNonce: UInt64 = 0
     private var outstandingPings: [(nonce: UInt64, sentAt: Instant)] = []
@@ -122,13 +127,19 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// only updates the set the resync will use.
     public mutating func desiredChanged(_ change: ObjectChange, now: Instant) -> [Action] {
         guard state != .closed else { return [] }
+        let previousUID = desired[change.key]?.uid
         let messages = desired.apply(change)
         var actions: [Action] = []
         for message in messages {
             if case .delete(let ref) = message { actions += dropReports(for: ref, reason: "object is no longer assigned to node \(node)") }
         }
         guard state != .awaitingHello else { return actions }
-        for message in messages { actions.append(.send(sequenced(message, now: now))) }
+        for message in messages {
+            actions.append(.send(sequenced(message, now: now)))
+            if case .upsert(let object) = message, object.kind == .dataset, object.uid != previousUID {
+                firstDeliveries[lastSeq] = object.ref
+            }
+        }
         return actions
     }
 
@@ -191,6 +202,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     public mutating func transportClosed() {
         state = .closed
         reports = ReportQueue()
+        firstDeliveries = [:]
     }
 
     // MARK: Internals
@@ -198,6 +210,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     mutating func fail(_ error: ProtocolError) -> [Action] {
         state = .closed
         reports = ReportQueue()
+        firstDeliveries = [:]
         return [.send(.error(ErrorMessage(error))), .close(error)]
     }
 
@@ -215,7 +228,13 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
             maxFrameBytes: configuration.maxFrameBytes)
         var actions: [Action] = [.send(.welcome(welcome))]
         let plan = SyncPlan(inventory: hello.inventory, desired: desired)
-        for change in plan.changes { actions.append(.send(sequenced(change, now: now))) }
+        let held = Set(hello.inventory.map(\.uid))
+        for change in plan.changes {
+            actions.append(.send(sequenced(change, now: now)))
+            if case .upsert(let object) = change, object.kind == .dataset, !held.contains(object.uid) {
+                firstDeliveries[lastSeq] = object.ref
+            }
+        }
         lastSeq += 1
         unacked[lastSeq] = now
         actions.append(.send(.resyncDone(seq: lastSeq)))
@@ -238,6 +257,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     private mutating func acknowledge(_ seq: UInt64, now: Instant) -> [Action] {
         guard unacked.removeValue(forKey: seq) != nil else { return [] }
         while ackFloor <= lastSeq, unacked[ackFloor] == nil { ackFloor += 1 }
+        if let delivered = firstDeliveries.removeValue(forKey: seq) { return [.delivered(delivered)] }
         guard state == .resyncing, let resync, seq == resync.doneSeq else { return [] }
         state = .live
         self.resync = nil

@@ -67,6 +67,43 @@ struct RoutingTests {
         }
     }
 
+    /// `kubectl describe dataset` shows when its node first received it: one Normal `Delivered`
+    /// event per node and uid, not one per reconnect.
+    @Test func firstDeliveryToANodeIsAnEventOnTheDataset() async throws {
+        try await withTestbed { testbed in
+            let client = try testbed.client
+            try await testbed.startCloud()
+            let store = InMemoryHubClientStore()
+            let online = try Edge("node-a", testbed: testbed, store: store)
+            online.start()
+            try await online.waitLive()
+            let dogs = try await client.create(makeDataset("dogs", node: "node-a"))
+            try await eventually("dogs delivered") { await online.holds("dogs")?.uid == dogs.metadata.uid }
+            try await eventually("a Delivered event on dogs") { try await Self.delivered(client, uid: dogs.metadata.uid).count == 1 }
+            let event = try #require(try await Self.delivered(client, uid: dogs.metadata.uid).first)
+            #expect(event["type"]?.stringValue == "Normal")
+            #expect(event["message"]?.stringValue == "delivered to edge node node-a")
+            #expect(event["involvedObject"]?["name"]?.stringValue == "dogs")
+
+            // The node reconnects holding dogs: nothing new to announce. A dataset created after
+            // the reconnect is announced, and events are written in order, so once its event is
+            // there any second one for dogs would be too.
+            await online.stop()
+            let back = try Edge("node-a", testbed: testbed, store: store)
+            back.start()
+            try await back.waitLive()
+            let cats = try await client.create(makeDataset("cats", node: "node-a"))
+            try await eventually("a Delivered event on cats") { try await Self.delivered(client, uid: cats.metadata.uid).count == 1 }
+            #expect(try await Self.delivered(client, uid: dogs.metadata.uid).count == 1)
+        }
+    }
+
+    static func delivered(_ client: KubeClient, uid: String?) async throws -> [JSONValue] {
+        let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true)
+        let items = try await client.list(events, namespace: "default")["items"]?.arrayValue ?? []
+        return items.filter { $0["reason"]?.stringValue == "Delivered" && $0["involvedObject"]?["uid"]?.stringValue == uid }
+    }
+
     @Test func aSecondConnectionOfANodeReplacesTheFirst() async throws {
         try await withTestbed { testbed in
             let client = try testbed.client

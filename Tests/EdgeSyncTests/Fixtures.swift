@@ -39,6 +39,9 @@ extension Array where Element == HubSession<Instant>.Action {
     var closeError: ProtocolError? {
         lazy.compactMap { if case .close(let error) = $0 { return error } else { return nil } }.first
     }
+    var deliveries: [ObjectRef] {
+        compactMap { if case .delivered(let ref) = $0 { return ref } else { return nil } }
+    }
     var refusals: [RefusedReport] {
         compactMap { if case .refused(let refused) = $0 { return refused } else { return nil } }
     }

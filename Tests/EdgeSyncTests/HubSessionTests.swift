@@ -42,6 +42,38 @@ struct HubSessionTests {
         #expect(hub.agentVersion == "0.1")
     }
 
+    /// A dataset new to the node is announced once, when the edge acknowledges it: not an update
+    /// of one it holds, not a model, not a duplicate ack; again after a delete and recreate.
+    @Test func aDatasetNewToTheNodeIsAnnouncedOnceOnItsAck() throws {
+        var hub = session()
+        let held = InventoryEntry(kind: .dataset, namespace: "default", name: "mine", uid: "uid-default-mine", resourceVersion: "1")
+        let resync = hub.receive(.hello(Hello(agentVersion: "t", inventory: [held])), now: t0).sent
+        // The resync updates "mine" (held, older rv) and brings the model: nothing is new.
+        var announced: [ObjectRef] = []
+        for seq in resync.compactMap(\.seq) { announced += hub.receive(.ack(seq: seq), now: t0).deliveries }
+        #expect(announced.isEmpty)
+        #expect(hub.state == .live)
+
+        let fresh = dataset("fresh", node: "A")
+        let sent = hub.desiredChanged(.upsert(.dataset(fresh)), now: t0).sent
+        let seq = try #require(sent.first?.seq)
+        #expect(hub.receive(.ack(seq: seq), now: t0).deliveries == [SyncObject.dataset(fresh).ref])
+        #expect(hub.receive(.ack(seq: seq), now: t0).isEmpty, "a duplicate ack announces nothing")
+
+        // An update of a dataset the node holds, and a new model: not announced.
+        let updated = hub.desiredChanged(.upsert(.dataset(dataset("fresh", node: "A", rv: "7"))), now: t0).sent
+        let newModel = hub.desiredChanged(.upsert(.model(model("m2"))), now: t0).sent
+        for seq in (updated + newModel).compactMap(\.seq) { #expect(hub.receive(.ack(seq: seq), now: t0).isEmpty) }
+
+        // Deleted and recreated under the same name: a new uid, so new to the node.
+        let recreated = dataset("fresh", node: "A", uid: "uid-second", rv: "9")
+        let replaced = hub.desiredChanged(.upsert(.dataset(recreated)), now: t0).sent
+        #expect(replaced.count == 2, "delete of the old uid, upsert of the new one")
+        announced = []
+        for seq in replaced.compactMap(\.seq) { announced += hub.receive(.ack(seq: seq), now: t0).deliveries }
+        #expect(announced == [SyncObject.dataset(recreated).ref])
+    }
+
     @Test func anythingBeforeHelloIsAProtocolViolation() {
         var hub = session()
         let actions = hub.receive(.ack(seq: 1), now: t0)
