@@ -33,9 +33,16 @@ final class SQLiteLog: Sendable {
         guard descriptor >= 0 else {
             throw StoreError.storage("cannot open \(path).lock: errno \(errno)")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            Self.closeFile(descriptor)
-            throw StoreError.storage("\(path) is already open in another store (\(path).lock is held)")
+        // A process being spawned meanwhile shares every descriptor between its fork and its exec,
+        // so a lock released a moment ago can still look held: retry for up to a second.
+        var attempts = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            attempts += 1
+            guard errno == EWOULDBLOCK, attempts < 100 else {
+                Self.closeFile(descriptor)
+                throw StoreError.storage("\(path) is already open in another store (\(path).lock is held)")
+            }
+            usleep(10_000)
         }
         lock = Mutex(descriptor)
         do {

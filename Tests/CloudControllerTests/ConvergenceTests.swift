@@ -13,9 +13,7 @@ struct ConvergenceTests {
             let client = try testbed.client
             try await testbed.startCloud()
             let store = InMemoryHubClientStore()
-            let online = try Edge("node-a", testbed: testbed, store: store)
-            online.start()
-            try await online.waitLive()
+            let online = try await Edge.live("node-a", testbed: testbed, store: store)
             var keep = try await client.create(makeDataset("keep", node: "node-a"))
             _ = try await client.create(makeDataset("drop", node: "node-a"))
             var move = try await client.create(makeDataset("move", node: "node-a"))
@@ -32,9 +30,7 @@ struct ConvergenceTests {
             let fresh = try await client.create(makeDataset("fresh", node: "node-a"))
             try await client.delete(Model.self, namespace: "default", name: model.metadata.name ?? "")
 
-            let back = try Edge("node-a", testbed: testbed, store: store)
-            back.start()
-            try await back.waitLive()
+            let back = try await Edge.live("node-a", testbed: testbed, store: store)
             // The resync answers from the controller's caches, which may trail the API by a watch
             // event; whatever it missed follows as live changes.
             try await eventually("converged after reconnect") {
@@ -52,17 +48,13 @@ struct ConvergenceTests {
             let client = try testbed.client
             try await testbed.startCloud()
             let store = InMemoryHubClientStore()
-            let online = try Edge("node-a", testbed: testbed, store: store)
-            online.start()
-            try await online.waitLive()
+            let online = try await Edge.live("node-a", testbed: testbed, store: store)
             let old = try await client.create(makeDataset("cats", node: "node-a"))
             try await eventually("held") { await online.holds("cats")?.uid == old.metadata.uid }
             await online.stop()
             try await client.delete(Dataset.self, namespace: "default", name: "cats")
             let recreated = try await client.create(makeDataset("cats", node: "node-a"))
-            let back = try Edge("node-a", testbed: testbed, store: store)
-            back.start()
-            try await back.waitLive()
+            let back = try await Edge.live("node-a", testbed: testbed, store: store)
             try await eventually("the recreated object replaced the old one") {
                 await back.holds("cats")?.uid == recreated.metadata.uid
             }
@@ -76,9 +68,7 @@ struct ConvergenceTests {
         try await withTestbed(hub: hub) { testbed in
             let client = try testbed.client
             let port = try await testbed.startCloud()
-            let a = try Edge("node-a", testbed: testbed)
-            a.start()
-            try await a.waitLive()
+            let a = try await Edge.live("node-a", testbed: testbed)
             let cats = try await client.create(makeDataset("cats", node: "node-a"))
             try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
 

@@ -90,9 +90,7 @@ struct HubSecurityTests {
             try await testbed.startCloud()
             let theirs = try await client.create(makeDataset("theirs", node: "node-b"))
             let ours = try await client.create(makeDataset("ours", node: "node-a"))
-            let a = try Edge("node-a", testbed: testbed)
-            a.start()
-            try await a.waitLive()
+            let a = try await Edge.live("node-a", testbed: testbed)
             try await eventually("ours held") { await a.holds("ours") != nil }
 
             await a.report(datasetReport("r-theirs", theirs, samples: 666))

@@ -74,9 +74,7 @@ struct RoutingTests {
             let client = try testbed.client
             try await testbed.startCloud()
             let store = InMemoryHubClientStore()
-            let online = try Edge("node-a", testbed: testbed, store: store)
-            online.start()
-            try await online.waitLive()
+            let online = try await Edge.live("node-a", testbed: testbed, store: store)
             let dogs = try await client.create(makeDataset("dogs", node: "node-a"))
             try await eventually("dogs delivered") { await online.holds("dogs")?.uid == dogs.metadata.uid }
             try await eventually("a Delivered event on dogs") { try await Self.delivered(client, uid: dogs.metadata.uid).count == 1 }
@@ -89,9 +87,7 @@ struct RoutingTests {
             // the reconnect is announced, and events are written in order, so once its event is
             // there any second one for dogs would be too.
             await online.stop()
-            let back = try Edge("node-a", testbed: testbed, store: store)
-            back.start()
-            try await back.waitLive()
+            _ = try await Edge.live("node-a", testbed: testbed, store: store)
             let cats = try await client.create(makeDataset("cats", node: "node-a"))
             try await eventually("a Delivered event on cats") { try await Self.delivered(client, uid: cats.metadata.uid).count == 1 }
             #expect(try await Self.delivered(client, uid: dogs.metadata.uid).count == 1)
@@ -108,12 +104,8 @@ struct RoutingTests {
         try await withTestbed { testbed in
             let client = try testbed.client
             try await testbed.startCloud()
-            let first = try Edge("node-a", testbed: testbed)
-            first.start()
-            try await first.waitLive()
-            let second = try Edge("node-a", testbed: testbed)
-            second.start()
-            try await second.waitLive()
+            let first = try await Edge.live("node-a", testbed: testbed)
+            let second = try await Edge.live("node-a", testbed: testbed)
             // The hub closed the first connection with `replaced`: it reconnects, and so on; the
             // node's datasets reach whichever connection is current, and the hub keeps one.
             let dogs = try await client.create(makeDataset("dogs", node: "node-a"))

@@ -203,6 +203,14 @@ final class Edge: Sendable {
         try await eventually("\(node) live", timeout: .seconds(30)) { await client.state == .live }
     }
 
+    /// An edge of `node`, started and live (resync acknowledged).
+    static func live(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore()) async throws -> Edge {
+        let edge = try Edge(node, testbed: testbed, store: store)
+        edge.start()
+        try await edge.waitLive()
+        return edge
+    }
+
     /// Writes a report to the outbox and hands it to the client.
     func report(_ report: StatusReport) async {
         await store.put(report)

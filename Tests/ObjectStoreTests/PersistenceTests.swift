@@ -134,6 +134,23 @@ struct CompactionTests {
         }
     }
 
+    /// One store owns a database at a time: a second open is refused with a clear error (after
+    /// a short retry), and succeeds once the first store is closed.
+    @Test func aSecondStoreOnTheSameDatabaseIsRefusedUntilTheFirstCloses() async throws {
+        try await withStore(durability: .processCrashSafe) { store, directory in
+            try await store.create(datasetKey("kept")) { _ in [] }
+            #expect {
+                _ = try ObjectStore(path: directory.databasePath)
+            } throws: { error in
+                "\(error)".contains("is already open in another store")
+            }
+            await store.close()
+            let reopened = try ObjectStore(path: directory.databasePath)
+            #expect(await reopened.count == 1)
+            await reopened.close()
+        }
+    }
+
     @Test func compactionInChunksNeverResurrectsDeletedObjects() async throws {
         // Many keys, each created, updated and deleted: chunked deletes must drop a key's older
         // rows no later than its delete row.
