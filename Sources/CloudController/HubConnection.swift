@@ -33,6 +33,11 @@ actor HubConnection {
     private let outgoingContinuation: AsyncStream<Outgoing>.Continuation
     private let writes: AsyncStream<StatusWrite>
     private let writesContinuation: AsyncStream<StatusWrite>.Continuation
+    /// When the timers wake; an event that makes the session due sooner (a report waiting for a
+    /// write token) schedules an extra tick through `earlyTicks`.
+    private var ticks: TickSchedule<ContinuousClock.Instant>
+    private let earlyTicks: AsyncStream<ContinuousClock.Instant>
+    private let earlyTicksContinuation: AsyncStream<ContinuousClock.Instant>.Continuation
 
     init(
         node: String, id: UInt64, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
@@ -48,6 +53,8 @@ actor HubConnection {
         self.closeTimeout = closeTimeout
         (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: Outgoing.self)
         (writes, writesContinuation) = AsyncStream.makeStream(of: StatusWrite.self)
+        (earlyTicks, earlyTicksContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        ticks = TickSchedule(loopDeadline: ContinuousClock.now)
     }
 
     var state: HubSession<ContinuousClock.Instant>.State { session.state }
@@ -58,6 +65,7 @@ actor HubConnection {
         defer {
             outgoingContinuation.finish()
             writesContinuation.finish()
+            earlyTicksContinuation.finish()
         }
         try await withThrowingTaskGroup(of: Part.self) { group in
             group.addTask {
@@ -80,6 +88,7 @@ actor HubConnection {
             group.addTask { await self.sendLoop(outbound); return .sender }
             group.addTask { await self.runWrites(); return .writer }
             group.addTask { try await self.runTimers(); return .timer }
+            group.addTask { await self.runEarlyTicks(); return .timer }
             // When reading stops, the sender still has to flush the session's last frames (an
             // `error`, then the close with its code): ending the handler first would let the
             // server close with 1000 instead.
@@ -93,6 +102,7 @@ actor HubConnection {
     /// A routed change for this node.
     func desiredChanged(_ change: ObjectChange) {
         perform(session.desiredChanged(change, now: clock.now))
+        tickSoonerIfDue()
     }
 
     /// Closes on the hub's initiative (`replaced`, `goingAway`).
@@ -106,6 +116,7 @@ actor HubConnection {
     private func received(_ frame: [UInt8]) -> Bool {
         metrics.messagesIn.increment()
         perform(session.receive(frame: frame, now: clock.now))
+        tickSoonerIfDue()
         return session.state != .closed
     }
 
@@ -197,6 +208,35 @@ actor HubConnection {
 
     private func writeCompleted(_ id: UInt64, outcome: StatusWriteOutcome) {
         perform(session.writeCompleted(id, outcome: outcome, now: clock.now))
+        tickSoonerIfDue()
+    }
+
+    /// Schedules an extra tick when the session is due before the timer loop wakes (a report
+    /// that found no write token must not wait for the loop's next second).
+    private func tickSoonerIfDue() {
+        guard closedAt == nil, let early = ticks.schedule(due: session.nextDeadline) else { return }
+        earlyTicksContinuation.yield(early)
+    }
+
+    /// The extra tick scheduled for `instant`.
+    private func tick(scheduledAt instant: ContinuousClock.Instant) {
+        ticks.fired(instant)
+        guard closedAt == nil else { return }
+        perform(session.tick(now: clock.now))
+        tickSoonerIfDue()
+    }
+
+    /// Sleeps until each requested instant, then ticks; ends with the connection.
+    private nonisolated func runEarlyTicks() async {
+        await withDiscardingTaskGroup { group in
+            for await instant in earlyTicks {
+                group.addTask {
+                    guard (try? await ContinuousClock().sleep(until: instant)) != nil else { return }
+                    await self.tick(scheduledAt: instant)
+                }
+            }
+            group.cancelAll()
+        }
     }
 
     /// Ticks the session at its deadlines (at least every second); once the session is closed,
@@ -213,6 +253,7 @@ actor HubConnection {
                 let second = now.advanced(by: .seconds(1))
                 deadline = closedAt.map { $0.advanced(by: closeTimeout) } ?? min(session.nextDeadline ?? second, second)
             }
+            ticks.loopDeadline = deadline
             try await clock.sleep(until: deadline)
         }
     }

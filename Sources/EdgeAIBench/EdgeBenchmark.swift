@@ -191,6 +191,7 @@ struct EdgeBenchmark: AsyncParsableCommand {
                     if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not in the cloud after 10 s") }
                 }
                 remote.append(seconds(ContinuousClock.now - start))
+                if let last = remote.last, last > 0.1 { print("  slow: append \(index) (\(name)) in the cloud after \(ms(last))") }
             }
         }
         figures.latency = Percentiles(local)

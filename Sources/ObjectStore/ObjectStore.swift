@@ -85,14 +85,18 @@ public actor ObjectStore {
         return (page.items, currentRevision, page.hasMore)
     }
 
-    /// SQLite settings in force (`journal_mode`, `synchronous`), for diagnostics and tests.
-    public func storageSettings() throws -> (journalMode: String, synchronous: String) {
+    /// SQLite settings in force on the writer (`journal_mode`, `synchronous`,
+    /// `wal_autocheckpoint`), for diagnostics and tests.
+    public func storageSettings() throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
         do {
-            return (try log.pragma("journal_mode"), try log.pragma("synchronous"))
+            return (try log.pragma("journal_mode"), try log.pragma("synchronous"), try log.pragma("wal_autocheckpoint"))
         } catch {
             throw StoreError.storage("\(error)")
         }
     }
+
+    /// WAL checkpoints the store has run in the background since it opened.
+    public var checkpointCount: Int { log.checkpointCount }
 
     /// Rows currently in the SQLite log (history plus current rows), for metrics and tests.
     public func logRowCount() async throws -> Int {

@@ -14,6 +14,12 @@ import Darwin
 /// value, time_ms)` with an index on the key, and `meta(key PK, value)` holding
 /// `compact_revision` (history at or below it may be gone; it also keeps the revision counter
 /// monotonic if compaction ever deleted the newest rows).
+///
+/// Checkpoints never run on the write path: the writer's automatic checkpoint is off, and every
+/// ``checkpointEveryCommits`` commits a second connection copies the WAL into the database in
+/// the background (`PASSIVE`: it neither waits for nor blocks readers and the writer). With
+/// SQLite's default, the commit that crossed 1,000 WAL pages ran the checkpoint and its fsyncs
+/// itself, and every write queued behind it waited hundreds of milliseconds.
 final class SQLiteLog: Sendable {
     struct Snapshot {
         /// Live objects, sorted by key.
@@ -23,6 +29,11 @@ final class SQLiteLog: Sendable {
     }
 
     private let pool: DatabasePool
+    /// The connection that runs checkpoints, off the writer's queue.
+    private let checkpointer: DatabaseQueue
+    static let checkpointEveryCommits = 100
+    /// Commits since the last checkpoint started, whether one is running, and how many ran.
+    private let checkpoints = Mutex<(commits: Int, running: Bool, completed: Int)>((0, false, 0))
     /// Descriptor of `<path>.lock`, held with `flock` so one store at a time owns the database.
     private let lock: Mutex<Int32?>
 
@@ -47,6 +58,11 @@ final class SQLiteLog: Sendable {
         lock = Mutex(descriptor)
         do {
             pool = try Self.openPool(path: path, durability: durability)
+            var config = Configuration()
+            config.label = "ObjectStore.checkpointer"
+            checkpointer = try DatabaseQueue(path: path, configuration: config)
+            let synchronous = durability == .durable ? "FULL" : "NORMAL"
+            try checkpointer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch {
             Self.closeFile(descriptor)
             throw error
@@ -62,6 +78,7 @@ final class SQLiteLog: Sendable {
         let synchronous = durability == .durable ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         try pool.write { db in
             try db.execute(sql: """
@@ -129,6 +146,30 @@ final class SQLiteLog: Sendable {
             }, completion: { _, result in
                 continuation.resume(with: result)
             })
+        }
+        checkpointIfDue()
+    }
+
+    /// Checkpoints completed in the background since the log opened.
+    var checkpointCount: Int { checkpoints.withLock { $0.completed } }
+
+    /// Starts a background checkpoint every ``checkpointEveryCommits`` commits, one at a time.
+    private func checkpointIfDue() {
+        let start = checkpoints.withLock { state in
+            state.commits += 1
+            guard state.commits >= Self.checkpointEveryCommits, !state.running else { return false }
+            state.commits = 0
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        checkpointer.asyncWriteWithoutTransaction { db in
+            // PASSIVE copies what no reader still needs; a failure (busy) is retried next time.
+            _ = try? db.checkpoint(.passive)
+            self.checkpoints.withLock { state in
+                state.running = false
+                state.completed += 1
+            }
         }
     }
 
@@ -229,6 +270,7 @@ final class SQLiteLog: Sendable {
 
     /// Closes the database and releases the lock. Idempotent.
     func close() {
+        try? checkpointer.close()
         try? pool.close()
         releaseLock()
     }
