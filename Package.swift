@@ -141,6 +141,17 @@ let package = Package(
             dependencies: ["EdgeAIAPI"],
             swiftSettings: swiftSettings
         ),
+        // For tests: the embedded API server and the cloud controller in-process, and edge nodes.
+        .target(
+            name: "EdgeAICloudTesting",
+            dependencies: [
+                "APIServer", "CloudController", "EdgeAIAPI", "EdgeAIPKI", "EdgeAITesting", "EdgeSync", "HubClient",
+                "KubeClient", "ObjectStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The edge agent: local store, data location, dataset monitor, local API for jobs.
         .target(
             name: "EdgeAgent",
@@ -253,7 +264,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: [
-                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting",
+                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting",
                 "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient", "ObjectStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -266,7 +277,7 @@ let package = Package(
         .testTarget(
             name: "CloudControllerTests",
             dependencies: [
-                "CloudController", "HubClient", "EdgeSync", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI",
+                "CloudController", "HubClient", "EdgeSync", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI",
                 "KubeClient", "ObjectStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,5 +1,6 @@
 import CloudController
 import EdgeAIAPI
+import EdgeAICloudTesting
 import EdgeAITesting
 import EdgeSync
 import HubClient

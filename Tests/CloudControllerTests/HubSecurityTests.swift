@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CloudController
 import EdgeAIAPI
+import EdgeAICloudTesting
 import EdgeAIPKI
 import EdgeAITesting
 import EdgeSync

@@ -1,3 +1,4 @@
+import EdgeAICloudTesting
 import EdgeAIPKI
 import EdgeSync
 import Foundation

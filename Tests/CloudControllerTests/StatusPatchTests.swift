@@ -1,5 +1,6 @@
 import CloudController
 import EdgeAIAPI
+import EdgeAICloudTesting
 import EdgeAIPKI
 import EdgeAITesting
 import EdgeSync

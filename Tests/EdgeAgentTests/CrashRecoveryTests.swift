@@ -1,6 +1,7 @@
 import EdgeAIAPI
-@testable import EdgeAgent
+import EdgeAICloudTesting
 import EdgeAITesting
+@testable import EdgeAgent
 import EdgeSync
 import Foundation
 import HubClient
@@ -43,7 +44,7 @@ struct CrashRecoveryTests {
         try await withCloud { cloud in try await killDuringBursts(cloud) }
     }
 
-    func killDuringBursts(_ cloud: CloudTestbed) async throws {
+    func killDuringBursts(_ cloud: Testbed) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.path + "/data"
@@ -51,7 +52,7 @@ struct CrashRecoveryTests {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try appendLines(file, 100)
         var total = 100
-        let hub = try cloud.hubConfiguration(node: "edge-1")
+        let hub = try cloud.edgeConfiguration("edge-1")
         try JSONEncoder().encode(HubFile(url: hub.url, token: hub.token, caPEM: hub.caPEM))
             .write(to: URL(fileURLWithPath: directory.path + "/hub.json"))
         let client = try cloud.client

@@ -1,6 +1,7 @@
 import EdgeAIAPI
-@testable import EdgeAgent
+import EdgeAICloudTesting
 import EdgeAITesting
+@testable import EdgeAgent
 import EdgeSync
 import Foundation
 import HubClient
@@ -30,7 +31,7 @@ struct EndToEndTests {
             _ = try await client.create(cloudDataset("cats", node: "edge-1", dataUrl: "file://" + data + "/cats.txt"))
             _ = try await client.create(cloudDataset("secret", node: "edge-1", dataUrl: "/etc/passwd"))
             _ = try await client.create(cloudModel("resnet", modelUrl: data + "/resnet.onnx"))
-            try await withAgent(configuration(directory), hub: try cloud.hubConfiguration(node: "edge-1")) { capture in
+            try await withAgent(configuration(directory), hub: try cloud.edgeConfiguration("edge-1")) { capture in
                 try await eventually("count in the cloud", timeout: .seconds(30)) {
                     try await client.get(Dataset.self, namespace: "default", name: "cats").status?.numberOfSamples == 100
                 }
@@ -71,7 +72,7 @@ struct EndToEndTests {
         try await withCloud { cloud in
             let client = try cloud.client
             _ = try await client.create(cloudDataset("cats", node: "edge-1", dataUrl: data + "/cats/index.txt"))
-            try await withAgent(configuration(directory), hub: try cloud.hubConfiguration(node: "edge-1")) { capture in
+            try await withAgent(configuration(directory), hub: try cloud.edgeConfiguration("edge-1")) { capture in
                 let node = try #require(capture.node.withLock { $0 })
                 try await eventually("count in the cloud", timeout: .seconds(30)) {
                     try await client.get(Dataset.self, namespace: "default", name: "cats").status?.numberOfSamples == 5
@@ -103,7 +104,7 @@ struct EndToEndTests {
         try await withCloud { cloud in
             let client = try cloud.client
             _ = try await client.create(cloudDataset("a", node: "edge-1", dataUrl: data + "/a.txt"))
-            try await withAgent(configuration(directory), hub: try cloud.hubConfiguration(node: "edge-1")) { _ in
+            try await withAgent(configuration(directory), hub: try cloud.edgeConfiguration("edge-1")) { _ in
                 try await eventually("a counted", timeout: .seconds(30)) {
                     try await client.get(Dataset.self, namespace: "default", name: "a").status?.numberOfSamples == 1
                 }
@@ -111,7 +112,7 @@ struct EndToEndTests {
             // While the agent is down: a is deleted, b is created, a's data changes.
             try await client.delete(Dataset.self, namespace: "default", name: "a")
             _ = try await client.create(cloudDataset("b", node: "edge-1", dataUrl: data + "/b.txt"))
-            try await withAgent(configuration(directory), hub: try cloud.hubConfiguration(node: "edge-1")) { capture in
+            try await withAgent(configuration(directory), hub: try cloud.edgeConfiguration("edge-1")) { capture in
                 let node = try #require(capture.node.withLock { $0 })
                 try await eventually("b counted after reconnect", timeout: .seconds(30)) {
                     try await client.get(Dataset.self, namespace: "default", name: "b").status?.numberOfSamples == 2

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import EdgeAIAPI
-@testable import EdgeAgent
+import EdgeAICloudTesting
 import EdgeAITesting
+@testable import EdgeAgent
 import EdgeSync
 import Foundation
 import HubClient
@@ -143,4 +144,27 @@ struct APIClient {
         let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)
     }
+}
+
+/// Runs `body` against the cloud in this process: the embedded API server and the cloud
+/// controller with its hub (``Testbed``).
+func withCloud(_ body: (Testbed) async throws -> Void) async throws {
+    try await withTestbed { testbed in
+        try await testbed.startCloud()
+        try await body(testbed)
+    }
+}
+
+func cloudDataset(_ name: String, node: String, dataUrl: String, format: String = "txt") -> Dataset {
+    var meta = ObjectMeta()
+    meta.name = name
+    meta.namespace = "default"
+    return Dataset(metadata: meta, spec: DatasetSpec(dataUrl: dataUrl, format: format, nodeName: node))
+}
+
+func cloudModel(_ name: String, modelUrl: String) -> Model {
+    var meta = ObjectMeta()
+    meta.name = name
+    meta.namespace = "default"
+    return Model(metadata: meta, spec: ModelSpec(modelUrl: modelUrl, format: "onnx"))
 }

@@ -1,24 +1,24 @@
 import APIServer
-import CloudController
+public import CloudController
 import EdgeAIAPI
-import EdgeAIPKI
-import EdgeAITesting
-import EdgeSync
+public import EdgeAIPKI
+public import EdgeAITesting
+public import EdgeSync
 import Foundation
-import HubClient
-import KubeClient
-import Logging
+public import HubClient
+public import KubeClient
+public import Logging
 import ObjectStore
 import ServiceLifecycle
 import Synchronization
 
 /// An embedded API server and a cloud controller (hub on 127.0.0.1, port 0) in this process,
 /// over one temporary data directory; either can be stopped and started again.
-final class Testbed: Sendable {
-    let directory: TemporaryDirectory
-    let credentials: ClusterCredentials
-    let controllerToken: String
-    let hubConfiguration: HubConfiguration
+public final class Testbed: Sendable {
+    public let directory: TemporaryDirectory
+    public let credentials: ClusterCredentials
+    public let controllerToken: String
+    public let hubConfiguration: HubConfiguration
     private let api = Mutex<(ServiceGroup, Task<Void, any Error>, Int)?>(nil)
     private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
     let admin = Mutex<KubeClient?>(nil)
@@ -26,7 +26,7 @@ final class Testbed: Sendable {
     /// The API's port, kept across restarts so the controller's client finds it again.
     private let lastAPIPort = Mutex(0)
 
-    init(hub: HubConfiguration = HubConfiguration()) throws {
+    public init(hub: HubConfiguration = HubConfiguration()) throws {
         directory = try TemporaryDirectory(prefix: "cloud-test")
         var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path, hosts: ["127.0.0.1", "localhost"])
         controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
@@ -34,7 +34,7 @@ final class Testbed: Sendable {
         hubConfiguration = hub
     }
 
-    static var quietLogger: Logger {
+    public static var quietLogger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return logger
@@ -43,7 +43,7 @@ final class Testbed: Sendable {
     // MARK: API server
 
     @discardableResult
-    func startAPI() async throws -> Int {
+    public func startAPI() async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let configuration = APIServer.Configuration(
             dataDirectory: directory.path, port: lastAPIPort.withLock { $0 }, durability: .processCrashSafe,
@@ -61,9 +61,9 @@ final class Testbed: Sendable {
         return port
     }
 
-    var apiPort: Int { lastAPIPort.withLock { $0 } }
+    public var apiPort: Int { lastAPIPort.withLock { $0 } }
 
-    func config(token: String) -> KubeConfig {
+    public func config(token: String) -> KubeConfig {
         var config = KubeConfig(
             server: "https://127.0.0.1:\(apiPort)",
             certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8), credentials: .token(token))
@@ -72,7 +72,7 @@ final class Testbed: Sendable {
         return config
     }
 
-    var client: KubeClient {
+    public var client: KubeClient {
         get throws {
             guard let client = admin.withLock({ $0 }) else { throw TestbedError("API server did not happen") }
             return client
@@ -83,7 +83,7 @@ final class Testbed: Sendable {
 
     /// Starts the controller (against the API with the `edgeai:cloud` token); returns the hub port.
     @discardableResult
-    func startCloud(port: Int = 0) async throws -> Int {
+    public func startCloud(port: Int = 0) async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = try CloudControllerConfiguration(credentials: credentials)
         configuration.hubHost = "127.0.0.1"
@@ -112,7 +112,7 @@ final class Testbed: Sendable {
     }
 
     /// The value of an unlabelled metric on the controller's `/metrics`, or 0.
-    func metric(_ name: String) -> Double {
+    public func metric(_ name: String) -> Double {
         let text = controller?.metrics.render() ?? ""
         for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.dropFirst(name.count + 1)) ?? 0
@@ -120,11 +120,11 @@ final class Testbed: Sendable {
         return 0
     }
 
-    var hubPort: Int { lastHubPort.withLock { $0 } }
+    public var hubPort: Int { lastHubPort.withLock { $0 } }
     private let lastHubPort = Mutex(0)
-    var controller: CloudController? { cloud.withLock { $0?.3 } }
+    public var controller: CloudController? { cloud.withLock { $0?.3 } }
 
-    func stopCloud() async {
+    public func stopCloud() async {
         guard let (group, task, _, _) = cloud.withLock({ $0 }) else { return }
         cloud.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
@@ -132,21 +132,21 @@ final class Testbed: Sendable {
     }
 
     /// Cancels the controller without a graceful shutdown (no `goingAway`, writes cut short).
-    func killCloud() async {
+    public func killCloud() async {
         guard let (_, task, _, _) = cloud.withLock({ $0 }) else { return }
         cloud.withLock { $0 = nil }
         task.cancel()
         _ = try? await task.value
     }
 
-    func stopAPI() async {
+    public func stopAPI() async {
         guard let (group, task, _) = api.withLock({ $0 }) else { return }
         api.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
-    func remove() async {
+    public func remove() async {
         for edge in edges.withLock({ $0 }) { await edge.stop() }
         await stopCloud()
         try? await admin.withLock({ $0 })?.shutdown()
@@ -156,27 +156,30 @@ final class Testbed: Sendable {
 
     // MARK: Edge nodes
 
-    func token(_ node: String) throws -> String { try credentials.nodeToken(for: node) }
+    public func token(_ node: String) throws -> String { try credentials.nodeToken(for: node) }
 
-    var hubURL: String { "wss://127.0.0.1:\(hubPort)" }
+    public var hubURL: String { "wss://127.0.0.1:\(hubPort)" }
 
-    func edgeConfiguration(_ node: String, token: String? = nil) throws -> HubClientConfiguration {
+    /// How an edge of `node` reaches this hub, with fast reconnects for tests.
+    public func edgeConfiguration(_ node: String, token: String? = nil) throws -> HubClientConfiguration {
         var link = EdgeLinkConfiguration(node: node, agentVersion: "test")
         link.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(500))
         link.reportRetryDelay = .milliseconds(200)
-        return HubClientConfiguration(
+        var configuration = HubClientConfiguration(
             url: hubURL, token: try token ?? self.token(node), caPEM: credentials.certificateAuthority.certificatePEM, link: link)
+        configuration.closeTimeout = .seconds(1)
+        return configuration
     }
 }
 
 /// An edge node in this process: a ``HubClient`` over an in-memory store, run in a service group.
-final class Edge: Sendable {
-    let node: String
-    let store: InMemoryHubClientStore
-    let client: HubClient
+public final class Edge: Sendable {
+    public let node: String
+    public let store: InMemoryHubClientStore
+    public let client: HubClient
     private let running: Mutex<(ServiceGroup, Task<Void, any Error>)?>
 
-    init(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore(), token: String? = nil) throws {
+    public init(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore(), token: String? = nil) throws {
         self.node = node
         self.store = store
         client = HubClient(
@@ -186,25 +189,25 @@ final class Edge: Sendable {
         testbed.edges.withLock { $0.append(self) }
     }
 
-    func start() {
+    public func start() {
         let group = ServiceGroup(configuration: .init(services: [client], gracefulShutdownSignals: [], logger: Testbed.quietLogger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
     }
 
-    func stop() async {
+    public func stop() async {
         guard let (group, task) = running.withLock({ $0 }) else { return }
         running.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
-    func waitLive() async throws {
+    public func waitLive() async throws {
         try await eventually("\(node) live", timeout: .seconds(30)) { await client.state == .live }
     }
 
     /// An edge of `node`, started and live (resync acknowledged).
-    static func live(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore()) async throws -> Edge {
+    public static func live(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore()) async throws -> Edge {
         let edge = try Edge(node, testbed: testbed, store: store)
         edge.start()
         try await edge.waitLive()
@@ -212,18 +215,18 @@ final class Edge: Sendable {
     }
 
     /// Writes a report to the outbox and hands it to the client.
-    func report(_ report: StatusReport) async {
+    public func report(_ report: StatusReport) async {
         await store.put(report)
         await client.report(report)
     }
 
-    func holds(_ name: String, kind: SyncKind = .dataset, namespace: String = "default") async -> SyncObject? {
+    public func holds(_ name: String, kind: SyncKind = .dataset, namespace: String = "default") async -> SyncObject? {
         await store.object(SyncKey(kind: kind, namespace: namespace, name: name))
     }
 }
 
 /// Runs `body` against a fresh testbed with the API server started; removes it afterwards.
-func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
+public func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
     let testbed = try Testbed(hub: hub)
     do {
         try await testbed.startAPI()
@@ -235,22 +238,8 @@ func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) a
     await testbed.remove()
 }
 
-func makeDataset(_ name: String, node: String, namespace: String = "default", dataUrl: String = "/data/x.txt") -> Dataset {
-    Dataset(metadata: ObjectMeta(name: name, namespace: namespace), spec: DatasetSpec(dataUrl: dataUrl, format: "txt", nodeName: node))
-}
-
-func makeModel(_ name: String, namespace: String = "default") -> Model {
-    Model(metadata: ObjectMeta(name: name, namespace: namespace), spec: ModelSpec(modelUrl: "/models/\(name).onnx", format: "onnx"))
-}
-
-func datasetReport(_ id: String, _ dataset: Dataset, samples: Int64) -> StatusReport {
-    StatusReport(
-        reportID: id, ref: SyncObject.dataset(dataset).ref,
-        status: .dataset(DatasetStatus(numberOfSamples: samples, updateTime: Time(rfc3339: "2026-01-02T03:04:05Z"))))
-}
-
 /// A testbed step that did not happen.
-struct TestbedError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestbedError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
