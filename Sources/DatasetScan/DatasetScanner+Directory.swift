@@ -10,7 +10,8 @@ extension DatasetScanner {
     /// Always a full walk: the result carries no counter state. `sizeBytes` is the total size
     /// of the counted files.
     func scanDirectory(path: String) throws(ScanError) -> ScanResult {
-        let root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let root = options.followSymlinks
+            ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : OpenFile.openWithoutLinks(path, flags: O_DIRECTORY)
         guard root >= 0 else {
             let code = errno
             if code == ENOTDIR {

@@ -16,7 +16,14 @@ public struct DatasetScanner: Sendable {
     public struct Options: Sendable, Equatable {
         /// Validate every `jsonl` line as JSON (slower); off by default.
         public var validateJSON: Bool
-        public init(validateJSON: Bool = false) { self.validateJSON = validateJSON }
+        /// Follow symbolic links in the path (the default, for people counting a file). The edge
+        /// agent turns it off: it opens the path its locator resolved and checked, and a link
+        /// that appears there afterwards is a ``ScanError/Kind/symbolicLink`` error, not followed.
+        public var followSymlinks: Bool
+        public init(validateJSON: Bool = false, followSymlinks: Bool = true) {
+            self.validateJSON = validateJSON
+            self.followSymlinks = followSymlinks
+        }
     }
 
     public static let windowSize = 4096
@@ -37,7 +44,7 @@ public struct DatasetScanner: Sendable {
         path: String, format: DatasetFormat, previous: ScanResult? = nil, progress: ScanProgress? = nil
     ) throws(ScanError) -> ScanResult {
         if format == .dir { return try scanDirectory(path: path) }
-        let file = try OpenFile(path: path)
+        let file = try OpenFile(path: path, followSymlinks: options.followSymlinks)
         let status = try file.status()
         guard status.isRegularFile else {
             throw ScanError(kind: .notARegularFile, path: path, message: "not a regular file (format \(format.rawValue))")

@@ -10,11 +10,51 @@ struct OpenFile: ~Copyable {
     let descriptor: Int32
     let path: String
 
-    init(path: String) throws(ScanError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens `path` for reading. With `followSymlinks` false, no component of the path may be a
+    /// symbolic link when it is opened (each directory is opened with `O_NOFOLLOW` from the one
+    /// before), so a path checked earlier cannot be redirected by a link swapped in meanwhile.
+    init(path: String, followSymlinks: Bool = true) throws(ScanError) {
+        let fd = followSymlinks ? open(path, O_RDONLY | O_CLOEXEC) : Self.openWithoutLinks(path, flags: 0)
         guard fd >= 0 else { throw ScanError(errno: errno, path: path, operation: "open") }
         self.descriptor = fd
         self.path = path
+    }
+
+    /// Walks an absolute `path` from `/` with `openat(…, O_NOFOLLOW)`; -1 with errno set
+    /// (`ELOOP` for a symbolic link) on failure. A relative path is refused with `EINVAL`.
+    static func openWithoutLinks(_ path: String, flags: Int32) -> Int32 {
+        guard path.hasPrefix("/") else {
+            errno = EINVAL
+            return -1
+        }
+        let components = path.split(separator: "/").filter { $0 != "." }
+        guard !components.contains("..") else {
+            errno = EINVAL
+            return -1
+        }
+        var directory = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return -1 }
+        for (index, component) in components.enumerated() {
+            let last = index == components.count - 1
+            let mode = last ? O_RDONLY | O_CLOEXEC | O_NOFOLLOW | flags : O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY
+            let next = openat(directory, String(component), mode)
+            var code = errno
+            if next < 0, code == ENOTDIR, Self.isSymbolicLink(String(component), in: directory) {
+                code = ELOOP  // O_DIRECTORY reports a link to a directory as "not a directory"
+            }
+            close(directory)
+            guard next >= 0 else {
+                errno = code
+                return -1
+            }
+            directory = next
+        }
+        return directory
+    }
+
+    private static func isSymbolicLink(_ name: String, in directory: Int32) -> Bool {
+        var st = stat()
+        return fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mode & S_IFMT == S_IFLNK
     }
 
     deinit { close(descriptor) }

@@ -16,6 +16,9 @@ public struct ScanError: Error, Sendable, Equatable, CustomStringConvertible {
         case parseError(offset: Int)
         /// A format name or file type this library does not count.
         case unsupported
+        /// A component of the path is a symbolic link, and the scan was asked not to follow any
+        /// (``DatasetScanner/Options/followSymlinks``).
+        case symbolicLink
         /// Any other system error, with its errno.
         case io(errno: Int32)
     }
@@ -31,11 +34,12 @@ public struct ScanError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The Kubernetes condition reason for this error: `NotFound`, `PermissionDenied`,
-    /// `ParseError`, `UnsupportedFormat` or `IOError`.
+    /// `NotAllowed`, `ParseError`, `UnsupportedFormat` or `IOError`.
     public var reason: String {
         switch kind {
         case .notFound: "NotFound"
         case .permissionDenied: "PermissionDenied"
+        case .symbolicLink: "NotAllowed"
         case .notARegularFile, .notADirectory, .unsupported: "UnsupportedFormat"
         case .parseError: "ParseError"
         case .io: "IOError"
@@ -56,6 +60,8 @@ public struct ScanError: Error, Sendable, Equatable, CustomStringConvertible {
             self.init(kind: .notFound, path: path, message: "not found")
         case EACCES, EPERM:
             self.init(kind: .permissionDenied, path: path, message: "permission denied (\(operation))")
+        case ELOOP:
+            self.init(kind: .symbolicLink, path: path, message: "a path component is a symbolic link, not followed (\(operation))")
         case ENOTDIR:
             self.init(kind: .notFound, path: path, message: "not found (a path component is not a directory)")
         default:

@@ -16,8 +16,11 @@ import Darwin
 /// components, NUL bytes, paths outside the allowed roots, symlinks resolving outside them, and
 /// symlink loops. Resolution uses only `lstat` and `readlink`: it never opens the file or any
 /// link target, so a refused path is never read.
-/// - Important: Resolution and the later open are separate steps; a symlink swapped in between
-///   is caught at the next resolution (every scan resolves again), not before that open.
+/// Resolution and the later open are separate steps. The agent's scanner therefore opens the
+/// resolved host path without following any link (`DatasetScanner.Options.followSymlinks`
+/// false): a symlink swapped in between is refused at the open, never read through. For that,
+/// ``root`` is itself resolved when the agent starts (a root that is a link is followed once,
+/// there).
 public struct DataLocator: Sendable {
     /// The host path under which node paths are resolved; `/` means the node paths are host paths.
     public let root: String
@@ -29,17 +32,20 @@ public struct DataLocator: Sendable {
     /// - Throws: ``LocationError`` when an `--allow` entry is not an absolute path or has `..`.
     public init(root: String = "/", allow: [String]) throws(LocationError) {
         let rootComponents = try Self.components(ofAbsolute: root, what: "--root")
-        self.root = "/" + rootComponents.joined(separator: "/")
+        let written = "/" + rootComponents.joined(separator: "/")
+        // The root's own links are followed once, here: what is opened later holds none.
+        let walked = try? Self.walk(rootComponents, root: "/")
+        self.root = walked.flatMap { $0.exists ? $0.path : nil } ?? written
         var allowed: [String] = []
-        var written: [String] = []
+        var allowedAsWritten: [String] = []
         for entry in allow {
             let components = try Self.components(ofAbsolute: entry, what: "--allow")
             let resolved = (try? Self.walk(components, root: self.root).path) ?? Self.join(components)
             allowed.append(resolved)
-            written.append(Self.join(components))
+            allowedAsWritten.append(Self.join(components))
         }
         self.allowed = allowed
-        self.allowedAsWritten = written
+        self.allowedAsWritten = allowedAsWritten
     }
 
     /// Resolves `url`; the returned location's ``ResolvedLocation/hostPath`` is what to open.

@@ -44,7 +44,8 @@ public actor DatasetMonitor {
     private var registrations: [Int32: [SyncKey: String?]] = [:]
 
     public init(
-        locator: DataLocator, rescanInterval: Duration = .seconds(30), scanner: DatasetScanner = DatasetScanner(),
+        locator: DataLocator, rescanInterval: Duration = .seconds(30),
+        scanner: DatasetScanner = DatasetScanner(options: .init(followSymlinks: false)),
         logger: Logger = Logger(label: "edgeai.edge"), sink: Sink? = nil
     ) {
         self.locator = locator

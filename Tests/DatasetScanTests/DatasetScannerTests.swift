@@ -181,6 +181,29 @@ struct DatasetScannerTests {
         #expect(unsupported?.message == "unsupported format \"parquet\" (supported: txt, csv, jsonl, tfrecord, dir)")
     }
 
+    /// Not following links: a link anywhere in the path is refused at open, never read through;
+    /// a path without links counts as usual.
+    @Test func withoutFollowingLinksALinkAnywhereInThePathIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("real"), withIntermediateDirectories: true)
+        try dir.write("real/index.txt", Array("a\nb\n".utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("linked-dir"), withDestinationPath: dir.file("real"))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("linked-file.txt"), withDestinationPath: dir.file("real/index.txt"))
+        let strict = DatasetScanner(options: .init(followSymlinks: false))
+        #expect(try strict.scan(path: dir.file("real/index.txt"), format: .txt).numberOfSamples == 2)
+        #expect(try strict.scan(path: dir.file("real"), format: .dir).numberOfSamples == 1)
+        for (path, format) in [
+            (dir.file("linked-dir/index.txt"), DatasetFormat.txt), (dir.file("linked-file.txt"), .txt), (dir.file("linked-dir"), .dir),
+        ] {
+            let refused = #expect(throws: ScanError.self) { try strict.scan(path: path, format: format) }
+            #expect(refused?.kind == .symbolicLink && refused?.reason == "NotAllowed", "\(path): \(String(describing: refused))")
+            // Following links (the default, as `edgeai count` does), the same paths count.
+            #expect(try DatasetScanner().scan(path: path, format: format).numberOfSamples == (format == .dir ? 1 : 2))
+        }
+        #expect(throws: ScanError.self) { try strict.scan(path: "relative/index.txt", format: .txt) }
+    }
+
     @Test(.enabled(if: getuid() != 0, "root reads everything"))
     func unreadableFileIsPermissionDenied() throws {
         let dir = try TemporaryDirectory()

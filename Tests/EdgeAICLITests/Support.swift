@@ -180,7 +180,12 @@ final class RunningCLI: @unchecked Sendable {
     /// Waits until standard output satisfies `condition`.
     func waitForOutput(_ what: String, timeout: Duration = .seconds(20), _ condition: @escaping (String) -> Bool) async throws {
         do {
-            try await eventually(what, timeout: timeout) { condition(self.stdout()) }
+            try await eventually(what, timeout: timeout) {
+                if condition(self.stdout()) { return true }
+                // A process that ended will not print it any more: say so now, not at the deadline.
+                if !process.isRunning, !condition(self.stdout()) { throw TimedOut(what: "\(what) (the process exited first)") }
+                return false
+            }
         } catch let timedOut as TimedOut {
             // What the process said is what explains the wait.
             throw TimedOut(what: "\(timedOut.what)\n--- stdout:\n\(stdout().suffix(4000))\n--- stderr:\n\(stderr().suffix(4000))")

@@ -1,3 +1,4 @@
+import DatasetScan
 @testable import EdgeAgent
 import EdgeAITesting
 import Foundation
@@ -54,6 +55,27 @@ struct DataLocatorTests {
         let location = try locator.resolve("/data/link/x.txt").get()
         #expect(location.nodePath == "/data/real/x.txt")
         #expect(location.hostPath == host.path + "/data/real/x.txt")
+    }
+
+    /// The host path the agent opens holds no link, even when the root is one, so the scanner
+    /// can open it without following any: a link that is swapped in later is refused, not read.
+    @Test func theHostPathHoldsNoLinkEvenUnderALinkedRoot() throws {
+        let host = try TemporaryDirectory()
+        defer { host.remove() }
+        try FileManager.default.createDirectory(atPath: host.path + "/real/data", withIntermediateDirectories: true)
+        try writeFile(host.path + "/real/data/x.txt", "a\nb\n")
+        try FileManager.default.createSymbolicLink(atPath: host.path + "/mounted", withDestinationPath: host.path + "/real")
+        let locator = try DataLocator(root: host.path + "/mounted", allow: ["/data"])
+        #expect(locator.root == host.path + "/real")
+        let location = try locator.resolve("/data/x.txt").get()
+        #expect(location.hostPath == host.path + "/real/data/x.txt")
+        let agentScanner = DatasetScanner(options: .init(followSymlinks: false))
+        #expect(try agentScanner.scan(path: location.hostPath, format: .txt).numberOfSamples == 2)
+        // A directory swapped for a link after the resolution: refused at the open.
+        try FileManager.default.moveItem(atPath: host.path + "/real/data", toPath: host.path + "/elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: host.path + "/real/data", withDestinationPath: host.path + "/elsewhere")
+        let refused = #expect(throws: ScanError.self) { try agentScanner.scan(path: location.hostPath, format: .txt) }
+        #expect(refused?.reason == "NotAllowed")
     }
 
     @Test func refusesSymlinksThatEscapeTheAllowedRoots() throws {
