@@ -54,6 +54,14 @@ struct Server: AsyncParsableCommand {
         options.durability = processCrashSafe ? .processCrashSafe : .durable
         options.controller = !noController
         let host = ["0.0.0.0", "::"].contains(address) ? "127.0.0.1" : address
+        let ports = [
+            ListenPort(role: "the API server", flag: "--port", host: address, port: port),
+            ListenPort(role: "the edge hub", flag: "--hub-port", host: address, port: noController ? 0 : hubPort),
+        ]
+        if let busy = ListenPort.firstInUse(ports) {
+            printError(busy.inUseMessage(command: "edgeai server"))
+            throw ExitCode.failure
+        }
         let caPath = ClusterCredentials.Paths(dataDirectory: options.dataDirectory).caCertificate
         let cluster = try EmbeddedCluster(
             options, logger: logger,

@@ -50,6 +50,15 @@ struct Up: AsyncParsableCommand {
         if demo { allowed.append(demoFiles.directory) }
         if allowed.isEmpty { allowed = [FileManager.default.currentDirectoryPath] }
 
+        let ports = [
+            ListenPort(role: "the API server", flag: "--port", host: "127.0.0.1", port: port),
+            ListenPort(role: "the edge hub", flag: "--hub-port", host: "127.0.0.1", port: hubPort),
+            ListenPort(role: "the agent's local API", flag: "--agent-port", host: "127.0.0.1", port: agentPort),
+        ]
+        if let busy = ListenPort.firstInUse(ports) {
+            printError(busy.inUseMessage(command: "edgeai up"))
+            throw ExitCode.failure
+        }
         let progress = UpProgress(dataDirectory: dataDirectory, node: node, allowed: allowed)
         await progress.starting()
         var options = EmbeddedCluster.Options(dataDirectory: dataDirectory)

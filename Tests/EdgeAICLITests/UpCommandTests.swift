@@ -67,8 +67,16 @@ struct UpCommandTests {
             ["up", "--port", String(port), "--hub-port", "0", "--agent-port", "0"], stdin: nil, environment: [:],
             workingDirectory: other.path)
         #expect(clash.status != 0, "\(clash)")
-        #expect(clash.stderr.contains("Address already in use") || clash.stderr.contains("address already in use"), "\(clash)")
-        #expect(!clash.stderr.contains("Fatal error"), "\(clash)")
+        #expect(
+            clash.stderr == "edgeai up: port \(port) (the API server, --port) is already in use on 127.0.0.1; is another edgeai "
+                + "running? Stop it, or choose another port (0 picks a free one).\n", "\(clash)")
+        #expect(clash.stdout.isEmpty, "nothing started: \(clash)")
+        // The same for the embedded server alone.
+        let server = try await CLIProcess.run(
+            ["server", "--data-dir", other.path + "/server", "--port", String(port)], stdin: nil, environment: [:],
+            workingDirectory: other.path)
+        #expect(server.status != 0, "\(server)")
+        #expect(server.stderr.hasPrefix("edgeai server: port \(port) (the API server, --port) is already in use"), "\(server)")
         #expect(await first.interrupt() == 0)
     }
 }
