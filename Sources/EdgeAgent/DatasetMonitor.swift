@@ -172,8 +172,7 @@ public actor DatasetMonitor {
     /// Scans one dataset from its previous result, keeping the new result in `entry`. A scan
     /// that takes long (a large dataset seen for the first time) logs its progress.
     private func scan(_ entry: inout Tracked, at path: String) -> DatasetObservation {
-        let started = ContinuousClock.now
-        var lastLogged = started
+        var lastLogged = ContinuousClock.now
         let (logger, key) = (logger, entry.ref.key)
         let progress = ScanProgress { scanned, total in
             let now = ContinuousClock.now
