@@ -11,4 +11,9 @@ public struct ScanProgress {
         self.interval = max(interval, 1)
         self.report = report
     }
+
+    /// Whole percent of `total` that `scanned` is (100 for an empty total).
+    public static func percent(_ scanned: Int, of total: Int) -> Int {
+        total > 0 ? scanned * 100 / total : 100
+    }
 }

@@ -180,7 +180,7 @@ public actor DatasetMonitor {
             lastLogged = now
             logger.info("scanning dataset", metadata: [
                 "dataset": "\(key)", "scanned": "\(scanned)", "total": "\(total)",
-                "percent": "\(total > 0 ? scanned * 100 / total : 100)",
+                "percent": "\(ScanProgress.percent(scanned, of: total))",
             ])
         }
         do throws(ScanError) {

@@ -68,7 +68,7 @@ final class ProgressMeter {
     }
 
     func show(scanned: Int, total: Int) {
-        let line = "counting: \(Self.bytes(scanned)) of \(Self.bytes(total)) (\(total > 0 ? scanned * 100 / total : 100) %)"
+        let line = "counting: \(Self.bytes(scanned)) of \(Self.bytes(total)) (\(ScanProgress.percent(scanned, of: total)) %)"
         if forced {
             printError(line)
             return

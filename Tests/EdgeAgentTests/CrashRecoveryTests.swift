@@ -67,6 +67,9 @@ struct CrashRecoveryTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
+            // The child runs until killed, or until this end of its standard input closes.
+            let input = Pipe()
+            process.standardInput = input
             try process.run()
             let output = ChildOutput()
             let reader = pipe.fileHandleForReading
@@ -132,22 +135,21 @@ struct CrashRecoveryTests {
             url: hubFile.url, token: hubFile.token, caPEM: hubFile.caPEM, link: EdgeLinkConfiguration(node: "edge-1", agentVersion: "test"))
         try await withAgent(Self.configuration(directory), hub: hub) { capture in
             Self.emit("READY")
-            let node = try #require(capture.node.withLock { $0 })
-            var last: Int64?
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                // Each new count the agent made durable: the outbox holds it until the hub
-                // acknowledges it, the node's view keeps it after (so no count is missed however
-                // fast the acknowledgement).
-                let pending = try await node.pendingReports().compactMap { report -> Int64? in
-                    if case .dataset(let status) = report.status { status.numberOfSamples } else { nil }
+            // Each report as the agent makes it durable, until the parent kills this process (or
+            // closes its standard input, as it does by exiting).
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await report in capture.reported {
+                        if case .dataset(let status) = report.status { Self.emit("REPORT \(status.numberOfSamples ?? -1)") }
+                    }
                 }
-                let viewed = await node.dataset(namespace: "default", name: "stream")?.numberOfSamples
-                for count in pending + [viewed].compactMap({ $0 }) where count != last {
-                    last = count
-                    Self.emit("REPORT \(count)")
+                group.addTask {
+                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                        Thread { _ = FileHandle.standardInput.readDataToEndOfFile(); done.resume() }.start()
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(1))
+                await group.next()
+                group.cancelAll()
             }
         }
     }

@@ -61,15 +61,27 @@ final class NodeCapture: Sendable {
     let port = Mutex<Int?>(nil)
 
     let hub = Mutex<HubClient?>(nil)
+    /// Every report the node hands its uplink (already in its durable outbox), as it happens.
+    let reported: AsyncStream<StatusReport>
+    private let reportedContinuation: AsyncStream<StatusReport>.Continuation
 
-    /// Captures the node; with `hub`, the uplink is a real ``HubClient``, else reports are recorded.
+    init() {
+        (reported, reportedContinuation) = AsyncStream.makeStream(of: StatusReport.self)
+    }
+
+    func record(_ report: StatusReport) {
+        reports.withLock { $0.append(report) }
+        reportedContinuation.yield(report)
+    }
+
+    /// Captures the node and its reports; with `hub`, the reports then go to a real ``HubClient``.
     func factory(hub configuration: HubClientConfiguration?) -> EdgeAgent.UplinkFactory {
         { node, outbox in
             self.node.withLock { $0 = node }
-            guard let configuration else { return CapturingUplink(capture: self) }
+            guard let configuration else { return CapturingUplink(capture: self, forward: nil) }
             let client = HubClient(configuration: configuration, store: node, outbox: outbox, logger: quietLogger())
             self.hub.withLock { $0 = client }
-            return client
+            return CapturingUplink(capture: self, forward: client)
         }
     }
 
@@ -83,11 +95,18 @@ final class NodeCapture: Sendable {
     }
 }
 
+/// Records each report, then hands it to the real hub client when there is one.
 struct CapturingUplink: HubUplink {
     let capture: NodeCapture
-    func report(_ report: StatusReport) async { capture.reports.withLock { $0.append(report) } }
+    let forward: HubClient?
+
+    func report(_ report: StatusReport) async {
+        capture.record(report)
+        await forward?.report(report)
+    }
+
     func run() async throws {
-        try await gracefulShutdown()
+        if let forward { try await forward.run() } else { try await gracefulShutdown() }
     }
 }
 
