@@ -33,23 +33,38 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
-        // Dataset/Model types, generic JSON, the CRDs as data, schema validation, YAML/JSON codecs.
+        // Module map and allowed dependencies: docs/architecture.md.
+
+        // Leaf building blocks with no dependencies: Backoff, TokenBucket, SplitMix64, Duration helpers.
+        .target(name: "EdgeAICore", swiftSettings: swiftSettings),
+        // JSON as a value (JSONValue), its strict parser and canonical writer, typed Kubernetes JSON.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        // Dataset/Model types, the CRDs as data, schema and metadata validation.
+        .target(name: "EdgeAIAPI", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        // Manifests as YAML (or JSON) documents in and out, and the CRDs rendered as YAML.
         .target(
-            name: "EdgeAIAPI",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            name: "ManifestYAML",
+            dependencies: ["EdgeAIAPI", "JSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Exact, streaming, incremental sample counting. No dependencies.
         .target(name: "DatasetScan", swiftSettings: swiftSettings),
+        // One SQLite file in WAL mode owned by one process (lock file, pragmas, schema).
+        .target(
+            name: "SQLiteSupport",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // Revisioned SQLite log (kine's shape): the revision is the resourceVersion.
         .target(
             name: "ObjectStore",
             dependencies: [
+                "SQLiteSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,48 +83,45 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "EdgeAIAPI", "ObjectStore", "EdgeAIPKI",
+                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.embedInCode("Resources/meta-schemas.json")],
             swiftSettings: swiftSettings
         ),
         // Kubernetes REST client: kubeconfig, CRUD, patch, watch, informers.
         .target(
             name: "KubeClient",
             dependencies: [
-                "EdgeAIAPI",
+                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The cloud<->edge wire protocol: messages, versions, node tokens. No transport.
+        // The cloud<->edge wire protocol: messages, versions, the two session state machines. No transport.
+        .target(name: "EdgeSync", dependencies: ["EdgeAIAPI", "EdgeAICore"], swiftSettings: swiftSettings),
+        // The cloud side of the hub transport: the TLS WebSocket server, node authentication, one
+        // connection per node driving HubSession, hub metrics. Writes and events go through protocols.
         .target(
-            name: "EdgeSync",
-            dependencies: ["EdgeAIAPI", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings
-        ),
-        // The cloud side: informers → per-node desired state, the edge hub (WebSocket over TLS),
-        // the status writer, metrics and health endpoints.
-        .target(
-            name: "CloudController",
+            name: "EdgeHub",
             dependencies: [
-                "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "KubeClient",
+                "EdgeSync", "EdgeAICore", "EdgeAIPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -117,6 +129,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The cloud controller: informers → per-node desired state, routed through the hub; the
+        // status writer and event recorder against the API.
+        .target(
+            name: "CloudController",
+            dependencies: [
+                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -125,28 +148,12 @@ let package = Package(
         .target(
             name: "HubClient",
             dependencies: [
-                "EdgeSync",
+                "EdgeSync", "EdgeAICore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Shared test doubles and helpers (temporary dirs, condition waits, in-process servers).
-        .target(
-            name: "EdgeAITesting",
-            dependencies: ["EdgeAIAPI"],
-            swiftSettings: swiftSettings
-        ),
-        // For tests: the embedded API server and the cloud controller in-process, and edge nodes.
-        .target(
-            name: "EdgeAICloudTesting",
-            dependencies: [
-                "APIServer", "CloudController", "EdgeAIAPI", "EdgeAIPKI", "EdgeAITesting", "EdgeSync", "HubClient",
-                "KubeClient", "ObjectStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -156,10 +163,23 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc",
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc", "SQLiteSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test kit, light: temporary directories and condition waits. Depends on nothing heavy.
+        .target(name: "EdgeAITesting", swiftSettings: swiftSettings),
+        // Test kit, servers: the embedded API server in-process on port 0 with an admin client,
+        // the cloud controller and edge nodes over the real hub (shared by tests and benchmarks).
+        .target(
+            name: "EdgeAICloudTesting",
+            dependencies: [
+                "APIServer", "CloudController", "EdgeAIAPI", "EdgeAICore", "EdgeAIPKI", "EdgeAITesting", "EdgeSync", "HubClient", "KubeClient", "ObjectStore", "EdgeHub",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -170,19 +190,18 @@ let package = Package(
         .executableTarget(
             name: "edgeai",
             dependencies: [
-                "EdgeAIAPI", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient",
-                "EdgeAgent", "HubClient",
+                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient", "EdgeAgent", "HubClient", "EdgeSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "EdgeAIBench",
             dependencies: [
-                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer",
-                "CloudController", "HubClient", "EdgeSync", "EdgeAgent",
+                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -193,16 +212,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "EdgeAICoreTests", dependencies: ["EdgeAICore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeAIAPITests",
-            dependencies: ["EdgeAIAPI", "EdgeAITesting"],
+            dependencies: [
+                "EdgeAIAPI", "JSON", "ManifestYAML",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DatasetScanTests",
             dependencies: [
-                "DatasetScan", "EdgeAITesting",
+                "DatasetScan",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
@@ -210,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "EdgeSyncTests",
             dependencies: [
-                "EdgeSync", "EdgeAITesting",
+                "EdgeSync", "EdgeAIAPI", "EdgeAICore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
@@ -223,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -253,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAICLITests",
             dependencies: [
-                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "ManifestYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -264,8 +286,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: [
-                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting",
-                "HubClient", "CloudController", "APIServer", "EdgeAIPKI", "KubeClient", "ObjectStore",
+                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -277,21 +298,22 @@ let package = Package(
         .testTarget(
             name: "CloudControllerTests",
             dependencies: [
-                "CloudController", "HubClient", "EdgeSync", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI",
-                "KubeClient", "ObjectStore",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "KubeClient", "EdgeHub", "EdgeAICore", "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "EdgeAICore", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

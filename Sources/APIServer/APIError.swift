@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// An API failure rendered as a Kubernetes `Status`, worded as kube-apiserver words it.
 ///

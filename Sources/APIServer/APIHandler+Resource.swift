@@ -1,6 +1,8 @@
 import EdgeAIAPI
 import EdgeAIPKI
 import Hummingbird
+import JSON
+import ManifestYAML
 import NIOCore
 import ObjectStore
 

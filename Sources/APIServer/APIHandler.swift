@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import Hummingbird
 import HTTPTypes
+import JSON
 import NIOCore
 import NIOSSL
 import ObjectStore

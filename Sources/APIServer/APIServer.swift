@@ -2,6 +2,7 @@ public import EdgeAIPKI
 import EdgeAIAPI
 import Hummingbird
 import HummingbirdTLS
+import JSON
 public import Logging
 import NIOCore
 import NIOSSL

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// Discovery documents (`/api`, `/apis`, groups, group versions, aggregated discovery v2) built
 /// from the registry once. Pure data.

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// A parsed `fieldSelector`: comma-separated `path=value`, `path==value`, `path!=value` terms
 /// over `metadata.name`, `metadata.namespace` and the kind's selectable fields.

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// A parsed `labelSelector`: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`,
 /// comma-separated requirements that must all hold. Matching is pure.

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 import ObjectStore
 
 extension ObjectREST {

@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import ObjectStore
 
 /// The options of a list or watch request.

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 import ObjectStore
 
 /// How a request body changes an existing object.

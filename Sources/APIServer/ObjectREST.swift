@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import ObjectStore
 
 /// Kubernetes REST semantics for any registered kind over the ``ObjectStore``: create, get,

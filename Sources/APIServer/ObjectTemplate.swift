@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// An object serialized once with a placeholder resourceVersion, so the store's serialized
 /// writer only splices the revision digits in (no JSON work inside the group commit).

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// `/openapi/v3` (index and per group-version documents) and `/openapi/v2`, built once from the
 /// registry's schemas, enough for `kubectl explain` and kubectl's field validation.
@@ -9,7 +10,7 @@ struct OpenAPIDocuments: Sendable {
     let v2: [UInt8]
 
     init(registry: ResourceRegistry) {
-        let meta = (try? JSONParser.parse(MetaSchemas.json))?.objectValue ?? [:]
+        let meta = (try? JSONParser.parse(PackageResources.meta_schemas_json))?.objectValue ?? [:]
         var docs: [String: [UInt8]] = [:]
         var allSchemas = meta
         var keys: [(String, String, String)] = []

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// JSON merge patch (RFC 7386) and JSON patch (RFC 6902) over ``JSONValue``. Pure.
 enum Patches {

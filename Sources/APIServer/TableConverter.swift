@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 
 /// Server-side `Table` output built from a kind's printer columns, as kube-apiserver does for
 /// custom resources: first column `Name`, then the printer columns; each row carries the

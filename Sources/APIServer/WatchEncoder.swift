@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import ObjectStore
 
 /// Turns store events into watch lines (`{"type":...,"object":...}\n`), applying selectors as

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+public import EdgeHub
 import EdgeSync
 public import KubeClient
 public import Logging

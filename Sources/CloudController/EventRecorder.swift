@@ -1,5 +1,7 @@
 import EdgeAIAPI
+public import EdgeHub
 public import EdgeSync
+import JSON
 public import KubeClient
 public import Logging
 
@@ -9,21 +11,8 @@ public import Logging
 /// ``record(_:)`` only queues; ``run()`` writes the queue one event at a time. The queue keeps the
 /// newest 1,000: under a flood of refusals older events are dropped, never the hub's work.
 /// Write failures are logged at debug level and otherwise ignored (events are best effort).
-public final class EventRecorder: Sendable {
-    public struct Event: Sendable {
-        public var ref: ObjectRef
-        /// `Normal` or `Warning`.
-        public var type: String
-        public var reason: String
-        public var message: String
-
-        public init(ref: ObjectRef, type: String, reason: String, message: String) {
-            self.ref = ref
-            self.type = type
-            self.reason = reason
-            self.message = message
-        }
-    }
+public final class EventRecorder: EventRecording {
+    public typealias Event = HubEvent
 
     static let component = "edgeai-cloud"
     static let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true)

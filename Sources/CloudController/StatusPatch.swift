@@ -1,5 +1,6 @@
 public import EdgeAIAPI
 public import EdgeSync
+public import JSON
 
 /// How a status report becomes a JSON patch (RFC 6902) to `…/status`. Pure.
 ///

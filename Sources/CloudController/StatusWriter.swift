@@ -1,4 +1,5 @@
 import EdgeAIAPI
+public import EdgeHub
 public import EdgeSync
 public import KubeClient
 
@@ -9,7 +10,7 @@ public import KubeClient
 /// `refused` (definitive; for a Model a failed test is re-read first, and only a changed uid or a
 /// missing object is definitive); 401/403, 409, 429, 5xx and network errors → `failed` (the
 /// session retries with backoff). It does not retry by itself and never throws.
-public struct StatusWriter: Sendable {
+public struct StatusWriter: StatusWriting {
     public let client: KubeClient
 
     public init(client: KubeClient) {

@@ -1,3 +1,5 @@
+public import JSON
+
 /// `apiextensions.k8s.io/v1` CustomResourceDefinition: the fields edgeai uses, in the order
 /// Kubernetes documents them, so the YAML reads like a hand-written CRD.
 public struct CustomResourceDefinition: Codable, Sendable {

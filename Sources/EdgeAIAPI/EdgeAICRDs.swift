@@ -1,3 +1,5 @@
+import JSON
+
 /// The Dataset and Model CRDs as data: the single source of truth for `deploy/crds/`,
 /// `edgeai crds`, the embedded API server's registry and validation.
 public enum EdgeAICRDs {

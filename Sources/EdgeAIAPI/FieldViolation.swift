@@ -1,3 +1,5 @@
+import JSON
+
 /// One violated rule, with the field path it concerns, worded as kube-apiserver words it.
 public struct FieldViolation: Sendable, Hashable, CustomStringConvertible {
     /// The reasons Kubernetes uses in `Status.details.causes[].reason`.

@@ -1,3 +1,5 @@
+public import JSON
+
 /// Standard object metadata (metav1.ObjectMeta). Empty values are `nil` so they are omitted from
 /// JSON exactly as kube-apiserver omits them.
 public struct ObjectMeta: Codable, Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import JSON
+
 /// Validation of whole objects: metadata rules, then the kind's schema. The API server runs it on
 /// every write and the CLI before sending, so both report the same violations.
 public enum ObjectValidation {

@@ -1,3 +1,5 @@
+public import JSON
+
 /// Validates a JSON object against a structural OpenAPI schema the way kube-apiserver does for
 /// custom resources: unknown fields are pruned (and reported, for `fieldValidation`), `null`s in
 /// fields that are not nullable are dropped, and every violation is collected with its field path.

@@ -1,3 +1,5 @@
+public import JSON
+
 /// Server-side table output (`meta.k8s.io/v1` Table), what `kubectl get` prints.
 public struct Table: Codable, Sendable, Hashable {
     public var kind: String = "Table"

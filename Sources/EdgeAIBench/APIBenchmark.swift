@@ -1,7 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import EdgeAIAPI
+import EdgeAICore
 import Foundation
+import JSON
+import ManifestYAML
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -99,10 +102,6 @@ struct APIBenchmark: AsyncParsableCommand {
         }
         return nil
     }
-}
-
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
 
 /// The server URL, CA and token of a kubeconfig written by `edgeai server`.

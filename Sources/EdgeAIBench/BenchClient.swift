@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import EdgeAIAPI
+import EdgeAICore
 import Foundation
+import JSON
 import NIOCore
 import NIOHTTP1
 import Synchronization

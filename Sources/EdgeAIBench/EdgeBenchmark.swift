@@ -3,6 +3,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import CloudController
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
 import EdgeAgent
 import EdgeSync
@@ -149,7 +150,7 @@ struct EdgeBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(1))
             samples.append(rssBytes(pid))
         }
-        let cpu = (cpuSeconds(pid) - cpuStart) / seconds(ContinuousClock.now - wallStart)
+        let cpu = (cpuSeconds(pid) - cpuStart) / (ContinuousClock.now - wallStart).seconds
         samples.sort()
         var figures = AgentFigures(
             rss: rssBytes(pid), rssAnon: statusBytes(pid, "RssAnon:"), rssFile: statusBytes(pid, "RssFile:"),
@@ -160,13 +161,13 @@ struct EdgeBenchmark: AsyncParsableCommand {
         for index in 0..<min(appends, 1000) {
             let start = ContinuousClock.now
             _ = try await getJSON(api + "/v1/datasets/default/\(node)-\(index % count)")
-            roundTrips.append(seconds(ContinuousClock.now - start))
+            roundTrips.append((ContinuousClock.now - start).seconds)
         }
         var cloudTrips: [Double] = []
         for index in 0..<min(appends, 1000) {
             let start = ContinuousClock.now
             _ = try await cloud.client.get(Dataset.self, namespace: "default", name: "\(node)-\(index % count)")
-            cloudTrips.append(seconds(ContinuousClock.now - start))
+            cloudTrips.append((ContinuousClock.now - start).seconds)
         }
         var expected = [Int](repeating: lines, count: count)
         var local: [Double] = []
@@ -185,12 +186,12 @@ struct EdgeBenchmark: AsyncParsableCommand {
                 while try await getJSON(api + "/v1/datasets/default/\(name)")["numberOfSamples"] as? Int != expected[target] {
                     if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not visible after 10 s") }
                 }
-                local.append(seconds(ContinuousClock.now - start))
+                local.append((ContinuousClock.now - start).seconds)
             } else {
                 while try await cloud.client.get(Dataset.self, namespace: "default", name: name).status?.numberOfSamples != Int64(expected[target]) {
                     if ContinuousClock.now - start > .seconds(10) { throw ValidationError("append \(index) not in the cloud after 10 s") }
                 }
-                remote.append(seconds(ContinuousClock.now - start))
+                remote.append((ContinuousClock.now - start).seconds)
                 if let last = remote.last, last > 0.1 { print("  slow: append \(index) (\(name)) in the cloud after \(ms(last))") }
             }
         }
@@ -241,9 +242,6 @@ struct EdgeBenchmark: AsyncParsableCommand {
         return kb * 1024
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
     private func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
     private func ms(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
     private func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }

@@ -2,9 +2,12 @@ import APIServer
 import ArgumentParser
 import CloudController
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
+import EdgeHub
 import EdgeSync
 import Foundation
+import JSON
 import KubeClient
 import Logging
 import ObjectStore

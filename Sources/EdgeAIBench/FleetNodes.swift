@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
 import EdgeSync
 import Foundation

@@ -2,6 +2,7 @@ import APIServer
 import ArgumentParser
 import AsyncHTTPClient
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
 import Foundation
 import KubeClient
@@ -90,7 +91,7 @@ struct InformerBenchmark: AsyncParsableCommand {
             informer = nil
             let after = heapBytes()
             let perObject = Double(max(withCache - after, 0)) / Double(max(count, 1))
-            print("informer sync run \(run): \(count) objects in \(format(synced)) (\(Int(Double(count) / seconds(synced))) objects/s); cache \(Int(perObject)) B/object retained (RSS after malloc_trim: before \(before >> 20) MiB, with cache \(withCache >> 20) MiB, after \(after >> 20) MiB)")
+            print("informer sync run \(run): \(count) objects in \(format(synced)) (\(Int(Double(count) / synced.seconds)) objects/s); cache \(Int(perObject)) B/object retained (RSS after malloc_trim: before \(before >> 20) MiB, with cache \(withCache >> 20) MiB, after \(after >> 20) MiB)")
         }
 
         // GET throughput: KubeClient typed GET vs bare AsyncHTTPClient GET of the same URL.
@@ -128,7 +129,7 @@ struct InformerBenchmark: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        return Double(requests) / seconds(ContinuousClock.now - start)
+        return Double(requests) / (ContinuousClock.now - start).seconds
     }
 
     /// Resident set size after glibc's `malloc_trim(0)` has returned freed heap pages to the
@@ -146,9 +147,5 @@ struct InformerBenchmark: AsyncParsableCommand {
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
     }
 
-    func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-
-    func format(_ d: Duration) -> String { String(format: "%.3f s", seconds(d)) }
+    func format(_ d: Duration) -> String { String(format: "%.3f s", d.seconds) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DatasetScan
+import EdgeAICore
 import Foundation
 
 /// `edgeai-bench scan`: DatasetScan throughput, incremental latency and memory, against
@@ -146,7 +147,7 @@ struct ScanBench: AsyncParsableCommand {
 func measure(_ body: () throws -> Void) throws -> Double {
     let clock = ContinuousClock()
     let elapsed = try clock.measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return elapsed.seconds
 }
 
 /// Wall-clock and CPU seconds (user+sys of this process, or of waited-for children) of `body`.

@@ -1,8 +1,10 @@
 import APIServer
 public import CloudController
 import EdgeAIAPI
+import EdgeAICore
 public import EdgeAIPKI
 public import EdgeAITesting
+import EdgeHub
 public import EdgeSync
 import Foundation
 public import HubClient

@@ -1,12 +1,7 @@
 public import EdgeSync
 import Foundation
 import GRDB
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SQLiteSupport
 
 /// The agent's durable state in one SQLite database (WAL, `synchronous=FULL`): the objects the
 /// node holds with the agent's local state for each (last scan, last reported status, metrics),
@@ -17,31 +12,17 @@ import Darwin
 /// row; the outbox follows ``ReportOutbox``'s rules. One agent at a time owns the database
 /// (`<path>.lock`, `flock`). Holds no in-memory state besides the connection pool.
 public final class AgentStore: Sendable {
-    private let pool: DatabasePool
-    private let lock: Mutex<Int32?>
+    private let file: SQLiteFile
+    private var pool: DatabasePool { file.pool }
     private static let encoder = JSONEncoder()
 
     /// Opens (creating if needed) the database at `path`.
     /// - Throws: ``AgentStoreError`` when another agent holds the database, or a GRDB error.
     public init(path: String) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw AgentStoreError("cannot open \(path).lock: errno \(errno)") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            Self.closeDescriptor(descriptor)
-            throw AgentStoreError("\(path) is in use by another edge agent (\(path).lock is held)")
-        }
-        lock = Mutex(descriptor)
         do {
-            var config = Configuration()
-            config.busyMode = .timeout(10)
-            config.label = "AgentStore"
-            pool = try DatabasePool(path: path, configuration: config)
-            // After the pool's WAL setup, which leaves the writer at NORMAL.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try pool.write { db in
-                try db.execute(sql: """
+            file = try SQLiteFile(
+                path: path, label: "AgentStore", owner: "another edge agent", synchronous: .full,
+                schema: """
                     CREATE TABLE IF NOT EXISTS objects (
                         kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
                         uid TEXT NOT NULL, resource_version TEXT NOT NULL,
@@ -54,30 +35,14 @@ public final class AgentStore: Sendable {
                         PRIMARY KEY (kind, namespace, name)
                     );
                     """)
-            }
-        } catch {
-            Self.closeDescriptor(descriptor)
-            throw error
+        } catch let error as SQLiteFileError {
+            throw AgentStoreError(error.description)
         }
     }
 
     /// Closes the database and releases the lock. The store is unusable afterwards.
     public func close() {
-        try? pool.close()
-        if let descriptor = lock.withLock({ held -> Int32? in
-            defer { held = nil }
-            return held
-        }) {
-            Self.closeDescriptor(descriptor)
-        }
-    }
-
-    private static func closeDescriptor(_ descriptor: Int32) {
-        #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
-        #else
-        _ = Darwin.close(descriptor)
-        #endif
+        file.close()
     }
 
     /// Everything the node holds, sorted by slot, with the agent's local state for each.

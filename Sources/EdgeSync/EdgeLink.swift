@@ -1,3 +1,5 @@
+public import EdgeAICore
+
 /// The agent's side of the link to the hub, as a pure state machine.
 ///
 /// States: `disconnected` → `connecting` → (transport open, `hello` sent) `syncing` →

@@ -1,3 +1,5 @@
+public import EdgeAICore
+
 /// How an edge agent talks to the hub.
 public struct EdgeLinkConfiguration: Hashable, Sendable {
     /// The node name the agent is configured with; a `welcome` naming another node closes the

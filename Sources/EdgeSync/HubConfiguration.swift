@@ -1,3 +1,5 @@
+public import EdgeAICore
+
 /// Limits and timers of a hub session. Defaults suit a LAN-to-WAN edge fleet.
 public struct HubConfiguration: Hashable, Sendable {
     /// The hub pings this often; announced to the edge in `welcome`.

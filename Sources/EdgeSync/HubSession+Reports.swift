@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICore
 
 /// Status reports on the hub side: authorize, coalesce per object (latest wins), write at a
 /// limited rate, retry transient failures with backoff, answer every report id exactly once.

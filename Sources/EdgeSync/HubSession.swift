@@ -1,3 +1,5 @@
+import EdgeAICore
+
 /// The hub's side of one edge connection, as a pure state machine.
 ///
 /// States: `awaitingHello` → (`hello`) → `resyncing` → (edge acks `resyncDone`) → `live`;

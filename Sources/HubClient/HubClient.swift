@@ -1,3 +1,4 @@
+import EdgeAICore
 public import EdgeSync
 public import Logging
 import NIOSSL

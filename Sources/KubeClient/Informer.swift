@@ -1,4 +1,5 @@
 public import EdgeAIAPI
+public import EdgeAICore
 public import Logging
 public import ServiceLifecycle
 import Synchronization

@@ -1,4 +1,5 @@
 public import EdgeAIAPI
+public import JSON
 import NIOCore
 import NIOHTTP1
 

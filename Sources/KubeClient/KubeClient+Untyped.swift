@@ -1,5 +1,6 @@
 public import EdgeAIAPI
 import AsyncHTTPClient
+public import JSON
 import NIOCore
 import NIOHTTP1
 

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import EdgeAIAPI
+import EdgeAICore
 import Foundation
+import JSON
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -32,7 +34,7 @@ public final class KubeClient: Sendable {
         self.config = config
         self.retryPolicy = retryPolicy
         self.logger = logger
-        self.requestTimeout = .nanoseconds(Int64(TokenBucket.seconds(requestTimeout) * 1e9))
+        self.requestTimeout = .nanoseconds(requestTimeout.nanoseconds)
         guard var components = URLComponents(string: config.server), let scheme = components.scheme,
             scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty
         else {

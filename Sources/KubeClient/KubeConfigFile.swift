@@ -1,5 +1,7 @@
 import EdgeAIAPI
 import Foundation
+import JSON
+import ManifestYAML
 
 /// A kubeconfig as written on disk (`clusters`, `users`, `contexts`, `current-context`), or the
 /// merge of several such files as client-go merges `KUBECONFIG`.

@@ -1,3 +1,4 @@
+public import EdgeAICore
 import Foundation
 
 /// Which failed requests ``KubeClient`` retries, how often, and how long it waits.
@@ -16,7 +17,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The longest `Retry-After` honoured; longer ones are capped.
     public var maximumRetryAfter: Duration
 
-    public init(maxRetries: Int = 5, backoff: Backoff = Backoff(), maximumRetryAfter: Duration = .seconds(30)) {
+    public init(maxRetries: Int = 5, backoff: Backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(10)), maximumRetryAfter: Duration = .seconds(30)) {
         self.maxRetries = maxRetries
         self.backoff = backoff
         self.maximumRetryAfter = maximumRetryAfter

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import EdgeAIAPI
+import JSON
 import NIOCore
 
 /// A watch response as an `AsyncSequence` of events, decoded line by line as chunks arrive.

@@ -1,11 +1,7 @@
 import Foundation
 import GRDB
+import SQLiteSupport
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The append-only revision log in one SQLite database (WAL), kine's shape: the row id is the
 /// revision. All SQL lives here; no in-memory state, no policy.
@@ -28,77 +24,49 @@ final class SQLiteLog: Sendable {
         var compactRevision: Int64
     }
 
-    private let pool: DatabasePool
+    private let file: SQLiteFile
+    private var pool: DatabasePool { file.pool }
     /// The connection that runs checkpoints, off the writer's queue.
     private let checkpointer: DatabaseQueue
     static let checkpointEveryCommits = 100
     /// Commits since the last checkpoint started, whether one is running, and how many ran.
     private let checkpoints = Mutex<(commits: Int, running: Bool, completed: Int)>((0, false, 0))
-    /// Descriptor of `<path>.lock`, held with `flock` so one store at a time owns the database.
-    private let lock: Mutex<Int32?>
 
     init(path: String, durability: Durability) throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StoreError.storage("cannot open \(path).lock: errno \(errno)")
-        }
-        // A process being spawned meanwhile shares every descriptor between its fork and its exec,
-        // so a lock released a moment ago can still look held: retry for up to a second.
-        var attempts = 0
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            attempts += 1
-            guard errno == EWOULDBLOCK, attempts < 100 else {
-                Self.closeFile(descriptor)
-                throw StoreError.storage("\(path) is already open in another store (\(path).lock is held)")
-            }
-            usleep(10_000)
-        }
-        lock = Mutex(descriptor)
+        let synchronous: SQLiteFile.Synchronous = durability == .durable ? .full : .normal
         do {
-            pool = try Self.openPool(path: path, durability: durability)
+            file = try SQLiteFile(
+                path: path, label: "ObjectStore", owner: "another store", synchronous: synchronous,
+                pragmas: ["wal_autocheckpoint = 0"], schema: Self.schema)
+        } catch let error as SQLiteFileError {
+            throw StoreError.storage(error.description)
+        }
+        do {
             var config = Configuration()
             config.label = "ObjectStore.checkpointer"
             checkpointer = try DatabaseQueue(path: path, configuration: config)
-            let synchronous = durability == .durable ? "FULL" : "NORMAL"
-            try checkpointer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            try checkpointer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)") }
         } catch {
-            Self.closeFile(descriptor)
+            file.close()
             throw error
         }
     }
 
-    private static func openPool(path: String, durability: Durability) throws -> DatabasePool {
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.label = "ObjectStore"
-        let pool = try DatabasePool(path: path, configuration: config)
-        // After the pool's own WAL setup, which sets NORMAL on the writer connection.
-        let synchronous = durability == .durable ? "FULL" : "NORMAL"
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-        }
-        try pool.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS log (
-                    revision INTEGER PRIMARY KEY,
-                    resource TEXT NOT NULL,
-                    namespace TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    kind INTEGER NOT NULL,
-                    create_revision INTEGER NOT NULL,
-                    prev_revision INTEGER NOT NULL,
-                    value BLOB NOT NULL,
-                    time_ms INTEGER NOT NULL
-                );
-                CREATE INDEX IF NOT EXISTS log_key ON log(resource, namespace, name, revision);
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-                """)
-        }
-        return pool
-    }
+    private static let schema = """
+        CREATE TABLE IF NOT EXISTS log (
+            revision INTEGER PRIMARY KEY,
+            resource TEXT NOT NULL,
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            create_revision INTEGER NOT NULL,
+            prev_revision INTEGER NOT NULL,
+            value BLOB NOT NULL,
+            time_ms INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS log_key ON log(resource, namespace, name, revision);
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        """
 
     /// The value of a pragma on the writer connection (for tests: `journal_mode`, `synchronous`).
     func pragma(_ name: String) throws -> String {
@@ -271,29 +239,6 @@ final class SQLiteLog: Sendable {
     /// Closes the database and releases the lock. Idempotent.
     func close() {
         try? checkpointer.close()
-        try? pool.close()
-        releaseLock()
-    }
-
-    private func releaseLock() {
-        if let descriptor = lock.withLock({ descriptor in
-            let held = descriptor
-            descriptor = nil
-            return held
-        }) {
-            Self.closeFile(descriptor)
-        }
-    }
-
-    private static func closeFile(_ descriptor: Int32) {
-        #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
-        #else
-        _ = Darwin.close(descriptor)
-        #endif
-    }
-
-    deinit {
-        releaseLock()
+        file.close()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAIAPI
+import JSON
 import KubeClient
 
 /// `edgeai apply -f FILE|DIR|-`: creates or updates every Dataset and Model in the manifests.

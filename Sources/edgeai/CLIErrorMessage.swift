@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeAIAPI
 import Foundation
 import KubeClient
+import ManifestYAML
 
 /// Turns any error a command meets into the one line the user sees, kubectl's way:
 /// `Error from server (NotFound): datasets.edgeai.io "x" not found`, or `error: …` for failures

@@ -1,7 +1,9 @@
 import ArgumentParser
 import EdgeAIAPI
 import Foundation
+import JSON
 import KubeClient
+import ManifestYAML
 
 /// `edgeai crds`: the Dataset and Model CustomResourceDefinitions as YAML, written to a
 /// directory, or installed into the cluster of the kubeconfig (`--install`).

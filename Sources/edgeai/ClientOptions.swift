@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeAICore
 import Foundation
 import KubeClient
 

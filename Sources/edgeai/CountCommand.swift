@@ -1,5 +1,6 @@
 import ArgumentParser
 import DatasetScan
+import EdgeAICore
 import Foundation
 
 #if canImport(Glibc)
@@ -45,7 +46,7 @@ struct Count: ParsableCommand {
         }
         meter.clear()
         let elapsed = clock.now - start
-        let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        let ms = elapsed.milliseconds
         let time = ms < 1 ? "\(Double(Int(ms * 1000)) / 1000) ms" : "\(Double(Int(ms * 10)) / 10) ms"
         print("samples: \(result.numberOfSamples)  size: \(result.sizeBytes) bytes  time: \(time)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAIAPI
+import JSON
 import KubeClient
 
 /// `edgeai create dataset|model NAME …`: creates one object from flags (no manifest needed).

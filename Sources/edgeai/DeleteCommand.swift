@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAIAPI
+import JSON
 import KubeClient
 
 /// `edgeai delete`: by TYPE and names, by TYPE and label selector, or the objects of `-f`.

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
 import Foundation
 import KubeClient
@@ -148,7 +149,7 @@ struct DemoWalkthrough: Service {
     }
 
     static func format(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let ms = duration.milliseconds
         return ms < 1000 ? "\(Int(ms.rounded())) ms" : String(format: "%.1f s", ms / 1000)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeAIAPI
 import Foundation
+import JSON
 import KubeClient
 
 /// `edgeai describe TYPE [NAME…]`: spec, status with conditions, and the object's events.

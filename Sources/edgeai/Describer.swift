@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 
 /// The text of `edgeai describe`: identity, spec, status (conditions as a table) and events, laid
 /// out as `kubectl describe` lays out custom resources. Pure: `now` dates the ages.

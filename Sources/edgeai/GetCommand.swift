@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAIAPI
+import JSON
 import KubeClient
 
 /// `edgeai get TYPE [NAME…]`: lists or shows datasets and models as kubectl does.

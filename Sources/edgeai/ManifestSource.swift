@@ -1,5 +1,7 @@
 import EdgeAIAPI
 import Foundation
+import JSON
+import ManifestYAML
 
 /// Reads the objects of `-f FILE|DIR|-` as kubectl does: a file, every `.yaml`/`.yml`/`.json`
 /// file of a directory (sorted by name, not recursive), or standard input.

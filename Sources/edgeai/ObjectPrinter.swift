@@ -1,4 +1,6 @@
 import EdgeAIAPI
+import JSON
+import ManifestYAML
 
 /// `-o yaml`, `-o json` and `-o name` output, as kubectl prints them. Pure.
 ///

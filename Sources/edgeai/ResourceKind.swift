@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// The kinds the CLI manages, and the names users type for them (kubectl's resource arguments).
 ///

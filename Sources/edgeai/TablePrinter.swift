@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// Renders a server-side ``Table`` as `kubectl get` does: upper-cased headers, columns padded to
 /// the widest cell plus three spaces, priority > 0 columns only when `wide`, a leading NAMESPACE

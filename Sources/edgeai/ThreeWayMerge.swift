@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import JSON
 
 /// kubectl's client-side apply for custom resources: a JSON merge patch computed from the last
 /// applied configuration (`original`), the manifest (`modified`) and the live object

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EdgeAIAPI
+import JSON
 import KubeClient
+import ManifestYAML
 
 /// `edgeai version`: the client's version and, when the API server answers, the server's.
 ///

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EdgeAIAPI
 import EdgeAIPKI
+import JSON
 import NIOCore
 import NIOSSL
 import NIOHTTP1
@@ -8,7 +9,7 @@ import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct AuthTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct AuthTests {
     let ds = TestServer.datasets
 
     @Test func tokensAreRequiredExceptForHealthAndVersion() async throws {

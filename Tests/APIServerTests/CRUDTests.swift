@@ -1,10 +1,11 @@
 import EdgeAIAPI
+import JSON
 import NIOHTTP1
 import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct CRUDTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CRUDTests {
     let ds = TestServer.datasets
 
     @Test func createGetListDeleteAsKubeApiserver() async throws {

@@ -1,10 +1,11 @@
 import EdgeAIAPI
+import JSON
 import NIOHTTP1
 import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct ListTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ListTests {
     let ds = TestServer.datasets
 
     @Test func selectorsPagingAndAllNamespaces() async throws {

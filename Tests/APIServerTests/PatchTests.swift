@@ -1,11 +1,12 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import NIOHTTP1
 import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct PatchTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct PatchTests {
     let ds = TestServer.datasets
 
     @Test func statusSubresourceSemantics() async throws {

@@ -3,6 +3,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import EdgeAITesting
 import Foundation
+import JSON
 import NIOCore
 import Synchronization
 import NIOHTTP1
@@ -10,7 +11,7 @@ import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct PersistenceTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct PersistenceTests {
     let ds = TestServer.datasets
 
     @Test func restartKeepsObjectsRevisionsAndWatchResume() async throws {

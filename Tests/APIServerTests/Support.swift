@@ -3,6 +3,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import EdgeAITesting
 import Foundation
+import JSON
 import Logging
 import NIOCore
 import NIOSSL

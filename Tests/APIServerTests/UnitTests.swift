@@ -1,10 +1,12 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import NIOHTTP1
 import Testing
 
 @testable import APIServer
 
+@Suite(.timeLimit(.minutes(5)))
 struct PathAndSelectorTests {
     @Test func pathsParse() {
         #expect(RequestTarget(path: "/apis/edgeai.io/v1alpha1/namespaces/ns/datasets/x/status")

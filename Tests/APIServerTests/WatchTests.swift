@@ -1,12 +1,13 @@
 import EdgeAIAPI
 import EdgeAITesting
+import JSON
 import ObjectStore
 import NIOHTTP1
 import Testing
 
 @testable import APIServer
 
-@Suite(.serialized) struct WatchTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WatchTests {
     let ds = TestServer.datasets
 
     @Test func watchFromResourceVersionSeesEveryChangeInOrder() async throws {

@@ -1,6 +1,7 @@
 import CloudController
 import EdgeAIAPI
 import EdgeAICloudTesting
+import EdgeAICore
 import EdgeAITesting
 import EdgeSync
 import HubClient
@@ -8,6 +9,7 @@ import KubeClient
 import Testing
 
 /// What happens while a node, or the cloud, is away converges when it comes back.
+@Suite(.timeLimit(.minutes(5)))
 struct ConvergenceTests {
     @Test func offlineNodeConvergesOnReconnectWithNoOrphans() async throws {
         try await withTestbed { testbed in

@@ -7,6 +7,7 @@ import HubClient
 import KubeClient
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct EndToEndTests {
     @Test func datasetReachesItsNodeAndStatusComesBack() async throws {
         try await withTestbed { testbed in

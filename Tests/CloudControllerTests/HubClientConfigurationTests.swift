@@ -4,6 +4,7 @@ import Logging
 import Testing
 
 /// How the hub client reads its URL: the endpoint path, and IP literals (no SNI).
+@Suite(.timeLimit(.minutes(5)))
 struct HubClientConfigurationTests {
     func configuration(_ url: String) -> HubClientConfiguration {
         HubClientConfiguration(url: url, token: "t", caPEM: "", link: EdgeLinkConfiguration(node: "n", agentVersion: "test"))

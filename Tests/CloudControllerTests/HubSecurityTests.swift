@@ -4,8 +4,10 @@ import EdgeAIAPI
 import EdgeAICloudTesting
 import EdgeAIPKI
 import EdgeAITesting
+import EdgeHub
 import EdgeSync
 import HubClient
+import JSON
 import KubeClient
 import NIOCore
 import NIOHTTP1
@@ -14,6 +16,7 @@ import NIOWebSocket
 import Testing
 
 /// Tokens, refusals and bad frames: refused, and nothing changes.
+@Suite(.timeLimit(.minutes(5)))
 struct HubSecurityTests {
     /// The HTTP status of a WebSocket upgrade request to the hub with `token`.
     static func upgradeStatus(_ testbed: Testbed, token: String?, upgrade: Bool = true) async throws -> UInt {

@@ -2,12 +2,15 @@ import CloudController
 import EdgeAIAPI
 import EdgeAICloudTesting
 import EdgeAITesting
+import EdgeHub
 import EdgeSync
 import HubClient
+import JSON
 import KubeClient
 import Testing
 
 /// Live changes reach exactly the nodes they are for.
+@Suite(.timeLimit(.minutes(5)))
 struct RoutingTests {
     @Test func createUpdateMoveDeleteReachExactlyTheRightNodes() async throws {
         try await withTestbed { testbed in

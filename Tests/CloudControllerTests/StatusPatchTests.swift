@@ -3,12 +3,14 @@ import EdgeAIAPI
 import EdgeAICloudTesting
 import EdgeAIPKI
 import EdgeAITesting
+import EdgeHub
 import EdgeSync
 import HubClient
 import KubeClient
 import Testing
 
 /// Status patches: the uid precondition, against the embedded server, and the model merge.
+@Suite(.timeLimit(.minutes(5)))
 struct StatusPatchTests {
     @Test func aJSONPatchWhoseUidTestFailsIs422AndWritesNothing() async throws {
         try await withTestbed { testbed in

@@ -1,6 +1,7 @@
-@testable import CloudController
+@testable import EdgeHub
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct TickScheduleTests {
     let t0 = ContinuousClock.now
 

@@ -2,6 +2,7 @@
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct CSVCounterTests {
     @Test func anyChunkingMatchesTheReference() async {
         // a , " \n \r: chunk edges fall inside CRLFs, quoted fields and "" escapes.

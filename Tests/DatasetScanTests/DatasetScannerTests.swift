@@ -3,6 +3,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct DatasetScannerTests {
     enum Edit: CustomStringConvertible {
         case append([UInt8]), truncate(Int), replace([UInt8]), rewriteInPlace

@@ -2,6 +2,7 @@
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct JSONLinesCounterTests {
     static let valid = [
         "{}", "[]", "0", "-1.5e+10", "\"a\\\"b\\u00e9\"", "true", "null", " {\"a\": [1, {\"b\": false}], \"c\": \"\"}\r",

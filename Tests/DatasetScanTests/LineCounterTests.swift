@@ -3,6 +3,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct LineCounterTests {
     static let txtBlank: Set<UInt8> = [0x0D]
     static let jsonBlank: Set<UInt8> = [0x0D, 0x20, 0x09]

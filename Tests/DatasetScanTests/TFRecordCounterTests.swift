@@ -2,6 +2,7 @@
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct TFRecordCounterTests {
     @Test func countsRecordsUnderAnyChunking() async {
         let payloads = Gen.int(in: 0...90).array(of: 0...20)

@@ -1,7 +1,10 @@
 import EdgeAIAPI
 import Foundation
+import JSON
+import ManifestYAML
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct CRDTests {
     @Test func deployDirectoryMatchesTheCRDsInCode() throws {
         for crd in EdgeAICRDs.all {

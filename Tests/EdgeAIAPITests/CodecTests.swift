@@ -1,6 +1,9 @@
 import EdgeAIAPI
+import JSON
+import ManifestYAML
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct CodecTests {
     @Test func jsonParserHandlesEscapesAndNumbers() throws {
         let value = try JSONParser.parse(#"{"a":"\u00e9\ud83d\ude00\n\"","b":[1,-2,3.5,1e3,true,false,null],"c":{}}"#)

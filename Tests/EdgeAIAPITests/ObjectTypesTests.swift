@@ -1,7 +1,10 @@
 import EdgeAIAPI
 import Foundation
+import JSON
+import ManifestYAML
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ObjectTypesTests {
     @Test func seedSamplesDecodeValidateAndReencode() throws {
         let documents = try Manifests.parse(try Fixtures.text("seed-samples.yaml"))

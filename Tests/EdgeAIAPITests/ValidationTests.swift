@@ -1,6 +1,8 @@
 import EdgeAIAPI
+import JSON
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ValidationTests {
     func dataset(name: JSONValue = "d", spec: JSONValue) -> JSONValue {
         ["apiVersion": "edgeai.io/v1alpha1", "kind": "Dataset", "metadata": ["name": name], "spec": spec]

@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAITesting
 import Foundation
 import Hummingbird
+import JSON
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -9,7 +10,7 @@ import Testing
 
 /// `edgeai crds --install` against a stand-in for kube-apiserver's CRD API (the embedded server
 /// has none): what it sends, what it prints, and that it waits until the kinds are served.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CRDInstallTests {
     /// The CRDs the fake server holds, and how they were written.
     actor CRDStore {

@@ -2,12 +2,14 @@ import EdgeAIAPI
 import EdgeAIPKI
 import EdgeAITesting
 import Foundation
+import JSON
 import KubeClient
+import ManifestYAML
 import Testing
 
 /// Every command run as the built `edgeai` binary against an in-process embedded API server:
 /// what it prints, what it changes, and its exit status.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct CommandTests {
     static let samples = """
         apiVersion: edgeai.io/v1alpha1

@@ -6,7 +6,7 @@ import KubeClient
 import Testing
 
 /// How the CLI finds its server, and the one-line errors when it cannot reach it or is refused.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct ConnectionTests {
     @Test func connectionAndCredentialFailuresAreOneLine() async throws {
         try await withCluster { cluster, client in

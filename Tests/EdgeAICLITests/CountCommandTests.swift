@@ -4,6 +4,7 @@ import Testing
 
 /// `edgeai count` as users run it: the exact count on stdout, progress on stderr only when asked
 /// for (or on a terminal), one clear line and a non-zero exit for bad input.
+@Suite(.timeLimit(.minutes(5)))
 struct CountCommandTests {
     @Test func printsTheExactCountAndSize() async throws {
         let directory = try TemporaryDirectory()

@@ -1,10 +1,13 @@
 import EdgeAIAPI
 import Foundation
+import JSON
+import ManifestYAML
 import Testing
 
 /// The real-cluster manifests in `deploy/`: what an operator relies on when applying them —
 /// least-privilege RBAC, no secret in the repository, host data read-only, the commands the
 /// image runs. (CI also renders them with `kubectl kustomize deploy/`.)
+@Suite(.timeLimit(.minutes(5)))
 struct DeployManifestTests {
     static let deploy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy")

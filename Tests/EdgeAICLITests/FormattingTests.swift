@@ -1,11 +1,14 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import KubeClient
+import ManifestYAML
 import Testing
 
 @testable import edgeai
 
 /// The pure parts of the CLI: what it prints for given values, and how it reads its arguments.
+@Suite(.timeLimit(.minutes(5)))
 struct FormattingTests {
     static let datasetTable = Table(
         metadata: ListMeta(resourceVersion: "7"),
@@ -222,6 +225,7 @@ struct FormattingTests {
 }
 
 /// Connection flags typed before the command, kubectl-style.
+@Suite(.timeLimit(.minutes(5)))
 struct GlobalArgumentsTests {
     @Test func leadingConnectionFlagsMoveBehindTheCommand() {
         #expect(GlobalArguments.normalize(["-n", "lab", "get", "dset"]) == ["get", "dset", "-n", "lab"])

@@ -1,11 +1,12 @@
 import EdgeAIAPI
 import Foundation
+import JSON
 import KubeClient
 import Testing
 
 /// `KubeClient`'s table requests (what `edgeai get` prints from): server-defined columns, pages
 /// joined, watch events carrying one-row tables.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct TableClientTests {
     @Test func listTableJoinsPagesAndKeepsThePrinterColumns() async throws {
         try await withCluster { _, client in

@@ -1,9 +1,11 @@
 import EdgeAIAPI
+import JSON
 import Testing
 
 @testable import edgeai
 
 /// Client-side apply's patch: what `edgeai apply` changes on a live object.
+@Suite(.timeLimit(.minutes(5)))
 struct ThreeWayMergeTests {
     static let live: JSONValue = [
         "apiVersion": "edgeai.io/v1alpha1", "kind": "Dataset",

@@ -4,7 +4,7 @@ import Testing
 
 /// `edgeai up` as a user runs it: the real binary, everything in one process, the agent talking
 /// to the hub over its authenticated WebSocket.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct UpCommandTests {
     static let upArguments = ["up", "--demo", "--port", "0", "--hub-port", "0", "--agent-port", "0"]
 

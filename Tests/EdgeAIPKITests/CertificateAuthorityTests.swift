@@ -6,6 +6,7 @@ import SwiftASN1
 import Testing
 import X509
 
+@Suite(.timeLimit(.minutes(5)))
 struct CertificateAuthorityTests {
     static let ca = try! CertificateAuthority.generate()
 

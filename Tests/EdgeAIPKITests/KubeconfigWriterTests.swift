@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import Yams
 
+@Suite(.timeLimit(.minutes(5)))
 struct KubeconfigWriterTests {
     static let ca = try! CertificateAuthority.generate()
 

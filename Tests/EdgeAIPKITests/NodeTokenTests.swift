@@ -1,6 +1,7 @@
 import EdgeAIPKI
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct NodeTokenTests {
     static let secret = ClusterSecret.generate()
 

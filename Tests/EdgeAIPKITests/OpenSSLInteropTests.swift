@@ -3,6 +3,7 @@ import EdgeAIPKI
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct OpenSSLInteropTests {
     @Test(.enabled(if: executableOnPath("openssl") != nil, "openssl not installed"))
     func opensslVerifiesServingAndClientChains() throws {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import X509
 
+@Suite(.timeLimit(.minutes(5)))
 struct PKIBootstrapTests {
     @Test func firstStartCreatesEverythingWithTightPermissions() throws {
         let tmp = try TemporaryDirectory()

@@ -6,6 +6,7 @@ import NIOTLS
 import Testing
 
 /// Real TLS handshakes between a NIOSSL server and client on 127.0.0.1 (port 0).
+@Suite(.timeLimit(.minutes(5)))
 struct TLSHandshakeTests {
     static let ca = try! CertificateAuthority.generate()
     static let serving = try! ca.issueServingCertificate(hosts: [String]())

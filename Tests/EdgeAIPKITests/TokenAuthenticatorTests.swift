@@ -1,6 +1,7 @@
 import EdgeAIPKI
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct TokenAuthenticatorTests {
     @Test func authenticatesKnownTokensOnly() throws {
         let auth = try TokenAuthenticator(tokenFile: "secret-1,alice,1,\"g1,g2\"\nsecret-2,bob,2\n")

@@ -1,6 +1,7 @@
 import EdgeAIPKI
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct TokenFileTests {
     @Test func parsesKubernetesFormatWithQuotedGroups() throws {
         let text = """

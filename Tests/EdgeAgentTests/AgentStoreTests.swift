@@ -5,6 +5,7 @@ import EdgeSync
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct AgentStoreTests {
     func report(_ id: String, _ object: SyncObject, samples: Int64) -> StatusReport {
         StatusReport(reportID: id, ref: object.ref, status: .dataset(DatasetStatus(numberOfSamples: samples)))

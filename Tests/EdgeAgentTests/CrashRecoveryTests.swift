@@ -16,6 +16,7 @@ import Glibc
 /// cloud's Dataset status (and the agent's API) is the file's true final count. The test relaunches this test binary with
 /// `EDGEAI_AGENT_CRASH_CHILD=<dir>`, which turns `crashChildAgent` into an agent that prints
 /// `READY` once listening and `REPORT <samples>` for every report it made durable.
+@Suite(.timeLimit(.minutes(8)))
 struct CrashRecoveryTests {
     static let childVariable = "EDGEAI_AGENT_CRASH_CHILD"
 

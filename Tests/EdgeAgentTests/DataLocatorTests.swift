@@ -4,6 +4,7 @@ import EdgeAITesting
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct DataLocatorTests {
     @Test func acceptsAbsolutePathsAndFileURLsInsideAllowedRoots() throws {
         let locator = try DataLocator(allow: ["/data"])

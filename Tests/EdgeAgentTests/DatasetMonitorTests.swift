@@ -10,6 +10,7 @@ import Glibc
 #endif
 
 /// The monitor sees file changes through inotify alone: the safety-net rescan is an hour away.
+@Suite(.timeLimit(.minutes(5)))
 struct DatasetMonitorTests {
     final class Looks: Sendable {
         let all = Mutex<[DatasetMonitor.Look]>([])

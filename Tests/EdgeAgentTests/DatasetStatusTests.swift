@@ -4,6 +4,7 @@ import EdgeAIAPI
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct DatasetStatusTests {
     let now = Time(Date(timeIntervalSince1970: 1_800_000_000))
     let later = Time(Date(timeIntervalSince1970: 1_800_000_060))

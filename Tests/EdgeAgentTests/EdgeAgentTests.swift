@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 /// The whole agent in-process: its store, monitor and local API over a real socket.
+@Suite(.timeLimit(.minutes(5)))
 struct EdgeAgentTests {
     func configuration(_ directory: TemporaryDirectory) -> EdgeAgent.Configuration {
         EdgeAgent.Configuration(

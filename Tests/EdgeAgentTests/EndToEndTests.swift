@@ -11,6 +11,7 @@ import Testing
 
 /// The agent against the real cloud in this process: API server, cloud controller and hub,
 /// over real TLS WebSocket and HTTP sockets.
+@Suite(.timeLimit(.minutes(5)))
 struct EndToEndTests {
     func configuration(_ directory: TemporaryDirectory) -> EdgeAgent.Configuration {
         EdgeAgent.Configuration(

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ResidentPagesTests {
     @Test func onlyPrivateFileMappingsAreReleased() {
         let maps = """

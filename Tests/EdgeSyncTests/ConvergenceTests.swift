@@ -3,6 +3,7 @@ import EdgeSync
 import Testing
 
 /// Hub session and edge link together, through the codec, as the real hub and agent use them.
+@Suite(.timeLimit(.minutes(5)))
 struct ConvergenceTests {
     @Test func aFreshNodeReceivesItsDatasetsAndModels() {
         let datasets = [dataset("a", node: "A"), dataset("b", node: "B")]

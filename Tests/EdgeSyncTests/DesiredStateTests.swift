@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeSync
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct DesiredStateTests {
     let datasets = [
         dataset("a1", node: "A"), dataset("a2", namespace: "team", node: "A"), dataset("b1", node: "B"), dataset("none", node: ""),

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICore
 import EdgeSync
 
 /// A hub session and an edge link joined by an in-memory "wire" that carries encoded frames,

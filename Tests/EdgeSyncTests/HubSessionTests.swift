@@ -1,7 +1,9 @@
 import EdgeAIAPI
+import EdgeAICore
 import EdgeSync
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct HubSessionTests {
     let t0 = Instant.now
     let mine = dataset("mine", node: "A", rv: "2")

@@ -3,6 +3,7 @@ import EdgeSync
 import PropertyBased
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct SyncPlanTests {
     func entry(_ object: SyncObject) -> InventoryEntry { object.entry }
 

@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeSync
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct WireCodecTests {
     static let cloudMessages: [CloudToEdge] = [
         .welcome(Welcome(version: .v1, nodeName: "edge-1", heartbeatIntervalMs: 10_000, maxFrameBytes: 1 << 20)),

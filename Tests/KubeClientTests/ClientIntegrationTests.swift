@@ -1,11 +1,13 @@
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAIPKI
 import EdgeAITesting
 import Foundation
+import JSON
 import KubeClient
 import Testing
 
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct ClientIntegrationTests {
     @Test func typedCRUDPatchAndErrors() async throws {
         let cluster = try TestCluster()

@@ -1,9 +1,11 @@
 import EdgeAIAPI
+import JSON
 import Testing
 
 @testable import KubeClient
 
 /// The informer's event handling without a server: the client is never used.
+@Suite(.timeLimit(.minutes(5)))
 struct InformerApplyTests {
     func makeInformer() throws -> (Informer<Dataset>, KubeClient) {
         let client = try KubeClient(config: KubeConfig(server: "http://127.0.0.1:9"))

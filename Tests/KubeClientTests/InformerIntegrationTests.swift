@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICore
 import EdgeAITesting
 import KubeClient
 import ObjectStore
@@ -52,7 +53,7 @@ func converged(_ informer: Informer<Dataset>, _ log: EventLog, _ client: KubeCli
     return cacheState(informer) == server && log.replayed() == server
 }
 
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct InformerIntegrationTests {
     func makeInformer(_ cluster: TestCluster, port: Int) throws -> (Informer<Dataset>, KubeClient) {
         let client = try cluster.client(port: port, retry: RetryPolicy(maxRetries: 1, backoff: Backoff(initial: .milliseconds(5), maximum: .milliseconds(20))))

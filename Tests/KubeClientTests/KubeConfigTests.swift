@@ -5,6 +5,7 @@ import Testing
 
 @testable import KubeClient
 
+@Suite(.timeLimit(.minutes(5)))
 struct KubeConfigTests {
     static let first = """
         apiVersion: v1

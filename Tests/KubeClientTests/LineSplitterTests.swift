@@ -2,6 +2,7 @@ import Testing
 
 @testable import KubeClient
 
+@Suite(.timeLimit(.minutes(5)))
 struct LineSplitterTests {
     func lines(_ chunks: [String], max: Int = 1 << 20) throws -> [String] {
         var splitter = LineSplitter(maximumLineLength: max)

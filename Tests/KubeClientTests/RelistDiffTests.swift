@@ -10,6 +10,7 @@ func dataset(_ name: String, ns: String = "default", rv: String, uid: String? = 
     return Dataset(metadata: meta, spec: DatasetSpec(dataUrl: "/data/\(name)", format: "txt", nodeName: node))
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct RelistDiffTests {
     @Test func emitsExactlyTheDifference() {
         let cached = [dataset("keep", rv: "1"), dataset("change", rv: "2"), dataset("gone", rv: "3"), dataset("recreated", rv: "4")]
@@ -56,6 +57,7 @@ struct RelistDiffTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct ObjectCacheTests {
     @Test func indexesByNamespaceAndCustomFunction() {
         var cache = ObjectCache<Dataset>(indexers: ["node": { [$0.spec.nodeName] }])

@@ -1,8 +1,10 @@
 import EdgeAIAPI
+import JSON
 import Testing
 
 @testable import KubeClient
 
+@Suite(.timeLimit(.minutes(5)))
 struct WatchDecodingTests {
     @Test func decodesTypedEventsAndBookmarks() throws {
         let added = #"{"type":"ADDED","object":{"apiVersion":"edgeai.io/v1alpha1","kind":"Dataset","metadata":{"name":"watched","namespace":"ns","resourceVersion":"10545","uid":"u1"},"spec":{"dataUrl":"/s","format":"txt","nodeName":"edge0"}}}"#
@@ -39,6 +41,7 @@ struct WatchDecodingTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct KubeErrorTests {
     @Test func statusDecodesIntoHelpers() throws {
         // 20-get-notfound.txt

@@ -4,7 +4,7 @@ import KubeClient
 import ObjectStore
 import Testing
 
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct WatchIntegrationTests {
     @Test func watchDeliversEventsInOrderWithBookmarks() async throws {
         let cluster = try TestCluster(bookmarkInterval: .milliseconds(100))

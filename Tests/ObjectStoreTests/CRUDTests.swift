@@ -2,6 +2,7 @@ import EdgeAITesting
 import ObjectStore
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct CRUDTests {
     @Test func createThenGetReturnsValueWithItsRevision() async throws {
         try await withStore { store, _ in

@@ -9,6 +9,7 @@ import Testing
 /// `kill -9` at a random moment loses no acknowledged write. The test re-launches this test
 /// binary with `EDGEAI_STORE_CRASH_CHILD=<db path>`, which turns `crashChildWriter` into a writer
 /// that prints `ACK <name> <revision> <value>` after every acknowledged write, until killed.
+@Suite(.timeLimit(.minutes(5)))
 struct CrashDurabilityTests {
     static let childVariable = "EDGEAI_STORE_CRASH_CHILD"
 

@@ -3,6 +3,7 @@ import Foundation
 import ObjectStore
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct PersistenceTests {
     @Test func stateAndRevisionSurviveReopen() async throws {
         let directory = try TemporaryDirectory()
@@ -95,6 +96,7 @@ struct PersistenceTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct CompactionTests {
     @Test func compactionKeepsTheNewestRevisionsAndLiveObjects() async throws {
         let policy = CompactionPolicy(minRetainedRevisions: 10, minRetainedDuration: .zero)

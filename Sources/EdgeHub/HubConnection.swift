@@ -1,4 +1,5 @@
 import CoreMetrics
+import EdgeAICore
 import EdgeSync
 import HummingbirdWebSocket
 import Logging
@@ -22,8 +23,8 @@ actor HubConnection {
     nonisolated let node: String
     nonisolated let id: UInt64
     private var session: HubSession<ContinuousClock.Instant>
-    private let writer: StatusWriter
-    private let events: EventRecorder?
+    private let writer: any StatusWriting
+    private let events: (any EventRecording)?
     private let metrics: HubMetrics
     private let logger: Logger
     private let clock = ContinuousClock()
@@ -41,7 +42,7 @@ actor HubConnection {
 
     init(
         node: String, id: UInt64, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
-        writer: StatusWriter, events: EventRecorder?, metrics: HubMetrics, logger: Logger
+        writer: any StatusWriting, events: (any EventRecording)?, metrics: HubMetrics, logger: Logger
     ) {
         self.node = node
         self.id = id
@@ -151,13 +152,13 @@ actor HubConnection {
                         "report": "\(refusal.reportID)", "reason": "\(refusal.reason)",
                     ])
                 events?.record(
-                    EventRecorder.Event(
+                    HubEvent(
                         ref: refusal.ref, type: "Warning", reason: "StatusReportRefused",
                         message: "status report from node \(refusal.node) refused: \(refusal.reason)"))
             case .delivered(let ref):
                 logger.debug("dataset delivered", metadata: ["node": "\(node)", "object": "\(ref.key)", "uid": "\(ref.uid)"])
                 events?.record(
-                    EventRecorder.Event(ref: ref, type: "Normal", reason: "Delivered", message: "delivered to edge node \(node)"))
+                    HubEvent(ref: ref, type: "Normal", reason: "Delivered", message: "delivered to edge node \(node)"))
             case .resynced(let upserts, let deletes, let duration):
                 metrics.resyncDuration.recordNanoseconds(duration.nanoseconds)
                 logger.info(
@@ -261,10 +262,3 @@ actor HubConnection {
 
 /// The session was closed and the edge did not close the socket in time.
 struct HubConnectionAbandoned: Error {}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let parts = components
-        return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
-    }
-}

@@ -1,21 +1,21 @@
 import CoreMetrics
 import EdgeSync
 import HTTPTypes
-import Hummingbird
+package import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
-import Logging
+package import Logging
 import NIOCore
 import NIOHTTP1
-import NIOSSL
+package import NIOSSL
 
 /// The hub's HTTPS listener: the edge WebSocket endpoint (``HubEndpoint/path``) and `/metrics`,
 /// `/healthz`, `/readyz`.
 ///
 /// The node token is checked before the upgrade: a missing or wrong token is answered 401 and the
 /// connection is never upgraded. It does no protocol work itself (see ``Hub``).
-struct HubServer: Sendable {
+package struct HubServer: Sendable {
     let hub: Hub
     let authenticator: NodeAuthenticator
     let metrics: HubMetrics
@@ -28,7 +28,25 @@ struct HubServer: Sendable {
     let onListening: @Sendable (Int) async -> Void
     let logger: Logger
 
-    func makeApplication() throws -> some ApplicationProtocol {
+    package init(
+        hub: Hub, authenticator: NodeAuthenticator, metrics: HubMetrics, tls: TLSConfiguration, host: String, port: Int,
+        maxFrameBytes: Int, closeTimeout: Duration, isReady: @escaping @Sendable () -> Bool,
+        onListening: @escaping @Sendable (Int) async -> Void, logger: Logger
+    ) {
+        self.hub = hub
+        self.authenticator = authenticator
+        self.metrics = metrics
+        self.tls = tls
+        self.host = host
+        self.port = port
+        self.maxFrameBytes = maxFrameBytes
+        self.closeTimeout = closeTimeout
+        self.isReady = isReady
+        self.onListening = onListening
+        self.logger = logger
+    }
+
+    package func makeApplication() throws -> some ApplicationProtocol {
         let router = Router()
         let metrics = self.metrics
         let authenticator = self.authenticator

@@ -3,7 +3,8 @@
 ///
 /// Pure: randomness comes from the generator passed in. Delays never exceed `maximum` and never
 /// fall below `initial × (1 − jitter)`, so a fleet reconnecting at once spreads out instead of
-/// stampeding, and a long outage is retried at least every `maximum`.
+/// stampeding, and a long outage is retried at least every `maximum`. The default jitter of 0.5
+/// is "equal jitter" (`[c/2, c]`).
 public struct Backoff: Hashable, Sendable {
     public var initial: Duration
     public var maximum: Duration
@@ -23,7 +24,7 @@ public struct Backoff: Hashable, Sendable {
         let base = initial.seconds
         let cap = maximum.seconds
         // Past ~64 doublings every realistic cap is reached; stop multiplying to avoid infinities.
-        let exponent = Double(min(max(0, attempt), 64))
+        let exponent = min(max(0, attempt), 64)
         return .seconds(min(cap, base * power(multiplier, exponent)))
     }
 
@@ -33,23 +34,19 @@ public struct Backoff: Hashable, Sendable {
         let fraction = jitter == 0 ? 0 : Double.random(in: 0..<jitter, using: &generator)
         return .seconds(ceiling * (1 - fraction))
     }
-}
 
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    /// A jittered delay for `attempt` (0-based), drawn from the system generator.
+    public func delay(attempt: Int) -> Duration {
+        var system = SystemRandomNumberGenerator()
+        return delay(attempt: attempt, using: &system)
     }
 }
 
 /// `base` raised to a non-negative integral `exponent`, without importing Foundation.
-private func power(_ base: Double, _ exponent: Double) -> Double {
+private func power(_ base: Double, _ exponent: Int) -> Double {
     var result = 1.0
-    var remaining = Int(exponent)
-    while remaining > 0 {
+    for _ in 0..<exponent {
         result *= base
-        remaining -= 1
         if result.isInfinite { break }
     }
     return result

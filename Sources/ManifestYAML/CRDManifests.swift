@@ -1,3 +1,6 @@
+public import EdgeAIAPI
+import JSON
+
 /// The CRDs rendered as the YAML that `deploy/crds/` holds and `edgeai crds` prints.
 public enum CRDManifests {
     /// File name in `deploy/crds/` for each CRD, e.g. `datasets.edgeai.io.yaml`.

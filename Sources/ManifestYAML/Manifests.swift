@@ -1,3 +1,4 @@
+public import JSON
 import Yams
 
 /// Multi-document YAML (or JSON, which is YAML) in and out, as kubectl reads and writes manifests.

@@ -1,16 +1,18 @@
 import Dispatch
+import EdgeAICore
 import Foundation
+import ObjectStore
 import Synchronization
 
 /// Throughput, latency and memory figures for the store (BENCHMARKS-store.md), as a function the
 /// benchmark executable can call: `try await ObjectStoreBenchmark.run(in: dir) { print($0) }`.
 /// Writes only under `directory`; run it in a release build. Not used by the store itself.
-public enum ObjectStoreBenchmark {
+enum ObjectStoreBenchmark {
     static let resource = "edgeai.io/datasets"
     static let value = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
 
     /// Runs every measurement, reporting one line per figure through `report`.
-    public static func run(in directory: String, report: @Sendable (String) -> Void) async throws {
+    static func run(in directory: String, report: @Sendable (String) -> Void) async throws {
         try await writes("durable", .durable, in: directory + "/w1", report: report)
         try await writes("processCrashSafe", .processCrashSafe, in: directory + "/w2", report: report)
         try await writes("durable, no group commit (reference)", .durable, options: StoreOptions(maxBatchSize: 1),
@@ -20,13 +22,9 @@ public enum ObjectStoreBenchmark {
         try await memory(in: directory + "/m", report: report)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func rate(_ count: Int, _ duration: Duration) -> Int { Int(Double(count) / duration.seconds) }
 
-    static func rate(_ count: Int, _ duration: Duration) -> Int { Int(Double(count) / seconds(duration)) }
-
-    static func ms(_ duration: Duration) -> String { String(format: "%.2f ms", seconds(duration) * 1000) }
+    static func ms(_ duration: Duration) -> String { String(format: "%.2f ms", duration.milliseconds) }
 
     /// Runs `total` operations split across `tasks` concurrent tasks; returns the wall time.
     static func concurrently(

@@ -17,8 +17,8 @@ public actor Hub {
 
     let configuration: HubConfiguration
     let closeTimeout: Duration
-    let writer: StatusWriter
-    let events: EventRecorder?
+    let writer: any StatusWriting
+    let events: (any EventRecording)?
     let metrics: HubMetrics
     let logger: Logger
     private let desired: DesiredSource
@@ -27,7 +27,7 @@ public actor Hub {
     private var stopping = false
 
     public init(
-        configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: StatusWriter, events: EventRecorder? = nil,
+        configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: any StatusWriting, events: (any EventRecording)? = nil,
         metrics: HubMetrics, desired: @escaping DesiredSource, logger: Logger
     ) {
         self.configuration = configuration

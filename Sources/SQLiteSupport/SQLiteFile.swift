@@ -1,0 +1,104 @@
+import Foundation
+package import GRDB
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One SQLite database in WAL mode that exactly one process (one store) owns at a time.
+///
+/// Opening takes `<path>.lock` with `flock(LOCK_EX)` before SQLite touches the file, so a second
+/// store on the same path is refused instead of sharing it; the directory is created if needed
+/// and the lock file is private (0600). The writer's `synchronous` level is set after GRDB's own
+/// WAL setup (which leaves it at NORMAL), then `pragmas` run on the writer and `schema` runs in a
+/// transaction. ``close()`` closes the pool and releases the lock; the file is unusable after.
+package final class SQLiteFile: Sendable {
+    package enum Synchronous: String, Sendable {
+        /// Every commit is synced before it returns: `kill -9` or power loss loses nothing acknowledged.
+        case full = "FULL"
+        /// Commits survive a process crash; the last ones may be lost on power loss.
+        case normal = "NORMAL"
+    }
+
+    package let path: String
+    package let pool: DatabasePool
+    private let lock: Mutex<Int32?>
+
+    /// - Parameters:
+    ///   - label: names the connections in GRDB's diagnostics.
+    ///   - owner: how the refusal names the holder, e.g. "another edge agent".
+    /// - Throws: ``SQLiteFileError`` when the lock is held or cannot be taken, or GRDB's error.
+    package init(
+        path: String, label: String, owner: String, synchronous: Synchronous,
+        pragmas: [String] = [], schema: String
+    ) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = try Self.takeLock(path + ".lock", owner: owner)
+        lock = Mutex(descriptor)
+        do {
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.label = label
+            pool = try DatabasePool(path: path, configuration: config)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+                for pragma in pragmas { try db.execute(sql: "PRAGMA \(pragma)") }
+            }
+            try pool.write { db in try db.execute(sql: schema) }
+        } catch {
+            Self.closeDescriptor(descriptor)
+            throw error
+        }
+    }
+
+    /// Takes the lock file. A process being spawned elsewhere in this process shares every
+    /// descriptor between its fork and its exec, so a lock released a moment ago can still look
+    /// held: it retries for up to a second before refusing.
+    private static func takeLock(_ lockPath: String, owner: String) throws(SQLiteFileError) -> Int32 {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SQLiteFileError("cannot open \(lockPath): errno \(errno)") }
+        var attempts = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            attempts += 1
+            guard errno == EWOULDBLOCK, attempts < 100 else {
+                closeDescriptor(descriptor)
+                throw SQLiteFileError("\(lockPath.dropLast(5)) is already open in \(owner) (\(lockPath) is held)")
+            }
+            usleep(10_000)
+        }
+        return descriptor
+    }
+
+    /// Closes the pool and releases the lock. Idempotent.
+    package func close() {
+        try? pool.close()
+        if let descriptor = lock.withLock({ held -> Int32? in
+            defer { held = nil }
+            return held
+        }) {
+            Self.closeDescriptor(descriptor)
+        }
+    }
+
+    deinit {
+        if let descriptor = lock.withLock({ $0 }) { Self.closeDescriptor(descriptor) }
+    }
+
+    private static func closeDescriptor(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+}
+
+/// Opening a ``SQLiteFile`` failed before SQLite was involved (the lock).
+package struct SQLiteFileError: Error, Sendable, CustomStringConvertible {
+    package let description: String
+    init(_ description: String) { self.description = description }
+}
