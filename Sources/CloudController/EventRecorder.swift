@@ -1,6 +1,6 @@
 import EdgeAIAPI
 public import EdgeHub
-public import EdgeSync
+import EdgeSync
 import JSON
 public import KubeClient
 public import Logging

@@ -52,13 +52,23 @@ actor HubConnection {
         self.metrics = metrics
         self.logger = logger
         self.closeTimeout = closeTimeout
-        (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: Outgoing.self)
+        (outgoing, outgoingContinuation) = AsyncStream.makeStream(
+            of: Outgoing.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedFrames))
+        // Never more than one write per object: the session keeps one in flight per object.
         (writes, writesContinuation) = AsyncStream.makeStream(of: StatusWrite.self)
-        (earlyTicks, earlyTicksContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        // Dropping an extra tick only delays a write to the timer loop's next tick (≤ 1 s).
+        (earlyTicks, earlyTicksContinuation) = AsyncStream.makeStream(
+            of: ContinuousClock.Instant.self, bufferingPolicy: .bufferingNewest(64))
         ticks = TickSchedule(loopDeadline: ContinuousClock.now)
     }
 
     var state: HubSession<ContinuousClock.Instant>.State { session.state }
+
+    /// Frames queued for a node that does not read them. Past it the connection is dropped (the
+    /// node reconnects and resyncs), so a stalled node costs bounded memory, as a slow watcher
+    /// does in kube-apiserver.
+    static let maxQueuedFrames = 65_536
+    private var overflowed = false
 
     /// Serves the connection until it ends.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
@@ -135,12 +145,23 @@ actor HubConnection {
         outgoingContinuation.finish()
     }
 
+    private func send(_ item: Outgoing) {
+        guard case .dropped = outgoingContinuation.yield(item), !overflowed else { return }
+        overflowed = true
+        metrics.protocolErrors.increment()
+        logger.warning(
+            "edge node is not reading its connection; dropping it",
+            metadata: ["node": "\(node)", "connection": "\(id)", "queuedFrames": "\(Self.maxQueuedFrames)"])
+        session.transportClosed()
+        outgoingContinuation.finish()
+    }
+
     private func perform(_ actions: [HubSession<ContinuousClock.Instant>.Action]) {
         for action in actions {
             switch action {
             case .send(let message):
                 metrics.messagesOut.increment()
-                outgoingContinuation.yield(.frame(WireCodec.text(message)))
+                send(.frame(WireCodec.text(message)))
             case .writeStatus(let write):
                 writesContinuation.yield(write)
             case .refused(let refusal):
@@ -168,7 +189,7 @@ actor HubConnection {
                 if closedAt == nil { closedAt = clock.now }
                 if error.code != .replaced, error.code != .goingAway { metrics.protocolErrors.increment() }
                 logger.notice("closing edge connection", metadata: ["node": "\(node)", "error": "\(error)"])
-                outgoingContinuation.yield(.close(error))
+                send(.close(error))
                 outgoingContinuation.finish()
             }
         }

@@ -52,21 +52,21 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
 
     public let client: KubeClient
     public let configuration: Configuration
-    /// Every change, in order. Single consumer; buffered without bound, so consume it or
-    /// pass a bounded `bufferingPolicy` to the initializer.
-    public let events: AsyncStream<InformerEvent<Object>>
-    private let continuation: AsyncStream<InformerEvent<Object>>.Continuation
+    /// Every change, in order, for one consumer; a consumer that falls more than
+    /// `eventQueueLimit` events behind receives merged transitions (see ``InformerEvents``).
+    public var events: InformerEvents<Object> { InformerEvents(queue: queue) }
+    private let queue: InformerEventQueue<Object>
     private let state: Mutex<State>
     private let logger: Logger
 
     public init(
         client: KubeClient, configuration: Configuration = Configuration(),
-        bufferingPolicy: AsyncStream<InformerEvent<Object>>.Continuation.BufferingPolicy = .unbounded,
+        eventQueueLimit: Int = 10_000,
         logger: Logger = Logger(label: "edgeai.informer")
     ) {
         self.client = client
         self.configuration = configuration
-        (events, continuation) = AsyncStream.makeStream(of: InformerEvent<Object>.self, bufferingPolicy: bufferingPolicy)
+        queue = InformerEventQueue(limit: eventQueueLimit)
         state = Mutex(State(cache: ObjectCache(indexers: configuration.indexers)))
         self.logger = logger
     }
@@ -174,7 +174,7 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
                 case .added(let o), .updated(_, let o): s.cache.upsert(o)
                 case .deleted(let o): s.cache.remove(o.key)
                 }
-                continuation.yield(event)
+                queue.push(event)
             }
             s.resourceVersion = list.metadata.resourceVersion
             s.relists += 1
@@ -209,11 +209,11 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
                     return
                 }
                 s.cache.upsert(object)
-                continuation.yield(old.map { .updated(old: $0, new: object) } ?? .added(object))
+                queue.push(old.map { .updated(old: $0, new: object) } ?? .added(object))
             case .deleted(let raw):
                 let object = configuration.transform(raw)
                 if let rv = object.metadata.resourceVersion { s.resourceVersion = rv }
-                if s.cache.remove(object.key) != nil { continuation.yield(.deleted(object)) }
+                if s.cache.remove(object.key) != nil { queue.push(.deleted(object)) }
             case .bookmark(let rv):
                 if !rv.isEmpty { s.resourceVersion = rv }
             }
@@ -228,6 +228,6 @@ public final class Informer<Object: KubernetesObject>: Service, Sendable {
             return waiters
         }
         for waiter in waiters.values { waiter.resume(throwing: CancellationError()) }
-        continuation.finish()
+        queue.finish()
     }
 }

@@ -3,24 +3,24 @@
 /// A line may span any number of chunks; only the unfinished tail is kept between chunks, so
 /// memory is bounded by ``maximumLineLength`` plus one chunk. It does not decode anything.
 /// A trailing `\r` before `\n` is dropped; empty lines are skipped.
-public struct LineSplitter: Sendable {
-    public struct LineTooLong: Error, Sendable, CustomStringConvertible, Equatable {
+package struct LineSplitter: Sendable {
+    package struct LineTooLong: Error, Sendable, CustomStringConvertible, Equatable {
         public var limit: Int
         public var description: String { "watch line exceeds \(limit) bytes" }
     }
 
-    public let maximumLineLength: Int
+    package let maximumLineLength: Int
     private var pending: [UInt8] = []
     private var lines: [[UInt8]] = []
     private var nextIndex = 0
 
-    public init(maximumLineLength: Int = 16 << 20) {
+    package init(maximumLineLength: Int = 16 << 20) {
         precondition(maximumLineLength > 0, "maximumLineLength must be positive")
         self.maximumLineLength = maximumLineLength
     }
 
     /// Adds a chunk. Throws ``LineTooLong`` when the unfinished line grows past the limit.
-    public mutating func append(_ chunk: some Collection<UInt8>) throws(LineTooLong) {
+    package mutating func append(_ chunk: some Collection<UInt8>) throws(LineTooLong) {
         if nextIndex == lines.count {
             lines.removeAll(keepingCapacity: true)
             nextIndex = 0
@@ -45,14 +45,14 @@ public struct LineSplitter: Sendable {
     }
 
     /// The next complete line, or `nil` until more input arrives.
-    public mutating func nextLine() -> [UInt8]? {
+    package mutating func nextLine() -> [UInt8]? {
         guard nextIndex < lines.count else { return nil }
         defer { nextIndex += 1 }
         return lines[nextIndex]
     }
 
     /// The unterminated last line, once the stream has ended (`nil` if empty).
-    public mutating func finish() -> [UInt8]? {
+    package mutating func finish() -> [UInt8]? {
         defer { pending.removeAll() }
         var line = pending
         if line.last == 0x0D { line.removeLast() }

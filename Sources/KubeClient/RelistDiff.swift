@@ -1,4 +1,4 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// The events that turn a cache holding `cached` into one holding exactly `listed`.
 ///
@@ -6,7 +6,7 @@ public import EdgeAIAPI
 /// updates in list order. An object whose uid changed (deleted and recreated while away) yields
 /// a delete and an add; an object with the same resourceVersion yields nothing, so no event is
 /// emitted twice for one resourceVersion.
-public func relistDiff<Object: KubernetesObject>(
+package func relistDiff<Object: KubernetesObject>(
     cached: [ObjectKeyName: Object], listed: [Object]
 ) -> [InformerEvent<Object>] {
     var events: [InformerEvent<Object>] = []
