@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The cloud<->edge wire protocol: messages, versions, the two session state machines. No transport.
-        .target(name: "EdgeSync", dependencies: ["EdgeAIAPI", "EdgeAICore"], swiftSettings: swiftSettings),
+        .target(name: "EdgeSync", dependencies: ["EdgeAIAPI", "EdgeAICore", "JSON"], swiftSettings: swiftSettings),
         // The cloud side of the hub transport: the TLS WebSocket server, node authentication, one
         // connection per node driving HubSession, hub metrics. Writes and events go through protocols.
         .target(
@@ -245,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON",
+                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -275,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAICLITests",
             dependencies: [
-                "edgeai", "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "ManifestYAML",
+                "edgeai", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "ManifestYAML", "EdgeAICloudTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -313,7 +313,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "EdgeAICore", "JSON",
+                "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "EdgeAICore", "JSON", "EdgeAICloudTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

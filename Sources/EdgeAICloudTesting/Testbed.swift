@@ -21,12 +21,11 @@ public final class Testbed: Sendable {
     public let credentials: ClusterCredentials
     public let controllerToken: String
     public let hubConfiguration: HubConfiguration
-    private let api = Mutex<(ServiceGroup, Task<Void, any Error>, Int)?>(nil)
+    /// The API server; its data directory is the testbed's.
+    public let api: EmbeddedAPI
     private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
     let admin = Mutex<KubeClient?>(nil)
     let edges = Mutex<[Edge]>([])
-    /// The API's port, kept across restarts so the controller's client finds it again.
-    private let lastAPIPort = Mutex(0)
 
     public init(hub: HubConfiguration = HubConfiguration()) throws {
         directory = try TemporaryDirectory(prefix: "cloud-test")
@@ -34,6 +33,7 @@ public final class Testbed: Sendable {
         controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
         self.credentials = credentials
         hubConfiguration = hub
+        api = EmbeddedAPI(directory: directory, dataDirectory: directory.path, credentials: credentials)
     }
 
     public static var quietLogger: Logger {
@@ -46,33 +46,16 @@ public final class Testbed: Sendable {
 
     @discardableResult
     public func startAPI() async throws -> Int {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = APIServer.Configuration(
-            dataDirectory: directory.path, port: lastAPIPort.withLock { $0 }, durability: .processCrashSafe,
-            onListening: { port in continuation.yield(port) })
-        let server = APIServer(configuration: configuration, credentials: credentials, logger: Self.quietLogger)
-        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: Self.quietLogger))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw TestbedError("API server start did not happen") }
-        api.withLock { $0 = (group, task, port) }
-        lastAPIPort.withLock { $0 = port }
+        let port = try await api.start()
         if admin.withLock({ $0 }) == nil {
-            admin.withLock { $0 = try? KubeClient(config: config(token: credentials.adminToken)) }
+            admin.withLock { $0 = try? api.client() }
         }
         return port
     }
 
-    public var apiPort: Int { lastAPIPort.withLock { $0 } }
+    public var apiPort: Int { api.port }
 
-    public func config(token: String) -> KubeConfig {
-        var config = KubeConfig(
-            server: "https://127.0.0.1:\(apiPort)",
-            certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8), credentials: .token(token))
-        config.qps = 1000
-        config.burst = 1000
-        return config
-    }
+    public func config(token: String) -> KubeConfig { api.config(token: token) }
 
     public var client: KubeClient {
         get throws {
@@ -141,12 +124,7 @@ public final class Testbed: Sendable {
         _ = try? await task.value
     }
 
-    public func stopAPI() async {
-        guard let (group, task, _) = api.withLock({ $0 }) else { return }
-        api.withLock { $0 = nil }
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
+    public func stopAPI() async { await api.stop() }
 
     public func remove() async {
         for edge in edges.withLock({ $0 }) { await edge.stop() }

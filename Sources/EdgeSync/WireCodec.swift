@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Frames to messages and back: JSON text frames, one message each.
 ///
@@ -68,15 +69,7 @@ public enum WireCodec {
     }
 
     static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.reduce(into: "") { result, key in
-                if let index = key.intValue {
-                    result += "[\(index)]"
-                } else {
-                    result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
-            }
-        }
+        let path = KubeJSON.fieldPath
         func located(_ path: String, _ message: String) -> String { path.isEmpty ? message : "\(path): \(message)" }
         switch error {
         case .typeMismatch(let expected, let context):

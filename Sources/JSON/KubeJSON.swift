@@ -35,16 +35,19 @@ public enum KubeJSON {
         try JSONParser.parse(try encode(value))
     }
 
-    static func translate(_ error: DecodingError) -> DecodeError {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.reduce(into: "") { result, key in
-                if let index = key.intValue {
-                    result += "[\(index)]"
-                } else {
-                    result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
+    /// A coding path as the field it names: `spec.items[2].name`.
+    package static func fieldPath(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce(into: "") { result, key in
+            if let index = key.intValue {
+                result += "[\(index)]"
+            } else {
+                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
             }
         }
+    }
+
+    static func translate(_ error: DecodingError) -> DecodeError {
+        let path = fieldPath
         switch error {
         case .typeMismatch(let expected, let context):
             return DecodeError(field: path(context.codingPath), message: "expected \(jsonTypeName(expected)): \(context.debugDescription)")

@@ -1,8 +1,10 @@
 import AsyncHTTPClient
 import EdgeAIAPI
 import EdgeAIPKI
+import EdgeAICloudTesting
 import EdgeAITesting
 import Foundation
+import KubeClient
 import JSON
 import Logging
 import NIOCore
@@ -14,56 +16,46 @@ import Testing
 
 @testable import APIServer
 
-/// An in-process API server on 127.0.0.1 port 0 with real TLS, and an HTTPS client trusting its CA.
+/// The shared in-process API server (``EmbeddedAPI``) and a raw HTTPS client trusting its CA.
 final class TestServer: Sendable {
-    let directory: TemporaryDirectory
-    let credentials: ClusterCredentials
-    let port: Int
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+    let api: EmbeddedAPI
     let client: HTTPClient
 
+    var directory: TemporaryDirectory { api.directory }
+    var credentials: ClusterCredentials { api.credentials }
+    var port: Int { api.port }
     var base: String { "https://127.0.0.1:\(port)" }
     var token: String { credentials.adminToken }
 
+    /// Starts a server over `directory` (a new one by default; an old one keeps its data).
     static func start(
         directory: TemporaryDirectory? = nil, compaction: CompactionPolicy = .default,
         compactionInterval: Duration = .seconds(60), bookmarkInterval: Duration = .seconds(60)
     ) async throws -> TestServer {
         let dir = try directory ?? TemporaryDirectory(prefix: "apiserver")
-        let credentials = try PKIBootstrap.ensure(dataDirectory: dir.path)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let config = APIServer.Configuration(
-            dataDirectory: dir.path, port: 0, durability: .processCrashSafe, compaction: compaction,
-            compactionInterval: compactionInterval, bookmarkInterval: bookmarkInterval,
-            onListening: { continuation.yield($0) })
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = APIServer(configuration: config, credentials: credentials, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw APIError.internalError("server did not start") }
-        var tls = try credentials.clientTLSConfiguration()
+        var options = EmbeddedAPI.Options()
+        options.compaction = compaction
+        options.compactionInterval = compactionInterval
+        options.bookmarkInterval = bookmarkInterval
+        options.logLevel = .warning
+        let api = EmbeddedAPI(
+            directory: dir, dataDirectory: dir.path, credentials: try PKIBootstrap.ensure(dataDirectory: dir.path), options: options)
+        try await api.start()
+        var tls = try api.credentials.clientTLSConfiguration()
         tls.certificateVerification = .fullVerification
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-        return TestServer(directory: dir, credentials: credentials, port: port, group: group, task: task, client: client)
+        return TestServer(api: api, client: client)
     }
 
-    private init(directory: TemporaryDirectory, credentials: ClusterCredentials, port: Int, group: ServiceGroup, task: Task<Void, any Error>, client: HTTPClient) {
-        self.directory = directory
-        self.credentials = credentials
-        self.port = port
-        self.group = group
-        self.task = task
+    private init(api: EmbeddedAPI, client: HTTPClient) {
+        self.api = api
         self.client = client
     }
 
     /// Graceful shutdown; keeps the data directory unless `removeData`.
     func stop(removeData: Bool = true) async throws {
         try await client.shutdown()
-        await group.triggerGracefulShutdown()
-        try await task.value
+        await api.stop()
         if removeData { directory.remove() }
     }
 
@@ -130,7 +122,8 @@ final class TestServer: Sendable {
 final class WatchReader: @unchecked Sendable {
     let status: Int
     private var iterator: HTTPClientResponse.Body.AsyncIterator
-    private var buffer: [UInt8] = []
+    private var lines = LineSplitter()
+    private var ended = false
 
     init(status: Int, body: HTTPClientResponse.Body) {
         self.status = status
@@ -140,18 +133,17 @@ final class WatchReader: @unchecked Sendable {
     /// The next event, or nil at the end of the stream.
     func next() async throws -> JSONValue? {
         while true {
-            if let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Array(buffer[..<nl])
-                buffer.removeFirst(nl + 1)
+            if let line = lines.nextLine() {
                 if line.isEmpty { continue }
                 return try JSONParser.parse(line)
             }
+            if ended { return nil }
             guard let chunk = try await iterator.next() else {
-                if buffer.isEmpty { return nil }
-                defer { buffer = [] }
-                return try JSONParser.parse(buffer)
+                ended = true
+                if let last = lines.finish(), !last.isEmpty { return try JSONParser.parse(last) }
+                return nil
             }
-            buffer.append(contentsOf: chunk.readableBytesView)
+            try lines.append(chunk.readableBytesView)
         }
     }
 

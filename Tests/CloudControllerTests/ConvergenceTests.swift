@@ -85,7 +85,7 @@ struct ConvergenceTests {
             await a.report(datasetReport("r2", cats, samples: 43))
             try await testbed.startAPI()
             try await testbed.startCloud(port: port)
-            try await eventually("status written after the restart", timeout: .seconds(30)) {
+            try await eventually("status written after the restart", timeout: .seconds(60)) {
                 try await client.get(Dataset.self, namespace: "default", name: "cats").status?.numberOfSamples == 43
             }
             try await eventually("outbox empty", timeout: .seconds(30)) { await a.store.outbox.isEmpty }

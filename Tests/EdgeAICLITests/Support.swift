@@ -1,4 +1,4 @@
-import APIServer
+import EdgeAICloudTesting
 import EdgeAIAPI
 import EdgeAIPKI
 import EdgeAITesting
@@ -9,45 +9,23 @@ import ObjectStore
 import ServiceLifecycle
 import Testing
 
-/// An embedded API server in this process (TLS on 127.0.0.1, port 0) with an admin kubeconfig
-/// written next to it, for running the `edgeai` binary against.
+/// The shared in-process API server (``EmbeddedAPI``) with an admin kubeconfig written next to
+/// it, for running the `edgeai` binary against.
 final class CLICluster: Sendable {
-    let directory: TemporaryDirectory
-    let credentials: ClusterCredentials
-    let port: Int
+    let api: EmbeddedAPI
     let kubeconfig: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    var directory: TemporaryDirectory { api.directory }
+    var credentials: ClusterCredentials { api.credentials }
+    var port: Int { api.port }
 
     init() async throws {
-        directory = try TemporaryDirectory(prefix: "cli-test")
-        credentials = try PKIBootstrap.ensure(dataDirectory: directory.path + "/data", hosts: ["127.0.0.1", "localhost"])
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let configuration = APIServer.Configuration(
-            dataDirectory: directory.path + "/data", port: 0, durability: .processCrashSafe,
-            onListening: { port in continuation.yield(port) })
-        var logger = Logger(label: "test.apiserver")
-        logger.logLevel = .critical
-        let server = APIServer(configuration: configuration, credentials: credentials, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
-        self.group = group
-        task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw KubeConfigError("API server did not start") }
-        self.port = port
-        kubeconfig = try credentials.writeAdminKubeconfig(port: port)
+        api = try EmbeddedAPI(prefix: "cli-test", dataSubdirectory: "data")
+        let port = try await api.start()
+        kubeconfig = try api.credentials.writeAdminKubeconfig(port: port)
     }
 
     /// A client for checking what the CLI did.
-    func client() throws -> KubeClient {
-        var config = KubeConfig(
-            server: "https://127.0.0.1:\(port)",
-            certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8),
-            credentials: .token(credentials.adminToken))
-        config.qps = 1000
-        config.burst = 1000
-        return try KubeClient(config: config)
-    }
+    func client() throws -> KubeClient { try api.client() }
 
     /// Writes `text` to a file in the test directory and returns its path.
     func file(_ name: String, _ text: String) throws -> String {
@@ -64,11 +42,7 @@ final class CLICluster: Sendable {
             workingDirectory: directory.path)
     }
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-        directory.remove()
-    }
+    func stop() async { await api.remove() }
 }
 
 let namespaceType = ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICloudTesting
 import EdgeAICore
 import EdgeAITesting
 import KubeClient

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAICloudTesting
 import EdgeAITesting
 import KubeClient
 import ObjectStore

@@ -1,0 +1,117 @@
+public import APIServer
+public import EdgeAIPKI
+public import EdgeAITesting
+import Foundation
+public import KubeClient
+public import Logging
+public import ObjectStore
+import ServiceLifecycle
+import Synchronization
+
+/// The embedded API server in this process, with real TLS on 127.0.0.1, over a data directory
+/// that outlives it: the one server bootstrap tests and benchmarks share.
+///
+/// ``start()`` listens on port 0 the first time and on the same port after a ``stop()``, so
+/// clients made before a restart reach it again. The admin's token and the cluster CA come from
+/// ``credentials``; ``config(port:token:)`` and ``client(port:retry:)`` make clients for it.
+public final class EmbeddedAPI: Sendable {
+    public struct Options: Sendable {
+        public var durability: Durability = .processCrashSafe
+        public var compaction: CompactionPolicy = .default
+        public var compactionInterval: Duration = .seconds(60)
+        public var bookmarkInterval: Duration = .seconds(60)
+        /// The server's log level; `TEST_LOG=debug` overrides it.
+        public var logLevel: Logger.Level = .critical
+        public init() {}
+    }
+
+    public let directory: TemporaryDirectory
+    public let dataDirectory: String
+    public let credentials: ClusterCredentials
+    public let options: Options
+    private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    private let lastPort = Mutex(0)
+
+    /// Over `dataDirectory` (inside `directory`) with `credentials` already bootstrapped there.
+    public init(directory: TemporaryDirectory, dataDirectory: String, credentials: ClusterCredentials, options: Options = Options()) {
+        self.directory = directory
+        self.dataDirectory = dataDirectory
+        self.credentials = credentials
+        self.options = options
+    }
+
+    /// Over a fresh temporary directory (the data in `dataSubdirectory` of it, if given), with
+    /// new cluster credentials for 127.0.0.1 and localhost.
+    public convenience init(prefix: String, dataSubdirectory: String? = nil, options: Options = Options()) throws {
+        let directory = try TemporaryDirectory(prefix: prefix)
+        let data = dataSubdirectory.map { directory.path + "/" + $0 } ?? directory.path
+        let credentials = try PKIBootstrap.ensure(dataDirectory: data, hosts: ["127.0.0.1", "localhost"])
+        self.init(directory: directory, dataDirectory: data, credentials: credentials, options: options)
+    }
+
+    public var logger: Logger {
+        var logger = Logger(label: "test.apiserver")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? options.logLevel
+        return logger
+    }
+
+    /// Starts the server and returns its port once it listens.
+    @discardableResult
+    public func start() async throws -> Int {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        let configuration = APIServer.Configuration(
+            dataDirectory: dataDirectory, port: lastPort.withLock { $0 }, durability: options.durability,
+            compaction: options.compaction, compactionInterval: options.compactionInterval,
+            bookmarkInterval: options.bookmarkInterval, onListening: { port in continuation.yield(port) })
+        let server = APIServer(configuration: configuration, credentials: credentials, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            _ = try? await task.value
+            throw EmbeddedAPIError("the API server did not start")
+        }
+        running.withLock { $0 = (group, task) }
+        lastPort.withLock { $0 = port }
+        return port
+    }
+
+    /// The port it listens on (or last listened on).
+    public var port: Int { lastPort.withLock { $0 } }
+
+    public var isRunning: Bool { running.withLock { $0 != nil } }
+
+    /// Graceful shutdown (open watches end); waits for it. Keeps the data.
+    public func stop() async {
+        guard let (group, task) = running.withLock({ running in defer { running = nil }; return running }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Stops and removes the data directory.
+    public func remove() async {
+        await stop()
+        directory.remove()
+    }
+
+    /// A client configuration for `token` (default: the admin's) at `port` (default: the server's).
+    public func config(port: Int? = nil, token: String? = nil) -> KubeConfig {
+        var config = KubeConfig(
+            server: "https://127.0.0.1:\(port ?? self.port)",
+            certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8),
+            credentials: .token(token ?? credentials.adminToken))
+        config.qps = 1000
+        config.burst = 1000
+        return config
+    }
+
+    /// An admin client; shut it down when done.
+    public func client(port: Int? = nil, token: String? = nil, retry: RetryPolicy = RetryPolicy()) throws -> KubeClient {
+        try KubeClient(config: config(port: port, token: token), retryPolicy: retry)
+    }
+}
+
+public struct EmbeddedAPIError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
