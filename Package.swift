@@ -195,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeAIAPITests",
-            dependencies: ["EdgeAIAPI", "EdgeAITesting"],
+            dependencies: ["EdgeAIAPI", "EdgeAITesting", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -224,6 +224,7 @@ let package = Package(
             name: "APIServerTests",
             dependencies: [
                 "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

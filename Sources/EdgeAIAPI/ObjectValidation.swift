@@ -72,6 +72,7 @@ public enum ObjectValidation {
                 }
             }
         }
+        violations += MetadataValidation.violations(members)
         return violations
     }
 }

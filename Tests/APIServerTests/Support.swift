@@ -27,15 +27,17 @@ final class TestServer: Sendable {
 
     static func start(
         directory: TemporaryDirectory? = nil, compaction: CompactionPolicy = .default,
-        compactionInterval: Duration = .seconds(60), bookmarkInterval: Duration = .seconds(60)
+        compactionInterval: Duration = .seconds(60), bookmarkInterval: Duration = .seconds(60),
+        connectionTimeouts: ConnectionTimeouts = .standard
     ) async throws -> TestServer {
         let dir = try directory ?? TemporaryDirectory(prefix: "apiserver")
         let credentials = try PKIBootstrap.ensure(dataDirectory: dir.path)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let config = APIServer.Configuration(
+        var config = APIServer.Configuration(
             dataDirectory: dir.path, port: 0, durability: .processCrashSafe, compaction: compaction,
             compactionInterval: compactionInterval, bookmarkInterval: bookmarkInterval,
             onListening: { continuation.yield($0) })
+        config.connectionTimeouts = connectionTimeouts
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let server = APIServer(configuration: config, credentials: credentials, logger: logger)
