@@ -47,6 +47,7 @@ final class TestServer: Sendable {
         guard let port = await iterator.next() else { throw APIError.internalError("server did not start") }
         var tls = try credentials.clientTLSConfiguration()
         tls.certificateVerification = .fullVerification
+        tls.shutdownTimeout = .milliseconds(200)  // a closing watch gets no close_notify back
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
         return TestServer(directory: dir, credentials: credentials, port: port, group: group, task: task, client: client)
     }
