@@ -54,7 +54,7 @@ def main():
         fail(f"watch answered {resp.status}: {resp.read()[:300]!r}")
     events = []
     while True:
-        line = resp.fp.readline()
+        line = resp.readline()
         if not line:
             fail(f"stream ended after {events}")
         if not line.strip():
@@ -74,7 +74,7 @@ def main():
         fail(f"initial events {events}")
     api.create_namespaced_custom_object(G, V, NS, P, body("sl-live"))
     while True:
-        line = resp.fp.readline()
+        line = resp.readline()
         if not line:
             fail("stream ended before the live event")
         if line.strip():
