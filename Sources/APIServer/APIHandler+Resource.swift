@@ -4,6 +4,7 @@ import Hummingbird
 import JSON
 import ManifestYAML
 import NIOCore
+import NIOHTTP1
 import ObjectStore
 
 extension APIHandler {
@@ -47,6 +48,7 @@ extension APIHandler {
                 }
                 return try Self.respondObject(200, object.value, accept: accept)
             case "list":
+                _ = try ListQuery(query: query, watch: false)
                 let options = try ListOptions(query: query, definition: d)
                 let page = try await rest.list(d, namespace: namespace, options: options)
                 if table {
@@ -63,14 +65,18 @@ extension APIHandler {
                 let options = try ListOptions(query: query, definition: d)
                 return try await watchResponse(d, namespace: namespace, options: options, query: query, table: table)
             case "create":
-                let body = try await Self.decodeBody(request, kind: d.type.kind)
-                let result = try await rest.create(d, namespace: namespace, body: body, options: try WriteOptions(query: query))
-                return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
+                let options = try WriteOptions(query: query)
+                let decoded = try await Self.decodeBody(request, kind: d.type.kind)
+                let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
+                let result = try await rest.create(d, namespace: namespace, body: decoded.value, options: options)
+                return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "update":
-                let body = try await Self.decodeBody(request, kind: d.type.kind)
+                let options = try WriteOptions(query: query)
+                let decoded = try await Self.decodeBody(request, kind: d.type.kind)
+                let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
                 let result = try await rest.update(
-                    d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: body, options: try WriteOptions(query: query))
-                return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
+                    d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
+                return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
                 let (kind, patch) = try await Self.decodePatch(request)
                 let result = try await rest.patch(
@@ -116,6 +122,9 @@ extension APIHandler {
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError.tooLarge(limit: maxBodySize)
+        } catch let error as HTTPParserError {
+            // A malformed body (a bad chunk size, a truncated chunk) is the client's fault.
+            throw APIError.badRequest("error reading request body: \(error)")
         }
     }
 
@@ -125,11 +134,16 @@ extension APIHandler {
     }
 
     /// The request body as an object: JSON or YAML, with kube-apiserver's wording for bad input.
-    static func decodeBody(_ request: Request, kind: String) async throws -> JSONValue {
+    static func decodeBody(_ request: Request, kind: String) async throws -> DecodedBody {
         let media = mediaType(request)
         guard ["application/json", "application/yaml", "*/*", ""].contains(media) else { throw APIError.unsupportedBody() }
         let bytes = try await readBody(request)
-        return try parse(bytes, yaml: media == "application/yaml", kind: kind)
+        if media == "application/yaml" { return DecodedBody(value: try parse(bytes, yaml: true, kind: kind)) }
+        var duplicates: [String] = []
+        if let value = try? JSONParser.parse(bytes, duplicateKeys: &duplicates) {
+            return DecodedBody(value: value, duplicateKeys: duplicates)
+        }
+        return DecodedBody(value: try parse(bytes, yaml: false, kind: kind))
     }
 
     static func parse(_ bytes: [UInt8], yaml: Bool, kind: String) throws -> JSONValue {

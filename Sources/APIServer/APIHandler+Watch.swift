@@ -13,20 +13,35 @@ extension APIHandler {
     /// A chunked stream of watch events. Without a resourceVersion (or "0") the current objects
     /// come first as ADDED. A compacted resourceVersion answers 200 with one ERROR (410 Expired)
     /// event, as kube-apiserver does. Ends on `timeoutSeconds`, store close or server shutdown.
+    ///
+    /// A streaming list (`sendInitialEvents=true`, `resourceVersionMatch=NotOlderThan`, KEP-3157)
+    /// sends the current objects as ADDED, then, with `allowWatchBookmarks`, a BOOKMARK at the
+    /// list's revision annotated `k8s.io/initial-events-end: "true"`, then live events; the
+    /// current state always satisfies "not older than" any resourceVersion this server issued.
+    /// `sendInitialEvents=false` starts at the resourceVersion (or now) with no initial events.
     func watchResponse(_ d: ResourceDefinition, namespace: String?, options: ListOptions, query: QueryParameters, table: Bool) async throws -> Response {
+        let listQuery = try ListQuery(query: query, watch: true)
         let encoder = WatchEncoder(definition: d, options: options, table: table)
-        let rvText = query["resourceVersion"] ?? ""
         let initial: [StoredObject]
         let after: Int64
-        if rvText.isEmpty || rvText == "0" {
+        let sendsInitial: Bool
+        switch listQuery.sendInitialEvents {
+        case true?: sendsInitial = true
+        case false?: sendsInitial = false
+        case nil: sendsInitial = listQuery.revision == nil || listQuery.revision == 0
+        }
+        if sendsInitial {
             let page = await rest.store.list(resource: d.storeResource, namespace: namespace)
             initial = page.items
             after = page.revision
-        } else {
-            guard let rv = Int64(rvText) else { throw APIError.badRequest("invalid resourceVersion \(APIError.quote(rvText))") }
+        } else if let rv = listQuery.revision, rv != 0 {
             initial = []
             after = rv
+        } else {
+            initial = []
+            after = await rest.store.currentRevision
         }
+        let initialEventsEnd = listQuery.streamsInitialEvents
         let stream: AsyncThrowingStream<StoreEvent, any Error>
         do {
             stream = try await rest.store.watch(resource: d.storeResource, namespace: namespace, after: after)
@@ -34,8 +49,8 @@ extension APIHandler {
             let line = WatchEncoder.error(.expired(requested: requested, oldest: oldest))
             return Self.json(200, line)
         }
-        let bookmarks = query.flag("allowWatchBookmarks")
-        let timeout = query.int("timeoutSeconds").flatMap { $0 > 0 ? Duration.seconds($0) : nil }
+        let bookmarks = listQuery.allowWatchBookmarks
+        let timeout = listQuery.timeoutSeconds.flatMap { $0 > 0 ? Duration.seconds($0) : nil }
         let interval = bookmarkInterval
         let shutdown = self.shutdown
         let body = ResponseBody { writer in
@@ -70,6 +85,7 @@ extension APIHandler {
                 for object in initial {
                     if let line = encoder.added(object) { pending.append(ByteBuffer(bytes: line)) }
                 }
+                if initialEventsEnd { pending.append(ByteBuffer(bytes: encoder.bookmark(revision: after, initialEventsEnd: true))) }
                 if !pending.isEmpty { try await writer.write(contentsOf: pending) }
                 loop: for await item in items {
                     switch item {

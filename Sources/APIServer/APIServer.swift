@@ -1,6 +1,7 @@
 public import EdgeAIPKI
 import EdgeAIAPI
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import JSON
 public import Logging
@@ -29,6 +30,8 @@ public struct APIServer: Service {
         public var bookmarkInterval: Duration
         /// Called once the server listens, with the bound port.
         public var onListening: (@Sendable (Int) async -> Void)?
+        /// Header-read and idle keep-alive timeouts; open watches are never cut by them.
+        public var connectionTimeouts: ConnectionTimeouts = .standard
 
         public init(
             dataDirectory: String, host: String = "127.0.0.1", port: Int = 6443, durability: Durability = .durable,
@@ -80,12 +83,17 @@ public struct APIServer: Service {
             tokens: TokenStore(authenticator: credentials.tokens, path: credentials.paths.tokenFile),
             discovery: Discovery(registry: registry), openAPI: OpenAPIDocuments(registry: registry),
             shutdown: shutdown, bookmarkInterval: configuration.bookmarkInterval)
-        let tls = try credentials.serverTLSConfiguration(requestClientCertificates: true)
+        var tls = try credentials.serverTLSConfiguration(requestClientCertificates: true)
+        // A closing connection waits this long for the peer's close_notify (NIOSSL's default is
+        // 5 s); clients that just drop the socket would otherwise hold graceful shutdown.
+        tls.shutdownTimeout = .milliseconds(200)
+        let timeouts = configuration.connectionTimeouts
+        let http1 = HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, timeouts: timeouts) }
         let onListening = configuration.onListening
         let logger = self.logger
         let app = Application(
             responder: CallbackResponder<APIRequestContext> { request, context in await handler.respond(request, context) },
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: try .tls(http1, tlsConfiguration: tls),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -13,9 +13,14 @@ struct ListOptions: Sendable {
     init(query: QueryParameters, definition d: ResourceDefinition) throws {
         labelSelector = try LabelSelector(parsing: query["labelSelector"] ?? "")
         fieldSelector = try FieldSelector(parsing: query["fieldSelector"] ?? "", for: d)
-        if let l = query["limit"] {
-            guard let n = Int(l), n >= 0 else { throw APIError.badRequest("limit must be a non-negative integer, got \(APIError.quote(l))") }
-            limit = n > 0 ? n : nil
+        if let l = query["limit"], !l.isEmpty {
+            // As kube: Go's ParseInt text for a non-number; zero or negative means no limit.
+            do throws(GoStrconv.Failure) {
+                let n = try GoStrconv.parseInt(l)
+                limit = n > 0 ? Int(clamping: n) : nil
+            } catch {
+                throw APIError.badRequest(error.message)
+            }
         }
         if let token = query["continue"], !token.isEmpty {
             continueAfter = try ContinueToken.decode(token, resource: d.storeResource)
@@ -37,13 +42,31 @@ enum ContinueToken {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
+    /// Worded as kube-apiserver words a bad token: `invalid continue token: continue key is not
+    /// valid: <base64 or JSON error>` (reference 67).
     static func decode(_ token: String, resource: String) throws -> ObjectKey {
+        let prefix = "invalid continue token: continue key is not valid: "
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        if let bad = token.utf8.firstIndex(where: { !alphabet.contains($0) }) {
+            throw APIError.badRequest(prefix + "illegal base64 data at input byte \(token.utf8.distance(from: token.utf8.startIndex, to: bad))")
+        }
         var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let value = try? JSONParser.parse([UInt8](data)),
-              let start = value["start"]?.stringValue
-        else {
-            throw APIError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        guard let data = Data(base64Encoded: b64) else {
+            throw APIError.badRequest(prefix + "illegal base64 data at input byte \(token.utf8.count - 1)")
+        }
+        let bytes = [UInt8](data)
+        let value: JSONValue
+        do throws(JSONParser.Error) {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            if error.offset < bytes.count, error.message.hasSuffix("looking for beginning of value") {
+                throw APIError.badRequest(prefix + "invalid character \(GoStrconv.quoteChar(bytes[error.offset])) looking for beginning of value")
+            }
+            throw APIError.badRequest(prefix + error.message)
+        }
+        guard let start = value["start"]?.stringValue else {
+            throw APIError.badRequest(prefix + "incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
         }
         let parts = start.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
         return ObjectKey(resource: resource, namespace: String(parts[0]), name: parts.count > 1 ? String(parts[1]) : "")

@@ -138,6 +138,7 @@ extension ObjectREST {
                 }
             }
             let template = ObjectTemplate(new)
+            try ObjectSizeLimit.check(template)
             do {
                 let stored = try await store.update(k, expectedRevision: current.revision) { _, revision in template.bytes(revision: revision) }
                 return WriteResult(status: 200, body: stored.value, warnings: warnings)

@@ -44,6 +44,7 @@ struct ObjectREST: Sendable {
         let generated = object["metadata"]?["generateName"] != nil && body["metadata"]?["name"]?.stringValue?.isEmpty ?? true
         for attempt in 0..<8 {
             let template = ObjectTemplate(object)
+            try ObjectSizeLimit.check(template)
             do {
                 let stored = try await store.create(key(d, namespace, self.name(of: object))) { template.bytes(revision: $0) }
                 return WriteResult(status: 201, body: stored.value, warnings: warnings)
@@ -105,6 +106,9 @@ struct ObjectREST: Sendable {
     /// Validates `object`; throws Invalid (422) or, under Strict, BadRequest for unknown fields.
     /// Returns the pruned object.
     func validate(_ d: ResourceDefinition, _ object: JSONValue, options: WriteOptions) throws -> (JSONValue, [String]) {
+        if let message = MetadataValidation.unmarshalError(object["metadata"]) {
+            throw APIError.badRequest("\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): \(message)")
+        }
         let result = ObjectValidation.validate(object, as: d)
         if options.fieldValidation == .strict, !result.unknownFields.isEmpty {
             let list = result.unknownFields.map { "unknown field \(APIError.quote($0))" }.joined(separator: ", ")

@@ -50,6 +50,9 @@ struct ObjectTemplate: Sendable {
         }
     }
 
+    /// The stored size with a resourceVersion of up to 20 digits (an upper bound).
+    var maximumByteCount: Int { prefix.count + suffix.count + 22 }
+
     func bytes(revision: Int64) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(prefix.count + suffix.count + 24)

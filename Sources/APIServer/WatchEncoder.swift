@@ -58,13 +58,18 @@ struct WatchEncoder: Sendable {
         return Self.wrap(type, rawObject: JSONWriter.bytes(object))
     }
 
-    func bookmark(revision: Int64) -> [UInt8] {
+    /// A BOOKMARK at `revision`; `initialEventsEnd` marks the end of a streaming list's initial
+    /// events with the annotation `k8s.io/initial-events-end: "true"` (KEP-3157).
+    func bookmark(revision: Int64, initialEventsEnd: Bool = false) -> [UInt8] {
+        var metadata: JSONValue = ["resourceVersion": .string(String(revision)), "creationTimestamp": nil]
+        if initialEventsEnd { metadata["annotations"] = [Self.initialEventsEndAnnotation: "true"] }
         let object: JSONValue = [
-            "kind": .string(definition.type.kind), "apiVersion": .string(definition.type.apiVersion),
-            "metadata": ["resourceVersion": .string(String(revision)), "creationTimestamp": nil],
+            "kind": .string(definition.type.kind), "apiVersion": .string(definition.type.apiVersion), "metadata": metadata,
         ]
         return Self.wrap("BOOKMARK", rawObject: JSONWriter.bytes(object))
     }
+
+    static let initialEventsEndAnnotation = "k8s.io/initial-events-end"
 
     static func error(_ error: APIError) -> [UInt8] {
         wrap("ERROR", rawObject: JSONWriter.bytes(error.status))

@@ -74,6 +74,7 @@ public enum ObjectValidation {
                 }
             }
         }
+        violations += MetadataValidation.violations(members)
         return violations
     }
 }

@@ -20,6 +20,7 @@ public final class EmbeddedAPI: Sendable {
         public var compaction: CompactionPolicy = .default
         public var compactionInterval: Duration = .seconds(60)
         public var bookmarkInterval: Duration = .seconds(60)
+        public var connectionTimeouts: ConnectionTimeouts = .standard
         /// The server's log level; `TEST_LOG=debug` overrides it.
         public var logLevel: Logger.Level = .critical
         public init() {}
@@ -59,10 +60,11 @@ public final class EmbeddedAPI: Sendable {
     @discardableResult
     public func start() async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
-        let configuration = APIServer.Configuration(
+        var configuration = APIServer.Configuration(
             dataDirectory: dataDirectory, port: lastPort.withLock { $0 }, durability: options.durability,
             compaction: options.compaction, compactionInterval: options.compactionInterval,
             bookmarkInterval: options.bookmarkInterval, onListening: { port in continuation.yield(port) })
+        configuration.connectionTimeouts = options.connectionTimeouts
         let server = APIServer(configuration: configuration, credentials: credentials, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }

@@ -30,11 +30,39 @@ public struct JSONParser {
     public static func parse(_ string: String) throws(Error) -> JSONValue {
         try parse(Array(string.utf8))
     }
+
+    /// Parses as ``parse(_:)`` and also reports every key that appears twice in one object, as
+    /// a field path (`spec.dataUrl`, `spec.items[0].name`), in input order; at most
+    /// ``maximumReportedDuplicates`` are reported. The last value still wins.
+    public static func parse(_ bytes: some Collection<UInt8>, duplicateKeys: inout [String]) throws(Error) -> JSONValue {
+        let array = Array(bytes)
+        var found: [String] = []
+        let value = try array.withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in
+            var parser = Cursor(bytes: buffer)
+            parser.tracksPaths = true
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            guard parser.index == buffer.count else {
+                throw Error(offset: parser.index, message: "invalid character after top-level value")
+            }
+            found = parser.duplicates
+            return value
+        }
+        duplicateKeys = found
+        return value
+    }
+
+    public static let maximumReportedDuplicates = 100
 }
 
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// When set, the path to the current value is kept so duplicate keys can be named.
+    var tracksPaths = false
+    var path: [String] = []
+    var duplicates: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -99,7 +127,16 @@ private struct Cursor {
             }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            if tracksPaths {
+                path.append(path.isEmpty ? key : "." + key)
+                let value = try parseValue(depth: depth + 1)
+                if members.updateValue(value, forKey: key) != nil, duplicates.count < JSONParser.maximumReportedDuplicates {
+                    duplicates.append(path.joined())
+                }
+                path.removeLast()
+            } else {
+                members[key] = try parseValue(depth: depth + 1)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw fail("") }
             switch bytes[index] {
@@ -120,7 +157,9 @@ private struct Cursor {
         }
         while true {
             skipWhitespace()
+            if tracksPaths { path.append("[\(elements.count)]") }
             elements.append(try parseValue(depth: depth + 1))
+            if tracksPaths { path.removeLast() }
             skipWhitespace()
             guard index < bytes.count else { throw fail("") }
             switch bytes[index] {

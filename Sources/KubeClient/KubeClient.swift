@@ -67,6 +67,10 @@ public final class KubeClient: Sendable {
 
     static func tlsConfiguration(_ config: KubeConfig) throws(KubeConfigError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        // Closing a connection (a cancelled watch, shutdown) waits this long for the server's
+        // close_notify; a server still streaming a watch sends none, and NIOSSL's 5 s default
+        // held every `shutdown()` (and so `edgeai server`'s exit) that long.
+        tls.shutdownTimeout = .milliseconds(200)
         do {
             if config.insecureSkipTLSVerify {
                 tls.certificateVerification = .none

@@ -11,8 +11,9 @@ public enum Manifests {
         public var description: String { message }
     }
 
-    /// Every non-empty document in `text`, in order.
-    public static func parse(_ text: String) throws(ParseError) -> [JSONValue] {
+    /// Every non-empty document in `text`, in order. Alias expansion is bounded by `budget`
+    /// (by default ``YAMLExpansionBudget/forInput(bytes:)`` of the text) across all documents.
+    public static func parse(_ text: String, budget: YAMLExpansionBudget? = nil) throws(ParseError) -> [JSONValue] {
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         if trimmed.first == "{" || trimmed.first == "[" {
             // JSON is YAML, but the JSON parser's errors are more precise and it is faster.
@@ -24,8 +25,9 @@ public enum Manifests {
         do {
             var documents = try Yams.compose_all(yaml: text)
             var values: [JSONValue] = []
+            var meter = YAMLExpansionMeter(budget ?? .forInput(bytes: text.utf8.count))
             while let node = documents.next() {
-                let value = try convert(node, path: "")
+                let value = try convert(node, path: "", meter: &meter)
                 if value != .null { values.append(value) }
             }
             if let error = documents.error { throw error }
@@ -47,9 +49,10 @@ public enum Manifests {
 
     public static func yaml(_ value: JSONValue) -> String { yaml([value]) }
 
-    static func convert(_ node: Node, path: String) throws -> JSONValue {
+    static func convert(_ node: Node, path: String, meter: inout YAMLExpansionMeter) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
+            try meter.charge(scalarBytes: scalar.string.utf8.count)
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
@@ -60,10 +63,17 @@ public enum Manifests {
             default: return .string(scalar.string)
             }
         case .sequence(let sequence):
-            return .array(try sequence.enumerated().map { try convert($1, path: "\(path)[\($0)]") })
+            try meter.charge()
+            var elements: [JSONValue] = []
+            for (index, element) in sequence.enumerated() {
+                elements.append(try convert(element, path: "\(path)[\(index)]", meter: &meter))
+            }
+            return .array(elements)
         case .mapping(let mapping):
+            try meter.charge()
             var members: [String: JSONValue] = [:]
             for (keyNode, valueNode) in mapping {
+                try meter.charge(scalarBytes: keyNode.string?.utf8.count ?? 0)
                 guard let key = keyNode.string else {
                     throw ParseError(message: "error parsing YAML: a mapping key at \(path.isEmpty ? "the top level" : path) is not a string")
                 }
@@ -71,7 +81,7 @@ public enum Manifests {
                 if members[key] != nil {
                     throw ParseError(message: "error parsing YAML: key \"\(childPath)\" appears twice")
                 }
-                members[key] = try convert(valueNode, path: childPath)
+                members[key] = try convert(valueNode, path: childPath, meter: &meter)
             }
             return .object(members)
         case .alias:

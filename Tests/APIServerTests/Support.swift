@@ -30,7 +30,8 @@ final class TestServer: Sendable {
     /// Starts a server over `directory` (a new one by default; an old one keeps its data).
     static func start(
         directory: TemporaryDirectory? = nil, compaction: CompactionPolicy = .default,
-        compactionInterval: Duration = .seconds(60), bookmarkInterval: Duration = .seconds(60)
+        compactionInterval: Duration = .seconds(60), bookmarkInterval: Duration = .seconds(60),
+        connectionTimeouts: ConnectionTimeouts = .standard
     ) async throws -> TestServer {
         let dir = try directory ?? TemporaryDirectory(prefix: "apiserver")
         var options = EmbeddedAPI.Options()
@@ -38,11 +39,13 @@ final class TestServer: Sendable {
         options.compactionInterval = compactionInterval
         options.bookmarkInterval = bookmarkInterval
         options.logLevel = .warning
+        options.connectionTimeouts = connectionTimeouts
         let api = EmbeddedAPI(
             directory: dir, dataDirectory: dir.path, credentials: try PKIBootstrap.ensure(dataDirectory: dir.path), options: options)
         try await api.start()
         var tls = try api.credentials.clientTLSConfiguration()
         tls.certificateVerification = .fullVerification
+        tls.shutdownTimeout = .milliseconds(200)  // a closing watch gets no close_notify back
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
         return TestServer(api: api, client: client)
     }

@@ -43,6 +43,7 @@ export KUBECONFIG="$DATA/kubeconfig"
 export COMPAT_SAMPLES="$HERE/samples.yaml"
 bash "$HERE/kubectl.sh" || { tail -30 "$LOG"; fail "kubectl checks"; }
 python3 "$HERE/python_client.py" || { tail -30 "$LOG"; fail "python client checks"; }
+python3 "$HERE/streaming_list.py" || { tail -30 "$LOG"; fail "streaming list (client-go's WatchList request)"; }
 
 echo "compat: the edgeai CLI and kubectl see the same objects"
 applied="$("$BIN" apply -f "$COMPAT_SAMPLES")" || fail "edgeai apply"

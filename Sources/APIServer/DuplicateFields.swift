@@ -1,0 +1,28 @@
+import EdgeAIAPI
+import JSON
+
+/// A request body decoded to a value, with the keys that appeared twice in one JSON object.
+struct DecodedBody: Sendable {
+    var value: JSONValue
+    /// Field paths (`spec.dataUrl`) of repeated keys; the last value is the one kept.
+    var duplicateKeys: [String] = []
+}
+
+/// kube-apiserver's handling of repeated JSON keys by `fieldValidation`: Strict refuses the body
+/// (400, "strict decoding error: duplicate field ..."), Warn answers with one `Warning` header per
+/// field, Ignore says nothing. The last value wins in the two latter cases, as in Go.
+enum DuplicateFields {
+    /// The warnings to send; throws BadRequest under Strict when `paths` is not empty.
+    static func check(_ paths: [String], _ d: ResourceDefinition, options: WriteOptions) throws -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let messages = paths.map { "duplicate field \(APIError.quote($0))" }
+        switch options.fieldValidation {
+        case .strict:
+            throw APIError.badRequest(
+                "\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): strict decoding error: "
+                    + messages.joined(separator: ", "))
+        case .warn: return messages
+        case .ignore: return []
+        }
+    }
+}
