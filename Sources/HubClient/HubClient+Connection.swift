@@ -49,7 +49,9 @@ extension HubClient {
                 reason = "connection closed"
             }
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
-            reason = "hub refused the WebSocket upgrade (wrong node token or not a hub)"
+            reason = "hub refused the WebSocket upgrade: wrong node token (fix \(configuration.tokenSource): `edgeai node add NODE` prints the current one) or not a hub"
+        } catch let error as NIOSSLError {
+            reason = "TLS with the hub failed (\(error)): its certificate does not verify against \(configuration.caSource); fix that file (`edgeai node add NODE` prints the hub's CA)"
         } catch {
             reason = "\(error)"
         }

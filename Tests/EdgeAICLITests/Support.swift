@@ -19,9 +19,12 @@ final class CLICluster: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init() async throws {
+    /// `prepare` may add tokens before the server loads them.
+    init(prepare: (inout ClusterCredentials) throws -> Void = { _ in }) async throws {
         directory = try TemporaryDirectory(prefix: "cli-test")
-        credentials = try PKIBootstrap.ensure(dataDirectory: directory.path + "/data", hosts: ["127.0.0.1", "localhost"])
+        var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path + "/data", hosts: ["127.0.0.1", "localhost"])
+        try prepare(&credentials)
+        self.credentials = credentials
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let configuration = APIServer.Configuration(
             dataDirectory: directory.path + "/data", port: 0, durability: .processCrashSafe,
@@ -125,14 +128,16 @@ enum CLIProcess {
         return CLIResult(status: status, stdout: running.stdout(), stderr: running.stderr())
     }
 
-    static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String], workingDirectory: String) throws -> RunningCLI {
+    static func start(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String], workingDirectory: String, executable: URL? = nil
+    ) throws -> RunningCLI {
         let id = UUID().uuidString.prefix(8)
         let out = URL(fileURLWithPath: workingDirectory).appendingPathComponent("out-\(id)")
         let err = URL(fileURLWithPath: workingDirectory).appendingPathComponent("err-\(id)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var env = ["HOME": workingDirectory, "PATH": "/usr/bin:/bin"]
         for (k, v) in environment { env[k] = v }
