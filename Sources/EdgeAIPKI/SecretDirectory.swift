@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -17,7 +14,7 @@ import Foundation
 /// Secret key, never a file's contents.
 public enum SecretDirectory {
     /// The Secret keys the cloud needs, with the mode each gets in the data directory.
-    public static let files: [(name: String, mode: mode_t)] = [("cluster.key", 0o600), ("ca.key", 0o600), ("ca.crt", 0o644)]
+    public static let files: [(name: String, mode: UInt32)] = [("cluster.key", 0o600), ("ca.key", 0o600), ("ca.crt", 0o644)]
 
     /// The largest file accepted (a PEM CA key and certificate are a few kilobytes).
     public static let maxFileBytes = 64 * 1024

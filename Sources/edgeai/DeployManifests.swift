@@ -207,10 +207,11 @@ spec:
               mountPath: /var/lib/edgeai
       volumes:
         # Owner root, group fsGroup (10001), mode 0440: readable by the cloud user only.
+        # Written in decimal (288 = 0o440): YAML 1.1 (kubectl) and 1.2 read a leading 0 differently.
         - name: cluster-secret
           secret:
             secretName: edgeai-cluster
-            defaultMode: 0440
+            defaultMode: 288
         - name: data
           emptyDir: {}
 

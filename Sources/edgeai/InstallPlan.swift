@@ -64,8 +64,9 @@ struct InstallPlan {
             else {
                 throw CLIError("the embedded manifests hold a \(object["kind"]?.stringValue ?? "?") the installer does not know")
             }
-            object["metadata"]?["labels"] = .object(
-                (object["metadata"]?["labels"]?.objectValue ?? [:]).merging([DeployManifests.partOfLabel.0: .string(DeployManifests.partOfLabel.1)]) { _, new in new })
+            var labels = object["metadata"]?["labels"]?.objectValue ?? [:]
+            labels[DeployManifests.partOfLabel.0] = .string(DeployManifests.partOfLabel.1)
+            object["metadata"]?["labels"] = .object(labels)
             Self.setImage(&object, image)
             items.append(Item(type: type, object: object))
         }

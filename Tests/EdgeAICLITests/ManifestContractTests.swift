@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import EdgeAITesting
 import Foundation
+import Glibc
 import KubeClient
 import Testing
 
@@ -118,7 +119,8 @@ struct ManifestContractTests {
                     hostPath: { root + "/cloud-node" + $0 }, secret: { $0 == "edgeai-cluster" ? secret : root + "/missing-secret" },
                     emptyDir: { name in
                         let path = emptyDirs + "/" + name
-                        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+                        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                        _ = chmod(path, 0o777)  // an emptyDir is world-writable, whatever this process's umask
                         return path
                     },
                     serviceAccount: serviceAccount),
@@ -167,20 +169,26 @@ struct ManifestContractTests {
             // The liveness probe, exactly as the DaemonSet runs it, against the live agent.
             let probe = try #require(try Self.workload(objects, kind: "DaemonSet", name: "edgeai-edge")["spec"]?["template"]?["spec"]?["containers"]?
                 .arrayValue?.first?["livenessProbe"]?["exec"]?["command"]?.arrayValue?.compactMap(\.stringValue))
-            #expect(probe.first == Self.image().binaryPath)
+            #expect(probe.first == (try Self.image()).binaryPath)
             let alive = try await CLIProcess.run(Array(probe.dropFirst()), stdin: nil, environment: [:], workingDirectory: root)
             #expect(alive.status == 0, "\(alive)")
         } catch {
             for process in running { print(process.stderr().suffix(3000)) }
-            for process in running where process.process.isRunning { process.process.terminate() }
+            await Self.kill(running)
             try? await client.shutdown()
             await cluster.stop()
             throw error
         }
-        for process in running where process.process.isRunning { process.process.terminate() }
-        for process in running { _ = await process.exit() }
+        await Self.kill(running)
         try? await client.shutdown()
         await cluster.stop()
+    }
+
+    /// SIGKILL to bwrap ends its PID namespace, so everything in the sandbox goes with it (bwrap
+    /// does not pass SIGTERM on).
+    static func kill(_ processes: [RunningCLI]) async {
+        for running in processes where running.process.isRunning { _ = Glibc.kill(running.process.processIdentifier, SIGKILL) }
+        for running in processes { _ = await running.exit() }
     }
 
     /// The original bug, kept as a failure path: `--allow` with the container path refuses every

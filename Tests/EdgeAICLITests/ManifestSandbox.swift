@@ -151,6 +151,19 @@ struct ContainerRun {
                 arguments += ["--ro-bind", link, link]
             }
         }
+        // Directories bwrap would create for mount points get the image's usual 0755 (not this
+        // process's umask), so the manifest's user can traverse them.
+        var created: Set<String> = ["/"]
+        for target in mounts.map(\.target) + Array(extraFiles.keys) + ["/etc/passwd"] {
+            var ancestors: [String] = []
+            var path = (target as NSString).deletingLastPathComponent
+            while !created.contains(path), !path.hasPrefix("/usr"), !path.hasPrefix("/opt") {
+                ancestors.append(path)
+                created.insert(path)
+                path = (path as NSString).deletingLastPathComponent
+            }
+            for directory in ancestors.reversed() { arguments += ["--perms", "0755", "--dir", directory] }
+        }
         let binaryDirectory = (image.binaryPath as NSString).deletingLastPathComponent
         arguments += ["--tmpfs", (binaryDirectory as NSString).deletingLastPathComponent, "--ro-bind", binary, image.binaryPath]
         for file in ["/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/ld.so.cache"] where extraFiles[file] == nil {
