@@ -60,7 +60,8 @@ extension HubClient {
         }
         if credentialFailure, loggedCredentialFailure != reason {
             loggedCredentialFailure = reason
-            logger.error("\(reason)", metadata: ["node": "\(configuration.link.node)"])
+            // The first failure of a streak is the link's own log line; later ones it keeps quiet.
+            if link.failedAttempts > 0 { logger.error("\(reason)", metadata: ["node": "\(configuration.link.node)"]) }
         }
         if let failure = sessionFailure {
             reason = failure

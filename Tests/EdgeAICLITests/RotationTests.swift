@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAIPKI
 import EdgeAITesting
 import Foundation
 import KubeClient
@@ -18,7 +19,8 @@ struct RotationTests {
         let cloud: RunningCLI
         let edge: RunningCLI
 
-        static func start(_ cluster: CLICluster, client: KubeClient) async throws -> Fleet {
+        /// `ca`: the CA file the agent is given (default: the hub's).
+        static func start(_ cluster: CLICluster, client: KubeClient, ca: String? = nil) async throws -> Fleet {
             let root = cluster.directory.path
             let cloudData = root + "/cloud"
             let cloud = try CLIProcess.start(
@@ -31,7 +33,7 @@ struct RotationTests {
             try FileManager.default.createDirectory(atPath: root + "/node/data", withIntermediateDirectories: true)
             try await provision(tokenFile, cloudData: cloudData, in: root)
             let edge = try CLIProcess.start(
-                ["edge", "--node", "edge-1", "--token-file", tokenFile, "--ca", cloudData + "/ca.crt", "--cloud", "wss://127.0.0.1:\(port)",
+                ["edge", "--node", "edge-1", "--token-file", tokenFile, "--ca", ca ?? cloudData + "/ca.crt", "--cloud", "wss://127.0.0.1:\(port)",
                  "--allow", root + "/node/data", "--data-dir", root + "/node/state", "--api-port", "0"],
                 environment: [:], workingDirectory: root)
             return Fleet(cluster: cluster, client: client, cloudData: cloudData, tokenFile: tokenFile, cloud: cloud, edge: edge)
@@ -62,9 +64,9 @@ struct RotationTests {
         }
     }
 
-    static func withFleet(_ body: (Fleet) async throws -> Void) async throws {
+    static func withFleet(ca: ((String) throws -> String)? = nil, _ body: (Fleet) async throws -> Void) async throws {
         try await withCluster { cluster, client in
-            let fleet = try await Fleet.start(cluster, client: client)
+            let fleet = try await Fleet.start(cluster, client: client, ca: ca?(cluster.directory.path))
             do {
                 try await body(fleet)
             } catch {
@@ -115,6 +117,22 @@ struct RotationTests {
             try await fleet.expectCounted("after")
             let key = try String(contentsOfFile: fleet.cloudData + "/cluster.key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!fleet.cloud.stderr().contains(key) && !fleet.edge.stderr().contains(key), "a key was logged")
+        }
+    }
+
+    /// An agent given another cluster's CA says once which file to fix, and keeps retrying.
+    @Test func aWrongCAIsNamedOnce() async throws {
+        var otherCA = ""
+        try await Self.withFleet(ca: { root in
+            otherCA = try PKIBootstrap.ensure(dataDirectory: root + "/other").paths.caCertificate
+            return otherCA
+        }) { fleet in
+            try await eventually("the agent names its CA file", timeout: .seconds(30)) {
+                fleet.edge.stderr().contains("does not verify against \(otherCA)")
+            }
+            #expect(fleet.edge.process.isRunning)
+            let lines = fleet.edge.stderr().split(separator: "\n").filter { $0.contains("does not verify against") }
+            #expect(lines.count == 1, "logged more than once: \(lines)")
         }
     }
 }
