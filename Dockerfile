@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # The edgeai image: one static binary (Swift stdlib and Foundation linked in) on a small base.
-#   docker build -t edgeai:0.1.0 .
-# Commands: `edgeai cloud …` (Deployment), `edgeai edge …` (DaemonSet), `edgeai get …`.
+#   docker build -t registry.example.com/edgeai:0.1.0 .
+# Commands: `edgeai cloud …` (Deployment), `edgeai edge …` and `edgeai healthz` (DaemonSet), `edgeai get …`.
+# ENTRYPOINT, USER and the binary's path are read by ManifestContractTests: keep them in this form.
 ARG SWIFT_IMAGE=swift:6.2-noble
 
 FROM ${SWIFT_IMAGE} AS build
@@ -15,9 +16,9 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product edgeai --static-swift-stdlib \
- && install -D -m 0755 "$(swift build -c release --product edgeai --static-swift-stdlib --show-bin-path)/edgeai" /out/edgeai \
- && strip /out/edgeai
+# The build command lives in one script, which CI and operators can run without Docker.
+COPY deploy/build-static.sh ./deploy/build-static.sh
+RUN deploy/build-static.sh /out/edgeai
 
 FROM ubuntu:24.04
 # GRDB links the system SQLite; CA certificates for reaching HTTPS API servers.

@@ -58,7 +58,7 @@ public final class CloudController: Service, Sendable {
 
     public func run() async throws {
         let server = HubServer(
-            hub: hub, authenticator: NodeAuthenticator(secret: configuration.clusterSecret), metrics: metrics,
+            hub: hub, authenticator: NodeAuthenticator(secrets: [configuration.clusterSecret] + configuration.retiredSecrets), metrics: metrics,
             tls: configuration.tls, host: configuration.hubHost, port: configuration.hubPort,
             maxFrameBytes: configuration.hub.maxFrameBytes, closeTimeout: configuration.closeTimeout,
             isReady: { [weak self] in self?.isReady ?? false },

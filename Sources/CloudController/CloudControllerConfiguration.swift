@@ -12,6 +12,8 @@ public struct CloudControllerConfiguration: Sendable {
     public var tls: TLSConfiguration
     /// Verifies node tokens.
     public var clusterSecret: ClusterSecret
+    /// Keys a rotation replaced whose tokens are still accepted (their grace has not ended).
+    public var retiredSecrets: [ClusterSecret] = []
     /// Session limits and timers.
     public var hub = HubConfiguration()
     /// How long a closed connection waits for the peer's close before the socket is dropped.

@@ -73,6 +73,15 @@ public struct DataLocator: Sendable {
         root == "/" ? nodePath : (nodePath == "/" ? root : root + nodePath)
     }
 
+    /// The node path of a host path under ``root`` (the inverse of ``hostPath(of:)``), so that
+    /// messages name the path the user wrote (`/data/x`), not where the agent sees it
+    /// (`/host/data/x`). A path outside the root is returned unchanged.
+    public func nodePath(ofHost hostPath: String) -> String {
+        if root == "/" || hostPath.isEmpty { return hostPath }
+        if hostPath == root { return "/" }
+        return hostPath.hasPrefix(root + "/") ? String(hostPath.dropFirst(root.count)) : hostPath
+    }
+
     private var allowedList: String { allowed.isEmpty ? "none configured" : allowed.joined(separator: ", ") }
 
     private static func isInside(_ path: String, _ roots: [String]) -> Bool {

@@ -190,6 +190,8 @@ public actor DatasetMonitor {
             return .scanned(result)
         } catch {
             if case .notFound = error.kind { entry.scan = nil }
+            var error = error
+            error.path = locator.nodePath(ofHost: error.path)  // name the node path the user wrote
             return .failed(error)
         }
     }

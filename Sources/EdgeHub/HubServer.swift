@@ -79,7 +79,7 @@ package struct HubServer: Sendable {
             guard let node = authenticator.node(authorization: request.headerFields[.authorization]) else {
                 metrics.unauthorized.increment()
                 logger.warning(
-                    "edge connection refused: missing or invalid node token",
+                    "edge connection refused: missing or invalid node token (not from the current cluster key nor one in its rotation grace); give the node the token `edgeai node add NODE` prints",
                     metadata: ["remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
                 await Self.refuseUnauthorized(channel)
                 return .dontUpgrade

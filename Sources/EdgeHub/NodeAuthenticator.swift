@@ -5,10 +5,16 @@ public import EdgeAIPKI
 /// Pure: verifies the HMAC node token (``NodeToken``) against the cluster secret; no table, no
 /// I/O. It does not look at anything else the client sends (no name in the URL or in `hello`).
 public struct NodeAuthenticator: Sendable {
-    let secret: ClusterSecret
+    /// The current cluster key first, then retired keys still in their grace (a rotation).
+    let secrets: [ClusterSecret]
 
     public init(secret: ClusterSecret) {
-        self.secret = secret
+        self.secrets = [secret]
+    }
+
+    /// Accepts tokens of any of `secrets` (the current key and those a rotation retired).
+    public init(secrets: [ClusterSecret]) {
+        self.secrets = secrets
     }
 
     /// The node of an `Authorization` header value (`Bearer <token>`, scheme case-insensitive),
@@ -18,6 +24,6 @@ public struct NodeAuthenticator: Sendable {
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].filter { $0 != " " && $0 != "\t" }
-        return NodeToken.verify(String(token), secret: secret)
+        return secrets.lazy.compactMap { NodeToken.verify(String(token), secret: $0) }.first
     }
 }

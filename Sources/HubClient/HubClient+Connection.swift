@@ -37,6 +37,7 @@ extension HubClient {
             maxFrameSize: configuration.link.maxFrameBytes, additionalHeaders: headers, closeTimeout: configuration.closeTimeout,
             sniHostname: configuration.hostIsIPAddress ? "edgeai-hub" : nil)
         var reason: String
+        var credentialFailure = false
         do {
             let closeFrame = try await WebSocketClient.connect(
                 url: configuration.endpointURL, configuration: webSocketConfiguration, tlsConfiguration: tls, logger: logger
@@ -49,9 +50,18 @@ extension HubClient {
                 reason = "connection closed"
             }
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
-            reason = "hub refused the WebSocket upgrade (wrong node token or not a hub)"
+            credentialFailure = true
+            reason = "hub refused the WebSocket upgrade: wrong node token (fix \(configuration.tokenSource): `edgeai node add NODE` prints the current one) or not a hub"
+        } catch let error as NIOSSLError {
+            credentialFailure = true
+            reason = "TLS with the hub failed (\(error)): its certificate does not verify against \(configuration.caSource); fix that file (`edgeai node add NODE` prints the hub's CA)"
         } catch {
             reason = "\(error)"
+        }
+        if credentialFailure, loggedCredentialFailure != reason {
+            loggedCredentialFailure = reason
+            // The first failure of a streak is the link's own log line; later ones it keeps quiet.
+            if link.failedAttempts > 0 { logger.error("\(reason)", metadata: ["node": "\(configuration.link.node)"]) }
         }
         if let failure = sessionFailure {
             reason = failure
@@ -76,6 +86,7 @@ extension HubClient {
         }
         guard link.state == .connecting else { return }
         connection = Connection(id: id, outbound: outbound)
+        loggedCredentialFailure = nil
         await perform(link.connected(inventory: inventory, now: clock.now), connectionID: id)
         let maxFrameBytes = configuration.link.maxFrameBytes
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -28,6 +28,9 @@ public actor HubClient: Service {
     /// The open connection the link is using, if any.
     var connection: Connection?
     var lastConnectionID: UInt64 = 0
+    /// The last token or TLS refusal logged: logged once when it first happens, again only after
+    /// a connection succeeded (the link's own log is silent inside a retry streak).
+    var loggedCredentialFailure: String?
     /// Set by a `.connect` action, consumed by the run loop.
     var connectRequested = false
     /// Set by a `.reconnect(after:)` action, consumed by the run loop.

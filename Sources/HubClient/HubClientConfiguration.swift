@@ -12,6 +12,10 @@ public struct HubClientConfiguration: Sendable {
     public var link: EdgeLinkConfiguration
     /// How long to wait for the hub to answer a close before dropping the socket.
     public var closeTimeout: Duration = .seconds(5)
+    /// Where the token came from, named when the hub refuses it (e.g. the token file's path).
+    public var tokenSource = "the node token"
+    /// Where the CA came from, named when the hub's certificate does not verify against it.
+    public var caSource = "the hub CA"
 
     public init(url: String /* "wss://host:port" */, token: String, caPEM: String, link: EdgeLinkConfiguration) {
         self.url = url

@@ -28,6 +28,9 @@ struct Cloud: AsyncParsableCommand {
     @Option(help: "Directory for the hub's CA, certificate and cluster secret.")
     var dataDir: String = "./.edgeai"
 
+    @Option(help: "A directory holding cluster.key, ca.crt and ca.key (the edgeai-cluster Secret's volume), copied into --data-dir at start.")
+    var secretDir: String?
+
     @Option(help: "Address the hub listens on.")
     var hubAddress: String = "0.0.0.0"
 
@@ -46,35 +49,64 @@ struct Cloud: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "edgeai.cloud")
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
-        let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: hubHost)
-        var kube: KubeConfig
-        if let kubeconfig {
-            kube = try KubeConfig.resolve(KubeConfigFile(contentsOf: kubeconfig), context: context)
-        } else {
-            kube = try KubeConfig.load(context: context)
+        let watched = secretDir.map(SecretDirectory.watchedFiles(in:))
+            ?? ["cluster.key", RetiredClusterKeys.fileName].map { dataDirectory + "/" + $0 }
+        let watch = CredentialWatch(paths: watched)
+        let boundPort = BoundPort()  // a reload keeps the port (--hub-port 0 picks it once)
+        // Each pass runs with the files as they are; a changed key, CA or retired key set (or a
+        // retired key's grace ending) shuts the hub down gracefully and starts the next pass.
+        while true {
+            let baseline = await watch.snapshot()
+            if let secretDir { try SecretDirectory.copy(from: secretDir, into: dataDirectory) }
+            let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: hubHost)
+            let retired = try ClusterKeyRotation.retired(dataDirectory: dataDirectory)
+            let now = Date()
+            var kube: KubeConfig
+            if let kubeconfig {
+                kube = try KubeConfig.resolve(KubeConfigFile(contentsOf: kubeconfig), context: context)
+            } else {
+                kube = try KubeConfig.load(context: context)
+            }
+            kube.qps = kubeQPS
+            kube.burst = Int(kubeQPS * 2)
+            let client = try KubeClient(config: kube, logger: logger)
+            var configuration = try CloudControllerConfiguration(credentials: credentials)
+            configuration.retiredSecrets = retired.valid(at: now)
+            configuration.hubHost = hubAddress
+            configuration.hubPort = await boundPort.port ?? hubPort
+            configuration.namespace = namespace
+            let caPath = credentials.paths.caCertificate
+            let apiServer = kube.server
+            let hubAddress = self.hubAddress
+            let retiredCount = configuration.retiredSecrets.count
+            configuration.onHubListening = { port in
+                await boundPort.set(port)
+                let grace = retiredCount == 0 ? "" : "; also accepting tokens of \(retiredCount) retired cluster key(s) until their grace ends"
+                printLine("edgeai cloud: edge hub on wss://\(hubAddress):\(port)\(HubEndpoint.path); CA \(caPath); API \(apiServer)\(grace)")
+            }
+            let controller = CloudController(configuration: configuration, client: client, logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(services: [controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let deadline = retired.nextExpiry(after: now).map { ContinuousClock.now + .seconds(Int64($0.timeIntervalSince(now).rounded(.up))) }
+            let change: CredentialWatch.Change?
+            do {
+                change = try await runUntilCredentialsChange(group, watch: watch, baseline: baseline, deadline: deadline)
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+            switch change {
+            case nil: return
+            case .files(let files)?: logger.notice("cluster key or CA changed; restarting the hub with it", metadata: ["files": "\(files)"])
+            case .deadline?: logger.notice("a retired cluster key's grace ended; its node tokens are refused from now on")
+            }
         }
-        kube.qps = kubeQPS
-        kube.burst = Int(kubeQPS * 2)
-        let client = try KubeClient(config: kube, logger: logger)
-        var configuration = try CloudControllerConfiguration(credentials: credentials)
-        configuration.hubHost = hubAddress
-        configuration.hubPort = hubPort
-        configuration.namespace = namespace
-        let caPath = credentials.paths.caCertificate
-        let apiServer = kube.server
-        let hubAddress = self.hubAddress
-        configuration.onHubListening = { port in
-            printLine("edgeai cloud: edge hub on wss://\(hubAddress):\(port)\(HubEndpoint.path); CA \(caPath); API \(apiServer)")
-        }
-        let controller = CloudController(configuration: configuration, client: client, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
     }
+}
+
+/// The hub's port once bound, kept across reloads.
+actor BoundPort {
+    private(set) var port: Int?
+    func set(_ port: Int) { self.port = port }
 }

@@ -21,6 +21,10 @@ struct EdgeAI: AsyncParsableCommand {
             Cloud.self,
             Token.self,
             Edge.self,
+            Healthz.self,
+            Install.self,
+            Uninstall.self,
+            Node.self,
         ]
     )
 }

@@ -8,6 +8,9 @@ extension HubSettings {
     /// jittered exponential backoff (0.5 s doubling, capped at 30 s).
     func uplinkFactory(node: String, logger: Logger) -> EdgeAgent.UplinkFactory? {
         let link = EdgeLinkConfiguration(node: node, agentVersion: EdgeAIVersion.current)
-        return EdgeAgent.hub(HubClientConfiguration(url: url, token: token, caPEM: caPEM, link: link), logger: logger)
+        var configuration = HubClientConfiguration(url: url, token: token, caPEM: caPEM, link: link)
+        configuration.tokenSource = tokenSource
+        configuration.caSource = caSource
+        return EdgeAgent.hub(configuration, logger: logger)
     }
 }

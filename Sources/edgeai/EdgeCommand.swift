@@ -60,31 +60,47 @@ struct Edge: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "edgeai.edge")
-        let hub: HubSettings
-        do {
-            hub = try HubSettings(
-                url: cloud,
-                token: try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? token ?? "",
-                caPEM: try String(contentsOfFile: ca, encoding: .utf8))
-        } catch {
-            printError("edgeai edge: \(error.localizedDescription)")
-            throw ExitCode.failure
-        }
-        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
-        let configuration = EdgeAgent.Configuration(
-            node: node, dataDirectory: dataDirectory, root: root, allow: allow, apiPort: apiPort,
-            rescanInterval: .seconds(rescanSeconds),
-            onAPIListening: { port in
-                // Unbuffered: scripts and supervisors read the port from a pipe.
-                FileHandle.standardOutput.write(Data("edgeai edge: local API on http://127.0.0.1:\(port)\n".utf8))
-            })
-        let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
-        let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch let error as LocationError {
-            printError("edgeai edge: \(error)")
-            throw ExitCode.failure
+        // The token and CA are re-read whenever they change: the agent then restarts in-process
+        // and reconnects with them (no pod restart after `edgeai node add` re-provisions it).
+        let watch = CredentialWatch(paths: [tokenFile, ca].compactMap { $0 })
+        var started = false
+        while true {
+            let baseline = await watch.snapshot()
+            let hub: HubSettings
+            do {
+                hub = try HubSettings(
+                    url: cloud,
+                    token: try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? token ?? "",
+                    caPEM: try String(contentsOfFile: ca, encoding: .utf8),
+                    tokenSource: tokenFile ?? "--token", caSource: ca)
+            } catch {
+                guard started else {
+                    printError("edgeai edge: \(error.localizedDescription)")
+                    throw ExitCode.failure
+                }
+                // Mid-rotation (a file being replaced): wait for the next change instead of exiting.
+                logger.error("cannot read the node token or CA; waiting for them to change", metadata: ["error": "\(error.localizedDescription)"])
+                _ = try await watch.wait(from: baseline)
+                continue
+            }
+            started = true
+            let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+            let configuration = EdgeAgent.Configuration(
+                node: node, dataDirectory: dataDirectory, root: root, allow: allow, apiPort: apiPort,
+                rescanInterval: .seconds(rescanSeconds),
+                onAPIListening: { port in
+                    // Unbuffered: scripts and supervisors read the port from a pipe.
+                    FileHandle.standardOutput.write(Data("edgeai edge: local API on http://127.0.0.1:\(port)\n".utf8))
+                })
+            let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
+            let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            do {
+                guard case .files(let files)? = try await runUntilCredentialsChange(group, watch: watch, baseline: baseline) else { return }
+                logger.notice("node token or CA changed; reconnecting with it", metadata: ["files": "\(files)"])
+            } catch let error as LocationError {
+                printError("edgeai edge: \(error)")
+                throw ExitCode.failure
+            }
         }
     }
 }
@@ -94,11 +110,16 @@ struct HubSettings: Sendable {
     var url: String
     var token: String
     var caPEM: String
+    /// Where the token and the CA came from (file paths), named when the hub refuses them.
+    var tokenSource = "the node token"
+    var caSource = "the hub CA"
 
-    init(url: String, token: String, caPEM: String) throws {
+    init(url: String, token: String, caPEM: String, tokenSource: String = "the node token", caSource: String = "the hub CA") throws {
         self.url = url
         self.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         self.caPEM = caPEM
+        self.tokenSource = tokenSource
+        self.caSource = caSource
         if self.token.isEmpty { throw ValidationError("the node token is empty") }
     }
 }

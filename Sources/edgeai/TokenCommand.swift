@@ -5,7 +5,7 @@ import Foundation
 /// `edgeai token`: node credentials.
 struct Token: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Manage edge node tokens.", subcommands: [Create.self])
+        commandName: "token", abstract: "Manage edge node tokens.", subcommands: [Create.self, Rotate.self])
 
     /// `edgeai token create --node NAME --data-dir DIR`: prints the node's token, an HMAC of its
     /// name under the cluster secret in the data directory (created on first use, with the CA).

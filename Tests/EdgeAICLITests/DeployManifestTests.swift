@@ -46,17 +46,60 @@ struct DeployManifestTests {
                 }
             }
         }
-        #expect(granted["edgeai.io/datasets"] == ["get", "list", "watch"])
-        #expect(granted["edgeai.io/models"] == ["get", "list", "watch"])
-        #expect(granted["edgeai.io/datasets/status"] == ["get", "update", "patch"])
-        #expect(granted["edgeai.io/models/status"] == ["get", "update", "patch"])
-        #expect(granted["/events"] == ["create", "patch", "update"])
-        #expect(Set(granted.keys) == ["edgeai.io/datasets", "edgeai.io/models", "edgeai.io/datasets/status", "edgeai.io/models/status", "/events", "events.k8s.io/events"])
-        #expect(!granted.values.contains { $0.contains("*") || $0.contains("delete") })
+        // Exactly what CloudController calls (informers, StatusWriter, EventRecorder).
+        #expect(granted == [
+            "edgeai.io/datasets": ["list", "watch"],
+            "edgeai.io/models": ["get", "list", "watch"],
+            "edgeai.io/datasets/status": ["patch"],
+            "edgeai.io/models/status": ["patch"],
+            "/events": ["create"],
+        ])
+        let kinds = try Self.objects("cloud/rbac.yaml").compactMap { $0["kind"]?.stringValue }
+        #expect(kinds.sorted() == ["ClusterRole", "ClusterRoleBinding"])
+    }
 
-        let leases = try #require(try Self.objects("cloud/rbac.yaml").first { $0["kind"] == "Role" })
-        #expect(leases["metadata"]?["namespace"] == "edgeai-system")
-        #expect(leases["rules"]?.arrayValue?.first?["resources"] == ["leases"])
+    /// The cloud's namespace enforces `restricted` and its pod meets it; the agents' namespace is
+    /// `privileged` (hostPath volumes are forbidden by baseline and restricted).
+    @Test func podSecurityLevelsFitEachWorkload() throws {
+        var levels: [String: String] = [:]
+        for namespace in try Self.objects("namespace.yaml") {
+            let name = namespace["metadata"]?["name"]?.stringValue ?? ""
+            levels[name] = namespace["metadata"]?["labels"]?["pod-security.kubernetes.io/enforce"]?.stringValue
+        }
+        #expect(levels == ["edgeai-system": "restricted", "edgeai-edge": "privileged"])
+
+        let deployment = try #require(try Self.objects("cloud/deployment.yaml").first)
+        #expect(deployment["metadata"]?["namespace"] == "edgeai-system")
+        let pod = try #require(deployment["spec"]?["template"]?["spec"])
+        #expect(pod["securityContext"]?["runAsNonRoot"] == true)
+        #expect(pod["securityContext"]?["seccompProfile"]?["type"] == "RuntimeDefault")
+        #expect((pod["securityContext"]?["runAsUser"]?.intValue ?? 0) > 0)
+        #expect(pod["initContainers"] == nil)
+        for container in pod["containers"]?.arrayValue ?? [] {
+            let context = container["securityContext"]
+            #expect(context?["allowPrivilegeEscalation"] == false)
+            #expect(context?["readOnlyRootFilesystem"] == true)
+            #expect(context?["capabilities"]?["drop"] == ["ALL"])
+            #expect(context?["privileged"] == nil)
+        }
+        #expect(!(pod["volumes"]?.arrayValue ?? []).contains { $0["hostPath"] != nil })
+
+        let daemonSet = try #require(try Self.objects("edge/daemonset.yaml").first)
+        #expect(daemonSet["metadata"]?["namespace"] == "edgeai-edge")
+    }
+
+    /// The hub's own `/readyz` gates readiness; the agent's `/healthz` (loopback only) is probed
+    /// from inside its container.
+    @Test func probesUseTheHealthEndpoints() throws {
+        let cloud = try #require(try Self.objects("cloud/deployment.yaml").first?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first)
+        #expect(cloud["readinessProbe"]?["httpGet"]?["path"] == "/readyz")
+        #expect(cloud["readinessProbe"]?["httpGet"]?["scheme"] == "HTTPS")
+        #expect(cloud["livenessProbe"]?["httpGet"]?["path"] == "/healthz")
+        let edge = try #require(try Self.objects("edge/daemonset.yaml").first?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first)
+        let command = edge["livenessProbe"]?["exec"]?["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let args = edge["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let apiPort = try #require(args.firstIndex(of: "--api-port").map { args[$0 + 1] })
+        #expect(command == ["/usr/local/bin/edgeai", "healthz", "--port", apiPort])
     }
 
     @Test func noSecretIsCommitted() throws {
@@ -74,7 +117,7 @@ struct DeployManifestTests {
         #expect(pod["serviceAccountName"] == "edgeai-cloud")
         let container = try #require(pod["containers"]?.arrayValue?.first)
         let args = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(Array(args.prefix(5)) == ["cloud", "--data-dir", "/var/lib/edgeai", "--hub-port", "10350"])
+        #expect(Array(args.prefix(5)) == ["cloud", "--data-dir", "/var/lib/edgeai", "--secret-dir", "/etc/edgeai/cluster"])
         #expect(!args.contains("--kubeconfig"))
         let secret = pod["volumes"]?.arrayValue?.first { $0["secret"] != nil }
         #expect(secret?["secret"]?["secretName"] == "edgeai-cluster")
@@ -95,7 +138,7 @@ struct DeployManifestTests {
         #expect(args.first == "edge")
         for (flag, value) in [
             ("--node", "$(NODE_NAME)"), ("--token-file", "/etc/edgeai/token"), ("--ca", "/etc/edgeai/ca.crt"),
-            ("--root", "/host"), ("--allow", "/host/data"),
+            ("--root", "/host"), ("--allow", "/data"),
         ] {
             let index = try #require(args.firstIndex(of: flag), "\(flag) missing")
             #expect(args[index + 1] == value)

@@ -18,10 +18,14 @@ final class CLICluster: Sendable {
     var credentials: ClusterCredentials { api.credentials }
     var port: Int { api.port }
 
-    init() async throws {
-        api = try EmbeddedAPI(prefix: "cli-test", dataSubdirectory: "data")
+    /// `prepare` may add tokens before the server loads them.
+    init(prepare: (inout ClusterCredentials) throws -> Void = { _ in }) async throws {
+        let directory = try TemporaryDirectory(prefix: "cli-test")
+        var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path + "/data", hosts: ["127.0.0.1", "localhost"])
+        try prepare(&credentials)
+        api = EmbeddedAPI(directory: directory, dataDirectory: directory.path + "/data", credentials: credentials)
         let port = try await api.start()
-        kubeconfig = try api.credentials.writeAdminKubeconfig(port: port)
+        kubeconfig = try credentials.writeAdminKubeconfig(port: port)
     }
 
     /// A client for checking what the CLI did.
@@ -99,14 +103,16 @@ enum CLIProcess {
         return CLIResult(status: status, stdout: running.stdout(), stderr: running.stderr())
     }
 
-    static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String], workingDirectory: String) throws -> RunningCLI {
+    static func start(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String], workingDirectory: String, executable: URL? = nil
+    ) throws -> RunningCLI {
         let id = UUID().uuidString.prefix(8)
         let out = URL(fileURLWithPath: workingDirectory).appendingPathComponent("out-\(id)")
         let err = URL(fileURLWithPath: workingDirectory).appendingPathComponent("err-\(id)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var env = ["HOME": workingDirectory, "PATH": "/usr/bin:/bin"]
         for (k, v) in environment { env[k] = v }

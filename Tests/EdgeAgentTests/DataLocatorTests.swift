@@ -36,6 +36,19 @@ struct DataLocatorTests {
         }
     }
 
+    /// Messages name the node path the user wrote, never the agent's mount of it.
+    @Test func nodePathOfAHostPathUnderTheRoot() throws {
+        let host = try TemporaryDirectory()
+        defer { host.remove() }
+        let mounted = try DataLocator(root: host.path, allow: ["/data"])
+        #expect(mounted.nodePath(ofHost: mounted.root + "/data/missing.txt") == "/data/missing.txt")
+        #expect(mounted.nodePath(ofHost: mounted.root) == "/")
+        #expect(mounted.nodePath(ofHost: mounted.root + "x/data") == mounted.root + "x/data")
+        #expect(mounted.nodePath(ofHost: "/elsewhere") == "/elsewhere")
+        let plain = try DataLocator(allow: ["/data"])
+        #expect(plain.nodePath(ofHost: "/data/x") == "/data/x")
+    }
+
     @Test func noAllowedRootsRefusesEverything() throws {
         let locator = try DataLocator(allow: [])
         guard case .failure(let error) = locator.resolve("/data/x") else {
