@@ -158,6 +158,8 @@ let package = Package(
             dependencies: [
                 "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

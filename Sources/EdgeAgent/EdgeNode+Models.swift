@@ -10,6 +10,7 @@ extension EdgeNode {
     /// Looks at a model's file now and reports its presence when it changed or the heartbeat is due.
     func checkModel(_ key: SyncKey) async {
         guard let entry = held[key], case .model(let model) = entry.object else { return }
+        monitor.metrics.modelChecked()
         let (status, path) = probe.probe(modelUrl: model.spec.modelUrl, nodeName: nodeName, now: Time.now())
         held[key]?.path = path
         let now = ContinuousClock.now
