@@ -138,6 +138,15 @@ public actor DatasetMonitor {
 
     /// The datasets being monitored.
     public var trackedKeys: [SyncKey] { tracked.keys.sorted() }
+    /// Runs blocking file-system work (a model's `stat`) on the scan pool, off every actor;
+    /// nil when it made no progress for ``stallTimeout`` or the monitor stopped.
+    public nonisolated func offActor<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value? {
+        switch await pool.run({ _ in work() }) {
+        case .done(let value): value
+        case .stalled, .cancelled: nil
+        }
+    }
+
     /// The scan pool's state (workers, busy, queued, written off).
     nonisolated var poolSnapshot: ScanPool.Snapshot { pool.snapshot }
     /// Datasets left without a watch because inotify ran out of watches.
