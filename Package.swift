@@ -168,8 +168,10 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc", "SQLiteSupport",
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc", "SQLiteSupport", "EdgeAICore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -294,7 +296,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: [
-                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient",
+                "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient", "EdgeAICore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -8,10 +8,11 @@ extension DatasetScanner {
     /// Counts the regular files under `path`, recursively, without following symlinks (a
     /// symlink is neither counted nor entered; sockets, FIFOs and devices are not counted).
     /// Always a full walk: the result carries no counter state. `sizeBytes` is the total size
-    /// of the counted files.
-    func scanDirectory(path: String) throws(ScanError) -> ScanResult {
+    /// of the counted files. Streams `readdir` (memory does not grow with the number of files);
+    /// `progress` hears `(entries seen, 0)` every ``directoryProgressEntries`` entries.
+    func scanDirectory(path: String, progress: ScanProgress? = nil) throws(ScanError) -> ScanResult {
         let root = options.followSymlinks
-            ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : OpenFile.openWithoutLinks(path, flags: O_DIRECTORY)
+            ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK) : OpenFile.openWithoutLinks(path, flags: O_DIRECTORY | O_NONBLOCK)
         guard root >= 0 else {
             let code = errno
             if code == ENOTDIR {
@@ -25,8 +26,8 @@ extension DatasetScanner {
             close(root)
             throw ScanError(errno: code, path: path, operation: "fstat")
         }
-        var totals = (files: 0, bytes: 0)
-        try walk(root, path: path, totals: &totals)
+        var totals = Totals()
+        try walk(root, path: path, totals: &totals, progress: progress)
         let identity = OpenFile.status(st).identity
         return ScanResult(
             format: .dir, numberOfSamples: totals.files, sizeBytes: totals.bytes, identity: identity,
@@ -34,7 +35,16 @@ extension DatasetScanner {
     }
 
     /// Walks the directory open at `fd` (taking ownership of it: it is closed on return).
-    private func walk(_ fd: Int32, path: String, totals: inout (files: Int, bytes: Int)) throws(ScanError) {
+    /// Entries between two progress reports of a directory walk.
+    static let directoryProgressEntries = 4096
+
+    struct Totals {
+        var files = 0
+        var bytes = 0
+        var entries = 0
+    }
+
+    private func walk(_ fd: Int32, path: String, totals: inout Totals, progress: ScanProgress?) throws(ScanError) {
         guard let dir = fdopendir(fd) else {
             let code = errno
             close(fd)
@@ -51,6 +61,8 @@ extension DatasetScanner {
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name == "." || name == ".." { continue }
+            totals.entries += 1
+            if totals.entries % Self.directoryProgressEntries == 0 { progress?.report(totals.entries, 0) }
             var st = stat()
             guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
                 throw ScanError(errno: errno, path: path + "/" + name, operation: "stat")
@@ -62,7 +74,7 @@ extension DatasetScanner {
             } else if type == S_IFDIR {
                 let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard child >= 0 else { throw ScanError(errno: errno, path: path + "/" + name, operation: "open") }
-                try walk(child, path: path + "/" + name, totals: &totals)
+                try walk(child, path: path + "/" + name, totals: &totals, progress: progress)
             }
         }
     }

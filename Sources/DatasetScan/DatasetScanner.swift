@@ -43,7 +43,7 @@ public struct DatasetScanner: Sendable {
     public func scan(
         path: String, format: DatasetFormat, previous: ScanResult? = nil, progress: ScanProgress? = nil
     ) throws(ScanError) -> ScanResult {
-        if format == .dir { return try scanDirectory(path: path) }
+        if format == .dir { return try scanDirectory(path: path, progress: progress) }
         let file = try OpenFile(path: path, followSymlinks: options.followSymlinks)
         let status = try file.status()
         guard status.isRegularFile else {

@@ -13,16 +13,57 @@ struct OpenFile: ~Copyable {
     /// Opens `path` for reading. With `followSymlinks` false, no component of the path may be a
     /// symbolic link when it is opened (each directory is opened with `O_NOFOLLOW` from the one
     /// before), so a path checked earlier cannot be redirected by a link swapped in meanwhile.
+    ///
+    /// Only a regular file is opened: a FIFO, socket or device is refused with
+    /// ``ScanError/Kind/notARegularFile`` naming its type, before any open that could block
+    /// (the type is checked with `stat`/`fstatat` first, the open is `O_NONBLOCK` and checked
+    /// again with `fstat`, so a FIFO swapped in between is refused too, not waited on).
     init(path: String, followSymlinks: Bool = true) throws(ScanError) {
-        let fd = followSymlinks ? open(path, O_RDONLY | O_CLOEXEC) : Self.openWithoutLinks(path, flags: 0)
+        let fd: Int32
+        if followSymlinks {
+            var st = stat()
+            if stat(path, &st) == 0, let type = Self.irregularType(st) {
+                throw ScanError(kind: .notARegularFile, path: path, message: "is \(type), not a regular file")
+            }
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        } else {
+            var refusal: String?
+            fd = Self.openWithoutLinks(path, flags: O_NONBLOCK, refusing: &refusal)
+            if let refusal { throw ScanError(kind: .notARegularFile, path: path, message: "is \(refusal), not a regular file") }
+        }
         guard fd >= 0 else { throw ScanError(errno: errno, path: path, operation: "open") }
+        var st = stat()
+        if fstat(fd, &st) == 0, let type = Self.irregularType(st) {
+            close(fd)
+            throw ScanError(kind: .notARegularFile, path: path, message: "is \(type), not a regular file")
+        }
         self.descriptor = fd
         self.path = path
+    }
+
+    /// What a non-regular, non-directory file is ("a FIFO (named pipe)", "a socket", "a
+    /// character device", "a block device"); nil for a regular file or a directory.
+    static func irregularType(_ st: stat) -> String? {
+        switch st.st_mode & S_IFMT {
+        case S_IFIFO: "a FIFO (named pipe)"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: nil
+        }
     }
 
     /// Walks an absolute `path` from `/` with `openat(…, O_NOFOLLOW)`; -1 with errno set
     /// (`ELOOP` for a symbolic link) on failure. A relative path is refused with `EINVAL`.
     static func openWithoutLinks(_ path: String, flags: Int32) -> Int32 {
+        var refusal: String?
+        return openWithoutLinks(path, flags: flags, refusing: &refusal, checkType: false)
+    }
+
+    /// ``openWithoutLinks(_:flags:)`` that, with `checkType`, looks at the last component with
+    /// `fstatat` before opening it: a FIFO, socket or device is not opened; -1 with its type in
+    /// `refusal`.
+    static func openWithoutLinks(_ path: String, flags: Int32, refusing refusal: inout String?, checkType: Bool = true) -> Int32 {
         guard path.hasPrefix("/") else {
             errno = EINVAL
             return -1
@@ -37,6 +78,14 @@ struct OpenFile: ~Copyable {
         for (index, component) in components.enumerated() {
             let last = index == components.count - 1
             let mode = last ? O_RDONLY | O_CLOEXEC | O_NOFOLLOW | flags : O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY
+            if last, checkType {
+                var st = stat()
+                if fstatat(directory, String(component), &st, AT_SYMLINK_NOFOLLOW) == 0, let type = irregularType(st) {
+                    close(directory)
+                    refusal = type
+                    return -1
+                }
+            }
             let next = openat(directory, String(component), mode)
             var code = errno
             if next < 0, code == ENOTDIR, Self.isSymbolicLink(String(component), in: directory) {

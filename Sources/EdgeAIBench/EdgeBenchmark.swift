@@ -31,6 +31,10 @@ struct EdgeBenchmark: AsyncParsableCommand {
     @Option(help: "Appends to measure (round-robin over the datasets).") var appends = 1_000
     @Option(help: "Seconds of idle to measure CPU over.") var idleSeconds = 10
     @Option(help: "The edgeai binary to run as the agent (default: the one beside this benchmark).") var agent: String?
+    @Flag(help: "Add pathological datasets beside the others: a FIFO, a large index appended to continuously, a huge directory.")
+    var pathological = false
+    @Option(help: "With --pathological: size of the continuously appended index, in MB.") var bigMB = 400
+    @Option(help: "With --pathological: files in the huge directory.") var hugeFiles = 1_000_000
 
     func run() async throws {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("edgeai").path
@@ -57,6 +61,10 @@ struct EdgeBenchmark: AsyncParsableCommand {
             print("    sampled each second while idle, \(label): min \(mb(low))  median \(mb(median))  max \(mb(high))")
         }
         print("  idle CPU:  \(percent(reference.cpu)) with 0 datasets, \(percent(loaded.cpu)) with \(datasets) (over \(idleSeconds) s)")
+        if pathological {
+            print("  pathological datasets beside them: a FIFO, a \(bigMB) MB index appended to continuously, a \(hugeFiles)-file directory (a file added every 2 s)")
+            print("    agent RSS sampled each second while appending: max \(mb(loaded.loadedRSSMax))")
+        }
         for (label, latency, floor) in [
             ("the agent's local API", loaded.latency, loaded.apiRoundTrip),
             ("the cloud's Kubernetes API (Dataset status)", loaded.cloudLatency, loaded.cloudRoundTrip),
@@ -80,6 +88,8 @@ struct EdgeBenchmark: AsyncParsableCommand {
         var apiRoundTrip: Percentiles?
         var cloudLatency: Percentiles?
         var cloudRoundTrip: Percentiles?
+        /// Highest RSS sampled once a second during the append phase (with --pathological).
+        var loadedRSSMax = 0
     }
 
     struct Percentiles {
@@ -108,6 +118,7 @@ struct EdgeBenchmark: AsyncParsableCommand {
             meta.namespace = "default"
             _ = try await cloud.client.create(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: path, format: "txt", nodeName: node)))
         }
+        if pathological, latency { try await makePathological(data: data, node: node, cloud: cloud) }
         try cloud.credentials.nodeToken(for: node).write(toFile: directory + "/token", atomically: true, encoding: .utf8)
         try cloud.credentials.certificateAuthority.certificatePEM.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
 
@@ -131,12 +142,13 @@ struct EdgeBenchmark: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let items = try await getJSON(api + "/v1/datasets")["items"] as? [[String: Any]] ?? []
-            if items.count == count, items.allSatisfy({ $0["numberOfSamples"] as? Int == lines }) { break }
+            let ours = items.filter { ($0["name"] as? String)?.hasPrefix("\(node)-") == true }
+            if ours.count == count, ours.allSatisfy({ $0["numberOfSamples"] as? Int == lines }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         while ContinuousClock.now < deadline {
             let counted = try await cloud.client.list(Dataset.self, namespace: "default").items
-                .filter { $0.spec.nodeName == node && $0.status?.numberOfSamples == Int64(lines) }.count
+                .filter { $0.spec.nodeName == node && $0.metadata.name?.hasPrefix("\(node)-") == true && $0.status?.numberOfSamples == Int64(lines) }.count
             if counted == count { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -169,6 +181,12 @@ struct EdgeBenchmark: AsyncParsableCommand {
             _ = try await cloud.client.get(Dataset.self, namespace: "default", name: "\(node)-\(index % count)")
             cloudTrips.append((ContinuousClock.now - start).seconds)
         }
+        let stress = pathological ? Task { await Self.stress(data: data) } : nil
+        let sampler = pathological ? Task { await Self.sampleRSS(pid) } : nil
+        defer {
+            stress?.cancel()
+            sampler?.cancel()
+        }
         var expected = [Int](repeating: lines, count: count)
         var local: [Double] = []
         var remote: [Double] = []
@@ -199,6 +217,9 @@ struct EdgeBenchmark: AsyncParsableCommand {
         figures.apiRoundTrip = Percentiles(roundTrips)
         figures.cloudLatency = Percentiles(remote)
         figures.cloudRoundTrip = Percentiles(cloudTrips)
+        stress?.cancel()
+        sampler?.cancel()
+        figures.loadedRSSMax = await sampler?.value ?? 0
         return figures
     }
 

@@ -1,3 +1,4 @@
+import EdgeSync
 public import HubClient
 public import Logging
 
@@ -5,7 +6,9 @@ public import Logging
 extension EdgeNode: HubClientStore {}
 
 /// The hub client is the agent's uplink.
-extension HubClient: HubUplink {}
+extension HubClient: HubUplink {
+    public func linkStatus() async -> (state: String, connectAttempts: Int)? { (state.rawValue, connectAttempts) }
+}
 
 extension EdgeAgent {
     /// The uplink factory for a real hub: a ``HubClient`` over the node, starting from the

@@ -32,6 +32,13 @@ public struct EdgeAgent: Service {
         /// How often the agent returns memory it holds but does not use to the kernel (free
         /// heap, code pages); nil never. Costs a few ms of page faults per interval.
         public var memoryTrimInterval: Duration?
+        /// A dataset look with no progress for this long is abandoned (`IOError`) and retried.
+        public var stallTimeout: Duration = .seconds(30)
+        /// Threads scanning datasets (at most this many datasets are scanned at once).
+        public var scanWorkers: Int = 4
+        /// `/healthz` answers 503 once the monitor made no progress for this long (nil: twice
+        /// ``stallTimeout``, at least 60 s).
+        public var livenessTimeout: Duration?
         public var onAPIListening: @Sendable (Int) async -> Void
 
         public init(
@@ -72,7 +79,9 @@ public struct EdgeAgent: Service {
         let locator = try DataLocator(root: configuration.root, allow: configuration.allow)
         let store = try AgentStore(path: configuration.databasePath)
         defer { store.close() }
-        let monitor = DatasetMonitor(locator: locator, rescanInterval: configuration.rescanInterval, logger: logger)
+        let monitor = DatasetMonitor(
+            locator: locator, rescanInterval: configuration.rescanInterval, stallTimeout: configuration.stallTimeout,
+            workers: configuration.scanWorkers, livenessTimeout: configuration.livenessTimeout, logger: logger)
         let node = EdgeNode(
             nodeName: configuration.node, store: store, monitor: monitor,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)

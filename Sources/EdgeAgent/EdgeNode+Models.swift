@@ -9,8 +9,13 @@ extension EdgeNode {
 
     /// Looks at a model's file now and reports its presence when it changed or the heartbeat is due.
     func checkModel(_ key: SyncKey) async {
-        guard let entry = held[key], case .model(let model) = entry.object else { return }
-        let (status, path) = probe.probe(modelUrl: model.spec.modelUrl, nodeName: nodeName, now: Time.now())
+        guard let before = held[key], case .model(let model) = before.object else { return }
+        monitor.metrics.modelChecked()
+        let (probe, url, nodeName, uid) = (probe, model.spec.modelUrl, nodeName, before.object.uid)
+        // The stat runs on the scan pool: a hung mount never blocks this actor.
+        guard let (status, path) = await monitor.offActor({ probe.probe(modelUrl: url, nodeName: nodeName, now: Time.now()) }),
+            let entry = held[key], entry.object.uid == uid
+        else { return }
         held[key]?.path = path
         let now = ContinuousClock.now
         let heartbeat = entry.lastReport.map { now - $0 >= heartbeatInterval } ?? true
@@ -32,13 +37,21 @@ extension EdgeNode {
             throw MetricsError(description: "metrics[\(index)].key: Required value")
         }
         let key = SyncKey(kind: .model, namespace: namespace, name: name)
+        guard let first = held[key] else { return nil }
+        var probed: ModelNodeStatus?
+        if first.local.reportedModelNode == nil {
+            // Never looked at yet: stat it first, on the scan pool (never in this actor).
+            let (probe, url, nodeName) = (probe, modelURL(of: first.object), nodeName)
+            probed = await monitor.offActor { probe.probe(modelUrl: url, nodeName: nodeName, now: Time.now()).status }
+                ?? ModelNodeStatus(nodeName: nodeName, present: false, updateTime: Time.now(), message: "IOError: no answer from the model's storage")
+        }
+        // Read after the probe, so the merge starts from the latest metrics held.
         guard let entry = held[key] else { return nil }
         var merged: [String: String] = [:]
         for metric in entry.local.metrics ?? [] { merged[metric.key] = metric.value }
         for metric in metrics { merged[metric.key] = metric.value }
         let all = merged.keys.sorted().compactMap { key in merged[key].map { ModelMetric(key: key, value: $0) } }
-        let node = entry.local.reportedModelNode
-            ?? probe.probe(modelUrl: modelURL(of: entry.object), nodeName: nodeName, now: Time.now()).status
+        guard let node = entry.local.reportedModelNode ?? probed else { return nil }
         return await reportModel(key, metrics: all, node: node, at: ContinuousClock.now)
     }
 

@@ -7,6 +7,13 @@ public protocol ReportUplink: Sendable {
     /// Sends `report` (already in the durable outbox) when connected; otherwise it waits in the
     /// outbox for the next connection.
     func report(_ report: StatusReport) async
+    /// The link's state (`disconnected`, `connecting`, `syncing`, `live`, `stopped`) and the
+    /// connection attempts made so far, for `/metrics`; nil where unknown.
+    func linkStatus() async -> (state: String, connectAttempts: Int)?
+}
+
+extension ReportUplink {
+    public func linkStatus() async -> (state: String, connectAttempts: Int)? { nil }
 }
 
 /// The node's side of the sync: the objects it holds, what the agent observed about them, and
@@ -25,8 +32,11 @@ public actor EdgeNode {
     public nonisolated let monitor: DatasetMonitor
     let probe: ModelProbe
     let logger: Logger
-    private var uplink: (any ReportUplink)?
+    var uplink: (any ReportUplink)?
     var held: [SyncKey: Held] = [:]
+    /// The outbox, mirrored for `/metrics`: each object with a pending report, its latest
+    /// report id and since when it has had one pending.
+    var pending: [SyncKey: (reportID: String, since: ContinuousClock.Instant)] = [:]
 
     struct Held {
         var object: SyncObject
@@ -60,6 +70,7 @@ public actor EdgeNode {
         for item in try await store.objects() {
             held[item.object.key] = Held(object: item.object, local: item.local, lastReport: now)
         }
+        for report in try await store.reports() { pending[report.key] = (report.reportID, now) }
         logger.info("edge agent restored its objects", metadata: ["objects": "\(held.count)"])
         for key in held.keys.sorted() { await startLooking(at: key) }
     }
@@ -78,6 +89,7 @@ public actor EdgeNode {
             await startLooking(at: object.key)
         case (.remove(let entry), _):
             held[entry.key] = nil
+            pending[entry.key] = nil
             if entry.kind == .dataset { await monitor.forget(entry.key) }
             logger.info("forgot \(entry)")
         default:
@@ -92,7 +104,8 @@ public actor EdgeNode {
 
     /// The hub's answer to a report: removes it from the outbox when final and still the latest.
     public func removeReport(reportID: String, outcome: ReportOutcome) async throws {
-        try await store.removeReport(reportID: reportID, outcome: outcome)
+        guard try await store.removeReport(reportID: reportID, outcome: outcome) else { return }
+        if let key = pending.first(where: { $0.value.reportID == reportID })?.key { pending[key] = nil }
     }
 
     /// The reports still waiting for the hub's answer.
@@ -148,6 +161,7 @@ public actor EdgeNode {
         held[ref.key]?.local = local
         if let report {
             held[ref.key]?.lastReport = now
+            pending[ref.key] = (report.reportID, pending[ref.key]?.since ?? now)
             await uplink?.report(report)
         }
         return true

@@ -93,6 +93,21 @@ final class FileWatcher: Sendable {
         #endif
     }
 
+    /// ``add(_:)`` with the reason a directory could not be watched: the errno of
+    /// `inotify_add_watch` (`ENOSPC`: the user's `max_user_watches` is exhausted); 0 with a watch,
+    /// or where inotify is not available.
+    func addReportingError(_ path: String) -> (watch: Int32?, error: Int32) {
+        #if os(Linux)
+        descriptors.withLock { fds in
+            guard fds.inotify >= 0 else { return (nil, 0) }
+            let wd = inotify_add_watch(fds.inotify, path, Self.mask | UInt32(IN_ONLYDIR))
+            return wd >= 0 ? (wd, 0) : (nil, errno)
+        }
+        #else
+        (nil, 0)
+        #endif
+    }
+
     func remove(_ watch: Int32) {
         #if os(Linux)
         descriptors.withLock { fds in

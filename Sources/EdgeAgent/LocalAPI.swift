@@ -9,7 +9,9 @@ public import ServiceLifecycle
 /// The HTTP API jobs on the node use to find their data and models and to report model metrics
 /// (`docs/agent-api.md`). Plain HTTP on a loopback address: it is for processes on this node.
 ///
-/// - `GET /healthz`
+/// - `GET /healthz`: 200 `{"status":"ok"}`, or 503 with the reason once the dataset monitor
+///   has made no progress for its liveness timeout (``MonitorHealth``): the liveness probe.
+/// - `GET /metrics`: Prometheus text (``AgentMetrics``).
 /// - `GET /v1/datasets`, `GET /v1/datasets/{namespace}/{name}`
 /// - `GET /v1/models`, `GET /v1/models/{namespace}/{name}`
 /// - `POST /v1/models/{namespace}/{name}/metrics` with `{"metrics":[{"key":…,"value":…}]}`
@@ -48,7 +50,17 @@ public struct LocalAPI: Service {
 
     static func router(_ node: EdgeNode) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
+        router.get("/healthz") { _, _ in
+            if let problem = node.monitor.health.problem() {
+                return Self.json(["status": "unhealthy", "reason": problem], status: .serviceUnavailable)
+            }
+            return Self.json(["status": "ok"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: await node.metricsText())))
+        }
         router.get("/v1/datasets") { _, _ in Self.json(Items(items: await node.datasets())) }
         router.get("/v1/datasets/:namespace/:name") { _, context in
             let (namespace, name) = try Self.identity(context)

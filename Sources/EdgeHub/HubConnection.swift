@@ -30,6 +30,10 @@ actor HubConnection {
     private let clock = ContinuousClock()
     private let closeTimeout: Duration
     private var closedAt: ContinuousClock.Instant?
+    /// Why reading failed (a message over the limit, a protocol violation): rethrown once the
+    /// connection's tasks are done, so the WebSocket handler closes with its code (1009 for a
+    /// fragmented message over ``HubConfiguration/maxFrameBytes``), not with 1000.
+    private var readFailure: (any Error)?
     private let outgoing: AsyncStream<Outgoing>
     private let outgoingContinuation: AsyncStream<Outgoing>.Continuation
     private let writes: AsyncStream<StatusWrite>
@@ -90,8 +94,10 @@ actor HubConnection {
                         guard await self.received(frame) else { break }
                     }
                 } catch {
+                    // Not thrown here: the sender may finish first (its stream ends with the
+                    // transport), and the group would then drop this error.
                     await self.transportFailed(error)
-                    throw error
+                    return .reader
                 }
                 await self.transportClosed()
                 return .reader
@@ -106,6 +112,7 @@ actor HubConnection {
             while let part = try await group.next(), part == .reader {}
             group.cancelAll()
         }
+        if let readFailure { throw readFailure }
     }
 
     private enum Part { case reader, sender, writer, timer }
@@ -132,6 +139,7 @@ actor HubConnection {
     }
 
     private func transportFailed(_ error: any Error) {
+        readFailure = error
         if session.state != .closed {
             metrics.protocolErrors.increment()
             logger.warning("edge connection failed", metadata: ["node": "\(node)", "error": "\(error)"])

@@ -50,6 +50,9 @@ public actor HubClient: Service {
         (stateChanges, stateContinuation) = AsyncStream.makeStream(of: Link.State.self, bufferingPolicy: .bufferingNewest(64))
     }
 
+    /// Connection attempts made so far (the first one and every reconnect), for metrics.
+    public private(set) var connectAttempts = 0
+
     /// The link's current state (for readiness and tests).
     public var state: Link.State { link.state }
 
@@ -140,6 +143,7 @@ public actor HubClient: Service {
 
     private func log(_ transition: EdgeLink<ContinuousClock.Instant>.Transition) {
         stateContinuation.yield(transition.to)
+        if transition.to == .connecting { connectAttempts += 1 }
         var metadata: Logger.Metadata = ["node": "\(configuration.link.node)", "state": "\(transition.to.rawValue)"]
         if let reason = transition.reason { metadata["reason"] = "\(reason)" }
         if transition.failedAttempts > 0 { metadata["failedAttempts"] = "\(transition.failedAttempts)" }

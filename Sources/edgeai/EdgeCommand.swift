@@ -50,12 +50,20 @@ struct Edge: AsyncParsableCommand {
     @Option(help: "Seconds between safety-net rescans of every dataset and model.")
     var rescanSeconds: Int = 30
 
+    @Option(help: "Seconds without progress after which a dataset scan is abandoned (IOError) and retried; /healthz fails after twice that (at least 60 s) with every scan stuck.")
+    var stallSeconds: Int = 30
+
+    @Option(help: "Threads scanning datasets (at most this many are scanned at once).")
+    var scanWorkers: Int = 4
+
     func validate() throws {
         if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
         guard cloud.lowercased().hasPrefix("wss://") else { throw ValidationError("--cloud must be wss://HOST:PORT, got \(cloud)") }
         if allow.isEmpty { throw ValidationError("at least one --allow DIR is required (no data is readable otherwise)") }
         if rescanSeconds < 1 { throw ValidationError("--rescan-seconds must be at least 1") }
+        if stallSeconds < 1 || stallSeconds > 3600 { throw ValidationError("--stall-seconds must be between 1 and 3600") }
+        if scanWorkers < 1 || scanWorkers > 64 { throw ValidationError("--scan-workers must be between 1 and 64") }
     }
 
     func run() async throws {
@@ -85,13 +93,15 @@ struct Edge: AsyncParsableCommand {
             }
             started = true
             let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
-            let configuration = EdgeAgent.Configuration(
+            var configuration = EdgeAgent.Configuration(
                 node: node, dataDirectory: dataDirectory, root: root, allow: allow, apiPort: apiPort,
                 rescanInterval: .seconds(rescanSeconds),
                 onAPIListening: { port in
                     // Unbuffered: scripts and supervisors read the port from a pipe.
                     FileHandle.standardOutput.write(Data("edgeai edge: local API on http://127.0.0.1:\(port)\n".utf8))
                 })
+            configuration.stallTimeout = .seconds(stallSeconds)
+            configuration.scanWorkers = scanWorkers
             let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
             let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {

@@ -141,6 +141,17 @@ struct HubSecurityTests {
             let big = #"{"type":"hello","agentVersion":""# + String(repeating: "x", count: 100 << 10) + #"","versions":[1],"inventory":[]}"#
             let outcome = try await RawEdge.exchange(testbed: testbed, token: token, frames: [big])
             #expect(outcome.closeCode == .messageTooLarge)
+            // The same message in 8 KiB fragments, each under the limit: the message is over it.
+            // (Repeated: the close code used to depend on which of the connection's tasks ended first.)
+            for _ in 0..<10 {
+                let fragmented = try await RawEdge.exchange(testbed: testbed, token: token, frames: [big], fragmentBytes: 8 << 10)
+                #expect(fragmented.closeCode == .messageTooLarge)
+            }
+            // Fragments adding up to less than the limit are reassembled and read as one message
+            // (here not JSON: 1007, as for the same text in one frame).
+            let small = String(repeating: "not json ", count: (20 << 10) / 9)
+            let reassembled = try await RawEdge.exchange(testbed: testbed, token: token, frames: [small], fragmentBytes: 8 << 10)
+            #expect(reassembled.closeCode == WebSocketErrorCode(codeNumber: 1007))
             // The hub forgets the session once its handler ends, which may be just after the close frame.
             try await eventually("the refused session is forgotten") {
                 await testbed.controller?.hub.connectedNodes.isEmpty == true

@@ -19,8 +19,12 @@ enum RawEdge {
     }
 
     /// Connects with `token`, sends `frames` (as text), reads until the hub closes; returns what
-    /// came back and the close code.
-    static func exchange(testbed: Testbed, token: String?, frames: [String], maxFrameSize: Int = 1 << 24) async throws -> Outcome {
+    /// came back and the close code. With `fragmentBytes`, each frame is sent as one message
+    /// fragmented into continuation frames of that many bytes (writes after the hub closed are
+    /// ignored).
+    static func exchange(
+        testbed: Testbed, token: String?, frames: [String], maxFrameSize: Int = 1 << 24, fragmentBytes: Int? = nil
+    ) async throws -> Outcome {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(testbed.credentials.certificateAuthority.certificatePEM.utf8)))
         tls.certificateVerification = .noHostnameVerification
@@ -31,7 +35,20 @@ enum RawEdge {
         let close = try await WebSocketClient.connect(
             url: "\(testbed.hubURL)\(HubEndpoint.path)", configuration: configuration, tlsConfiguration: tls, logger: Testbed.quietLogger
         ) { inbound, outbound, _ in
-            for frame in frames { try await outbound.write(.text(frame)) }
+            for frame in frames {
+                if let fragmentBytes {
+                    try? await outbound.withTextMessageWriter { write in
+                        var rest = Substring(frame)
+                        while !rest.isEmpty {
+                            let piece = rest.prefix(fragmentBytes)
+                            rest = rest.dropFirst(piece.count)
+                            try await write(String(piece))
+                        }
+                    }
+                } else {
+                    try await outbound.write(.text(frame))
+                }
+            }
             for try await message in inbound.messages(maxSize: maxFrameSize) {
                 if case .text(let text) = message, let decoded = try? WireCodec.decodeCloudToEdge(Array(text.utf8)) {
                     received.withLock { $0.append(decoded) }

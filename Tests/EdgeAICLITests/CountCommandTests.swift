@@ -1,6 +1,9 @@
 import EdgeAITesting
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `edgeai count` as users run it: the exact count on stdout, progress on stderr only when asked
 /// for (or on a terminal), one clear line and a non-zero exit for bad input.
@@ -53,6 +56,26 @@ struct CountCommandTests {
             #expect(result.stdout.isEmpty, "\(arguments): \(result)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].hasPrefix("edgeai count: ") && lines[0].contains(says), "\(arguments): \(result)")
+        }
+    }
+
+    /// A FIFO (which would block an open until a writer comes) and a device (endless bytes) are
+    /// refused at once, before any open that could block; the process does not hang.
+    @Test(.timeLimit(.minutes(1)))
+    func aFIFOOrADeviceIsRefusedAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.file("pipe.txt").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (path, type) in [(fifo, "FIFO"), ("/dev/zero", "character device")] {
+            let started = ContinuousClock.now
+            let result = try await CLIProcess.run(["count", path, "--format", "txt"], stdin: nil, environment: [:], workingDirectory: directory.path)
+            #expect(ContinuousClock.now - started < .seconds(20), "\(path)")
+            #expect(result.status != 0, "\(path): \(result)")
+            #expect(result.stdout.isEmpty, "\(path): \(result)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("edgeai count: \(path): is a") && lines[0].contains(type), "\(result)")
+            #expect(lines.first?.contains("not a regular file") == true, "\(result)")
         }
     }
 }

@@ -38,7 +38,7 @@ struct DatasetMonitorTests {
 
     func track(_ monitor: DatasetMonitor, _ name: String, _ url: String, format: String = "txt") async {
         let object = makeDataset(name, dataUrl: url, format: format)
-        await monitor.track(object.ref, dataUrl: url, format: format, previous: nil)
+        await monitor.track(object.ref, dataUrl: url, format: format, previous: nil, wait: true)
     }
 
     @Test(.timeLimit(.minutes(1)))
