@@ -4,6 +4,9 @@ import NIOCore
 import ObjectStore
 
 extension APIHandler {
+    /// Watch events waiting for one client before it counts as not reading.
+    static let maxQueuedEvents = 4096
+
     private enum WatchItem: Sendable {
         case event(StoreEvent)
         case bookmark
@@ -54,11 +57,20 @@ extension APIHandler {
         let interval = bookmarkInterval
         let shutdown = self.shutdown
         let body = ResponseBody { writer in
-            let (items, continuation) = AsyncStream.makeStream(of: WatchItem.self)
+            // The store's stream is pulled as fast as the client reads; a client that stops reading
+            // while `maxQueuedEvents` wait is disconnected (it watches again from the last
+            // resourceVersion it saw, as kube-apiserver's slow watchers do), never buffered without bound.
+            let (items, continuation) = AsyncStream.makeStream(
+                of: WatchItem.self, bufferingPolicy: .bufferingOldest(Self.maxQueuedEvents))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {
-                        for try await event in stream { continuation.yield(.event(event)) }
+                        for try await event in stream {
+                            guard case .enqueued = continuation.yield(.event(event)) else {
+                                continuation.finish()
+                                return
+                            }
+                        }
                     } catch {}
                     continuation.yield(.end)
                 }
@@ -73,12 +85,12 @@ extension APIHandler {
                 if let timeout {
                     group.addTask {
                         try await Task.sleep(for: timeout)
-                        continuation.yield(.end)
+                        if case .dropped = continuation.yield(.end) { continuation.finish() }
                     }
                 }
                 group.addTask {
                     await shutdown.wait()
-                    continuation.yield(.end)
+                    if case .dropped = continuation.yield(.end) { continuation.finish() }
                 }
                 var lastRevision = after
                 var pending: [ByteBuffer] = []
