@@ -83,7 +83,7 @@ struct WatchTests {
         try await withStore(options: StoreOptions(eventCacheCapacity: 16)) { store, _ in
             let slow = try await store.watch(resource: "edgeai.io/datasets", after: 0)
             let fast = try await store.watch(resource: "edgeai.io/datasets", after: 0)
-            async let fastEvents = collect(1000, from: fast)
+            async let fastEvents = collect(1000, from: fast, seconds: 60)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<8 {
                     group.addTask {
@@ -96,7 +96,7 @@ struct WatchTests {
             }
             // Writers finished while `slow` consumed nothing.
             #expect(try await fastEvents.map(\.revision) == Array(1...1000))
-            let slowEvents = try await collect(1000, from: slow)
+            let slowEvents = try await collect(1000, from: slow, seconds: 60)
             #expect(slowEvents.map(\.revision) == Array(1...1000))
             #expect(await store.statistics.logReads > 0)
         }
