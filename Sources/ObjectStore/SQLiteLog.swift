@@ -15,11 +15,13 @@ import Darwin
 /// `compact_revision` (history at or below it may be gone; it also keeps the revision counter
 /// monotonic if compaction ever deleted the newest rows).
 ///
-/// Checkpoints never run on the write path: the writer's automatic checkpoint is off, and every
+/// Checkpoints never run inside a commit: the writer's automatic checkpoint is off, and every
 /// ``checkpointEveryCommits`` commits a second connection copies the WAL into the database in
 /// the background (`PASSIVE`: it neither waits for nor blocks readers and the writer). With
 /// SQLite's default, the commit that crossed 1,000 WAL pages ran the checkpoint and its fsyncs
-/// itself, and every write queued behind it waited hundreds of milliseconds.
+/// itself, and every write queued behind it waited hundreds of milliseconds. A passive
+/// checkpoint never resets a WAL that is written to without pause, so once the WAL passes its
+/// limit the writer truncates it between two commits (see `SQLiteLog+Checkpoint.swift`).
 final class SQLiteLog: Sendable {
     struct Snapshot {
         /// Live objects, sorted by key.
@@ -28,12 +30,12 @@ final class SQLiteLog: Sendable {
         var compactRevision: Int64
     }
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// The connection that runs checkpoints, off the writer's queue.
-    private let checkpointer: DatabaseQueue
+    let checkpointer: DatabaseQueue
     static let checkpointEveryCommits = 100
-    /// Commits since the last checkpoint started, whether one is running, and how many ran.
-    private let checkpoints = Mutex<(commits: Int, running: Bool, completed: Int)>((0, false, 0))
+    /// Commits since the last checkpoint started, whether one is running, how many ran, the WAL limit.
+    let checkpoints = Mutex(CheckpointState())
     /// Descriptor of `<path>.lock`, held with `flock` so one store at a time owns the database.
     private let lock: Mutex<Int32?>
 
@@ -79,6 +81,13 @@ final class SQLiteLog: Sendable {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // A new database returns freed pages (incremental vacuum). In WAL mode the setting
+            // takes effect through a VACUUM, instant while there are no tables; older databases
+            // keep reusing their free pages without shrinking.
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                try db.execute(sql: "VACUUM")
+            }
         }
         try pool.write { db in
             try db.execute(sql: """
@@ -111,11 +120,13 @@ final class SQLiteLog: Sendable {
             let compact = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compact_revision'") ?? 0
             let maxRevision = try Int64.fetchOne(db, sql: "SELECT MAX(revision) FROM log") ?? 0
             var objects: [StoredObject] = []
+            // The newest revision per key comes from the key index alone (no row is read), so
+            // only the live rows are read from the table: start time follows the live objects.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT l.revision, l.resource, l.namespace, l.name, l.create_revision, l.value FROM log l
-                WHERE l.kind != \(LogRow.Kind.deleted.rawValue) AND NOT EXISTS (
-                    SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
-                    AND n.name = l.name AND n.revision > l.revision)
+                SELECT l.revision, l.resource, l.namespace, l.name, l.create_revision, l.value
+                FROM (SELECT MAX(revision) AS newest FROM log GROUP BY resource, namespace, name) m
+                JOIN log l ON l.revision = m.newest
+                WHERE l.kind != \(LogRow.Kind.deleted.rawValue)
                 ORDER BY l.resource, l.namespace, l.name
                 """)
             while let row = try rows.next() {
@@ -148,29 +159,6 @@ final class SQLiteLog: Sendable {
             })
         }
         checkpointIfDue()
-    }
-
-    /// Checkpoints completed in the background since the log opened.
-    var checkpointCount: Int { checkpoints.withLock { $0.completed } }
-
-    /// Starts a background checkpoint every ``checkpointEveryCommits`` commits, one at a time.
-    private func checkpointIfDue() {
-        let start = checkpoints.withLock { state in
-            state.commits += 1
-            guard state.commits >= Self.checkpointEveryCommits, !state.running else { return false }
-            state.commits = 0
-            state.running = true
-            return true
-        }
-        guard start else { return }
-        checkpointer.asyncWriteWithoutTransaction { db in
-            // PASSIVE copies what no reader still needs; a failure (busy) is retried next time.
-            _ = try? db.checkpoint(.passive)
-            self.checkpoints.withLock { state in
-                state.running = false
-                state.completed += 1
-            }
-        }
     }
 
     /// Events with `after < revision <= through` matching `filter`, at most `limit`, in order.
@@ -232,34 +220,6 @@ final class SQLiteLog: Sendable {
             try Int64.fetchOne(db, sql: """
                 SELECT revision FROM log WHERE revision <= ? AND time_ms <= ? ORDER BY revision DESC LIMIT 1
                 """, arguments: [atMost, timeMillis])
-        }
-    }
-
-    /// Records `revision` as the compaction point, then deletes, in chunks, every row at or
-    /// below it that is not the current row of a live object. Returns the rows deleted.
-    /// Chunks go oldest first, so a delete row never goes before the rows it supersedes.
-    func compact(through revision: Int64, chunk: Int = 2000) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO meta (key, value) VALUES ('compact_revision', ?)
-                ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)
-                """, arguments: [revision])
-        }
-        var deleted = 0
-        while true {
-            let count = try await pool.write { db in
-                try db.execute(sql: """
-                    DELETE FROM log WHERE revision IN (
-                        SELECT l.revision FROM log l WHERE l.revision <= ? AND (
-                            l.kind = \(LogRow.Kind.deleted.rawValue) OR EXISTS (
-                                SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
-                                AND n.name = l.name AND n.revision > l.revision))
-                        ORDER BY l.revision LIMIT ?)
-                    """, arguments: [revision, chunk])
-                return db.changesCount
-            }
-            deleted += count
-            if count < chunk { return deleted }
         }
     }
 
