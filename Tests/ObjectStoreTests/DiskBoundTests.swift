@@ -15,14 +15,15 @@ struct DiskBoundTests {
         try await withStore(durability: .processCrashSafe, options: StoreOptions(walLimit: limit)) { store, directory in
             for i in 0..<10 { try await store.create(datasetKey("o\(i)")) { _ in Self.value } }
             var largest: Int64 = 0
-            for round in 0..<30 {
+            for round in 0..<50 {
                 for i in 0..<100 { try await store.update(datasetKey("o\(i % 10)")) { _, _ in Self.value + [UInt8(round)] } }
                 largest = max(largest, try await store.storageSize().walBytes)
             }
             try await eventually("a WAL truncation") { await store.walTruncationCount >= 1 }
-            // 3,000 commits of ~1 KB rows without truncation leave a WAL of ~30 MB; with it, the WAL
-            // passes its limit by what the commits between two checkpoints add (~1 MB each 100).
-            #expect(largest <= limit + 8 * 1024 * 1024, "largest WAL: \(largest)")
+            // 5,000 commits of ~1 KB rows (2+ WAL pages each) would leave a WAL of 40 MB or more; with it, the
+            // WAL passes its limit by what commits add while a checkpoint runs (~1 MB per 100
+            // commits idle, several MB with the whole test suite running on two cores).
+            #expect(largest <= limit + 16 * 1024 * 1024, "largest WAL: \(largest)")
             await store.close()
             let wal = (try? FileManager.default.attributesOfItem(atPath: directory.databasePath + "-wal")[.size] as? Int) ?? 0
             #expect(wal == 0, "a clean close leaves an empty WAL")
