@@ -17,6 +17,8 @@ struct APIHandler: Sendable {
     let openAPI: OpenAPIDocuments
     let shutdown: ShutdownSignal
     let bookmarkInterval: Duration
+    /// Serves `/metrics` when set.
+    var metrics: APIServerMetrics? = nil
     static let maxBodySize = 3 * 1024 * 1024
 
     func respond(_ request: Request, _ context: APIRequestContext) async -> Response {
@@ -82,6 +84,8 @@ struct APIHandler: Sendable {
             return Self.json(200, openAPI.v2)
         case .resource(let path):
             return try await resource(request, path: path, user: user)
+        case .metrics:
+            return try await metricsResponse(request, user: user)
         default:
             throw APIError.pathNotFound()
         }

@@ -32,6 +32,10 @@ public struct APIServer: Service {
         public var onListening: (@Sendable (Int) async -> Void)?
         /// Header-read and idle keep-alive timeouts; open watches are never cut by them.
         public var connectionTimeouts: ConnectionTimeouts = .standard
+        /// The store's tunables (WAL limit, event cache, batch size).
+        public var storeOptions = StoreOptions()
+        /// Serve `/metrics` and record request metrics (off only to measure their cost).
+        public var metricsEnabled = true
 
         public init(
             dataDirectory: String, host: String = "127.0.0.1", port: Int = 6443, durability: Durability = .durable,
@@ -63,7 +67,9 @@ public struct APIServer: Service {
     }
 
     public func run() async throws {
-        let store = try ObjectStore(path: configuration.databasePath, durability: configuration.durability, compaction: configuration.compaction)
+        let store = try ObjectStore(
+            path: configuration.databasePath, durability: configuration.durability, compaction: configuration.compaction,
+            options: configuration.storeOptions)
         do {
             try await serve(store)
         } catch {
@@ -82,7 +88,9 @@ public struct APIServer: Service {
             rest: rest, registry: registry,
             tokens: TokenStore(authenticator: credentials.tokens, path: credentials.paths.tokenFile),
             discovery: Discovery(registry: registry), openAPI: OpenAPIDocuments(registry: registry),
-            shutdown: shutdown, bookmarkInterval: configuration.bookmarkInterval)
+            shutdown: shutdown, bookmarkInterval: configuration.bookmarkInterval,
+            metrics: configuration.metricsEnabled ? APIServerMetrics(store: store, resources: registry) : nil)
+        await handler.metrics?.attach()
         var tls = try credentials.serverTLSConfiguration(requestClientCertificates: true)
         // A closing connection waits this long for the peer's close_notify (NIOSSL's default is
         // 5 s); clients that just drop the socket would otherwise hold graceful shutdown.
@@ -92,7 +100,10 @@ public struct APIServer: Service {
         let onListening = configuration.onListening
         let logger = self.logger
         let app = Application(
-            responder: CallbackResponder<APIRequestContext> { request, context in await handler.respond(request, context) },
+            responder: CallbackResponder<APIRequestContext> { request, context in
+                guard let metrics = handler.metrics else { return await handler.respond(request, context) }
+                return await metrics.measure(request) { await handler.respond(request, context) }
+            },
             server: try .tls(http1, tlsConfiguration: tls),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in

@@ -13,6 +13,8 @@ enum RequestTarget: Equatable, Sendable {
     /// A collection, an object, or an object's subresource.
     case resource(ResourcePath)
     case version, healthz, readyz, livez
+    /// `/metrics` (Prometheus text)
+    case metrics
     case openAPIV2, openAPIV3Index
     /// `/openapi/v3/<api|apis/group>/<version>`
     case openAPIV3(group: String, version: String)
@@ -46,6 +48,7 @@ enum RequestTarget: Equatable, Sendable {
         case "healthz": self = .healthz
         case "readyz": self = .readyz
         case "livez": self = .livez
+        case "metrics" where segments.count == 1: self = .metrics
         case "openapi":
             if segments == ["openapi", "v2"] { self = .openAPIV2; return }
             if segments == ["openapi", "v3"] { self = .openAPIV3Index; return }

@@ -44,6 +44,9 @@ struct ObjectIndex {
 
     init() {}
 
+    /// Live objects per resource.
+    var countsByResource: [String: Int] { buckets.mapValues(\.objects.count) }
+
     func get(_ key: ObjectKey) -> StoredObject? {
         buckets[key.resource]?.objects[key]
     }

@@ -2,9 +2,11 @@ import Foundation
 
 extension ObjectStore {
     /// Deletes history no watcher may need any more: everything older than both the newest
-    /// `minRetainedRevisions` revisions and the last `minRetainedDuration`, except the current
-    /// row of each live object. Watches from before the new `compactRevision` then fail with
-    /// `compacted`. Runs beside writes (SQLite serializes it with them, in small transactions).
+    /// `minRetainedRevisions` revisions and the last `minRetainedDuration`, and in any case
+    /// everything older than the newest `maxRetainedRevisions`, except the current row of each
+    /// live object. Watches from before the new `compactRevision` then fail with `compacted`.
+    /// Runs beside writes (SQLite serializes it with them, in small transactions), then returns
+    /// surplus free pages to the file system and checkpoints the WAL.
     public func compact() async throws {
         if closed { throw StoreError.closed }
         guard !compacting else { return }
@@ -13,14 +15,19 @@ extension ObjectStore {
         let (seconds, attoseconds) = compactionPolicy.minRetainedDuration.components
         let nowMillis = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let cutoff = nowMillis - (seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        let byCap = currentRevision - compactionPolicy.maxRetainedRevisions
         compacting = true
         defer { compacting = false }
         do {
-            guard let target = try await log.newestRevision(atMost: byCount, before: cutoff),
-                  target > compactRevision else { return }
-            _ = try await log.compact(through: target)
+            let byTime = try await log.newestRevision(atMost: byCount, before: cutoff) ?? 0
+            let target = max(byTime, byCap)
+            guard target > compactRevision else { return }
+            let rows = try await log.compact(through: target)
             compactRevision = max(compactRevision, target)
             statistics.compactions += 1
+            statistics.compactedRows += rows
+            statistics.releasedPages += try await log.releaseFreePages()
+            log.checkpointIfDue(force: true)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -28,15 +35,28 @@ extension ObjectStore {
         }
     }
 
-    /// Calls `compact()` every `interval` until the task is cancelled or the store closes.
-    /// Compaction errors do not stop the loop (the next round retries).
+    /// Whether history passed `maxRetainedRevisions` by a quarter: `runCompaction` then
+    /// compacts at once instead of waiting for its interval.
+    var compactionOverdue: Bool {
+        compactionPolicy.isOverCap(current: currentRevision, compacted: compactRevision)
+    }
+
+    /// Calls `compact()` every `interval`, and sooner (checked every `min(interval, 1 s)`)
+    /// whenever history passed the policy's cap, until the task is cancelled or the store
+    /// closes. Compaction errors do not stop the loop (the next round retries).
     public nonisolated func runCompaction(every interval: Duration = .seconds(60)) async {
+        let tick = min(interval, .seconds(1))
+        let clock = ContinuousClock()
+        var last = clock.now
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                try await Task.sleep(for: tick)
             } catch {
                 return
             }
+            let overdue = await compactionOverdue
+            guard overdue || clock.now - last >= interval else { continue }
+            last = clock.now
             do {
                 try await compact()
             } catch StoreError.closed {

@@ -92,6 +92,7 @@ extension ObjectStore {
         let plan = planner.plan(batch.map(\.operation), after: currentRevision) { index.get($0) }
         statistics.callbackTime += plan.callbackTime
         guard !plan.rows.isEmpty else { return plan.results }
+        let started = ContinuousClock.now
         do {
             try await log.append(plan.rows)
         } catch {
@@ -107,6 +108,7 @@ extension ObjectStore {
             }
             ring.append(event)
         }
+        commitObserver?(ContinuousClock.now - started, plan.rows.count)
         currentRevision = plan.lastRevision
         statistics.transactions += 1
         statistics.committedWrites += plan.rows.count

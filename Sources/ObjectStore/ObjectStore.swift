@@ -36,6 +36,8 @@ public actor ObjectStore {
     var writerActive = false
     var nextTicket: UInt64 = 0
     var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Told the duration and row count of each commit (see `observeCommits`).
+    var commitObserver: (@Sendable (Duration, Int) -> Void)?
 
     /// Opens (or creates) the database at `path` (parent directories are created) and loads the
     /// current state into memory. Starts no task.
@@ -49,6 +51,7 @@ public actor ObjectStore {
         let snapshot: SQLiteLog.Snapshot
         do {
             log = try SQLiteLog(path: path, durability: durability)
+            try log.configureCheckpoints(walLimit: options.walLimit)
             snapshot = try log.load()
         } catch let error as StoreError {
             throw error
@@ -98,6 +101,9 @@ public actor ObjectStore {
     /// WAL checkpoints the store has run in the background since it opened.
     public var checkpointCount: Int { log.checkpointCount }
 
+    /// Times the WAL was checkpointed and truncated to 0 bytes since the store opened.
+    public var walTruncationCount: Int { log.walTruncationCount }
+
     /// Rows currently in the SQLite log (history plus current rows), for metrics and tests.
     public func logRowCount() async throws -> Int {
         try await log.rowCount()
@@ -112,6 +118,8 @@ public actor ObjectStore {
         }
         if !signal.isClosed {
             signal.close()
+            // A clean stop leaves an empty WAL, so the next start reads no history from it.
+            try? await log.truncateWAL()
             log.close()
         }
     }

@@ -11,11 +11,13 @@ import Synchronization
 /// `compact_revision` (history at or below it may be gone; it also keeps the revision counter
 /// monotonic if compaction ever deleted the newest rows).
 ///
-/// Checkpoints never run on the write path: the writer's automatic checkpoint is off, and every
+/// Checkpoints never run inside a commit: the writer's automatic checkpoint is off, and every
 /// ``checkpointEveryCommits`` commits a second connection copies the WAL into the database in
 /// the background (`PASSIVE`: it neither waits for nor blocks readers and the writer). With
 /// SQLite's default, the commit that crossed 1,000 WAL pages ran the checkpoint and its fsyncs
-/// itself, and every write queued behind it waited hundreds of milliseconds.
+/// itself, and every write queued behind it waited hundreds of milliseconds. A passive
+/// checkpoint never resets a WAL that is written to without pause, so once the WAL passes its
+/// limit the writer truncates it between two commits (see `SQLiteLog+Checkpoint.swift`).
 final class SQLiteLog: Sendable {
     struct Snapshot {
         /// Live objects, sorted by key.
@@ -25,19 +27,19 @@ final class SQLiteLog: Sendable {
     }
 
     private let file: SQLiteFile
-    private var pool: DatabasePool { file.pool }
+    var pool: DatabasePool { file.pool }
     /// The connection that runs checkpoints, off the writer's queue.
-    private let checkpointer: DatabaseQueue
+    let checkpointer: DatabaseQueue
     static let checkpointEveryCommits = 100
-    /// Commits since the last checkpoint started, whether one is running, and how many ran.
-    private let checkpoints = Mutex<(commits: Int, running: Bool, completed: Int)>((0, false, 0))
+    /// Commits since the last checkpoint started, whether one is running, how many ran, the WAL limit.
+    let checkpoints = Mutex(CheckpointState())
 
     init(path: String, durability: Durability) throws {
         let synchronous: SQLiteFile.Synchronous = durability == .durable ? .full : .normal
         do {
             file = try SQLiteFile(
                 path: path, label: "ObjectStore", owner: "another store", synchronous: synchronous,
-                pragmas: ["wal_autocheckpoint = 0"], schema: Self.schema)
+                pragmas: ["wal_autocheckpoint = 0"], incrementalVacuumIfNew: true, schema: Self.schema)
         } catch let error as SQLiteFileError {
             throw StoreError.storage(error.description)
         }
@@ -79,11 +81,13 @@ final class SQLiteLog: Sendable {
             let compact = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compact_revision'") ?? 0
             let maxRevision = try Int64.fetchOne(db, sql: "SELECT MAX(revision) FROM log") ?? 0
             var objects: [StoredObject] = []
+            // The newest revision per key comes from the key index alone (no row is read), so
+            // only the live rows are read from the table: start time follows the live objects.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT l.revision, l.resource, l.namespace, l.name, l.create_revision, l.value FROM log l
-                WHERE l.kind != \(LogRow.Kind.deleted.rawValue) AND NOT EXISTS (
-                    SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
-                    AND n.name = l.name AND n.revision > l.revision)
+                SELECT l.revision, l.resource, l.namespace, l.name, l.create_revision, l.value
+                FROM (SELECT MAX(revision) AS newest FROM log GROUP BY resource, namespace, name) m
+                JOIN log l ON l.revision = m.newest
+                WHERE l.kind != \(LogRow.Kind.deleted.rawValue)
                 ORDER BY l.resource, l.namespace, l.name
                 """)
             while let row = try rows.next() {
@@ -116,29 +120,6 @@ final class SQLiteLog: Sendable {
             })
         }
         checkpointIfDue()
-    }
-
-    /// Checkpoints completed in the background since the log opened.
-    var checkpointCount: Int { checkpoints.withLock { $0.completed } }
-
-    /// Starts a background checkpoint every ``checkpointEveryCommits`` commits, one at a time.
-    private func checkpointIfDue() {
-        let start = checkpoints.withLock { state in
-            state.commits += 1
-            guard state.commits >= Self.checkpointEveryCommits, !state.running else { return false }
-            state.commits = 0
-            state.running = true
-            return true
-        }
-        guard start else { return }
-        checkpointer.asyncWriteWithoutTransaction { db in
-            // PASSIVE copies what no reader still needs; a failure (busy) is retried next time.
-            _ = try? db.checkpoint(.passive)
-            self.checkpoints.withLock { state in
-                state.running = false
-                state.completed += 1
-            }
-        }
     }
 
     /// Events with `after < revision <= through` matching `filter`, at most `limit`, in order.
@@ -200,34 +181,6 @@ final class SQLiteLog: Sendable {
             try Int64.fetchOne(db, sql: """
                 SELECT revision FROM log WHERE revision <= ? AND time_ms <= ? ORDER BY revision DESC LIMIT 1
                 """, arguments: [atMost, timeMillis])
-        }
-    }
-
-    /// Records `revision` as the compaction point, then deletes, in chunks, every row at or
-    /// below it that is not the current row of a live object. Returns the rows deleted.
-    /// Chunks go oldest first, so a delete row never goes before the rows it supersedes.
-    func compact(through revision: Int64, chunk: Int = 2000) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO meta (key, value) VALUES ('compact_revision', ?)
-                ON CONFLICT(key) DO UPDATE SET value = MAX(value, excluded.value)
-                """, arguments: [revision])
-        }
-        var deleted = 0
-        while true {
-            let count = try await pool.write { db in
-                try db.execute(sql: """
-                    DELETE FROM log WHERE revision IN (
-                        SELECT l.revision FROM log l WHERE l.revision <= ? AND (
-                            l.kind = \(LogRow.Kind.deleted.rawValue) OR EXISTS (
-                                SELECT 1 FROM log n WHERE n.resource = l.resource AND n.namespace = l.namespace
-                                AND n.name = l.name AND n.revision > l.revision))
-                        ORDER BY l.revision LIMIT ?)
-                    """, arguments: [revision, chunk])
-                return db.changesCount
-            }
-            deleted += count
-            if count < chunk { return deleted }
         }
     }
 

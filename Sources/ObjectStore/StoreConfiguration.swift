@@ -7,21 +7,33 @@ public enum Durability: Sendable, Equatable {
 }
 
 /// How much history compaction keeps: at least `minRetainedRevisions` revisions AND at least
-/// `minRetainedDuration` of history (whichever keeps more).
+/// `minRetainedDuration` of history (whichever keeps more), but never more than
+/// `maxRetainedRevisions` revisions, so the disk holds to the live data however fast writes come.
 public struct CompactionPolicy: Sendable, Equatable {
     public var minRetainedRevisions: Int64
     public var minRetainedDuration: Duration
+    /// History beyond this many revisions is compacted even if younger than `minRetainedDuration`.
+    public var maxRetainedRevisions: Int64
 
-    /// - Precondition: `minRetainedRevisions >= 1` (the newest revision is never compacted, so
-    ///   the revision counter survives a restart).
-    public init(minRetainedRevisions: Int64, minRetainedDuration: Duration) {
+    /// - Precondition: `1 <= minRetainedRevisions <= maxRetainedRevisions` (the newest revision
+    ///   is never compacted, so the revision counter survives a restart).
+    public init(minRetainedRevisions: Int64, minRetainedDuration: Duration, maxRetainedRevisions: Int64 = 50_000) {
         precondition(minRetainedRevisions >= 1, "minRetainedRevisions must be at least 1")
+        precondition(maxRetainedRevisions >= minRetainedRevisions, "maxRetainedRevisions must be at least minRetainedRevisions")
         self.minRetainedRevisions = minRetainedRevisions
         self.minRetainedDuration = minRetainedDuration
+        self.maxRetainedRevisions = maxRetainedRevisions
     }
 
-    /// Keep at least 1000 revisions and at least 5 minutes.
+    /// Keep at least 1000 revisions and at least 5 minutes, at most 50,000 revisions (six times
+    /// the default event cache: a watcher that far behind re-lists, as after an etcd compaction).
     public static let `default` = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300))
+
+    /// Whether history passed the cap by a quarter of it, so a compaction is due now rather than
+    /// at the next interval (compacting in steps of a quarter window keeps each one short).
+    func isOverCap(current: Int64, compacted: Int64) -> Bool {
+        current - compacted > maxRetainedRevisions + maxRetainedRevisions / 4
+    }
 }
 
 /// Tunables with safe defaults.
@@ -32,12 +44,20 @@ public struct StoreOptions: Sendable, Equatable {
     public var eventCacheCapacity: Int
     /// Most writes committed in one transaction (the rest wait for the next one).
     public var maxBatchSize: Int
+    /// WAL size in bytes above which it is checkpointed and truncated to 0 between two commits.
+    public var walLimit: Int64
 
-    public init(maxValueSize: Int = 3 * 1024 * 1024, eventCacheCapacity: Int = 8192, maxBatchSize: Int = 1024) {
-        precondition(maxValueSize > 0 && eventCacheCapacity > 0 && maxBatchSize > 0)
+    public static let defaultWALLimit: Int64 = 32 * 1024 * 1024
+
+    public init(
+        maxValueSize: Int = 3 * 1024 * 1024, eventCacheCapacity: Int = 8192, maxBatchSize: Int = 1024,
+        walLimit: Int64 = StoreOptions.defaultWALLimit
+    ) {
+        precondition(maxValueSize > 0 && eventCacheCapacity > 0 && maxBatchSize > 0 && walLimit > 0)
         self.maxValueSize = maxValueSize
         self.eventCacheCapacity = eventCacheCapacity
         self.maxBatchSize = maxBatchSize
+        self.walLimit = walLimit
     }
 }
 
@@ -55,6 +75,10 @@ public struct StoreStatistics: Sendable, Equatable {
     public var logReads: Int = 0
     /// Compactions that deleted history.
     public var compactions: Int = 0
+    /// Log rows deleted by compactions.
+    public var compactedRows: Int = 0
+    /// Database pages returned to the file system by incremental vacuum.
+    public var releasedPages: Int = 0
 
     public init() {}
 }

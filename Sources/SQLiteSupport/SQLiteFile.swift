@@ -12,8 +12,8 @@ import Darwin
 /// Opening takes `<path>.lock` with `flock(LOCK_EX)` before SQLite touches the file, so a second
 /// store on the same path is refused instead of sharing it; the directory is created if needed
 /// and the lock file is private (0600). The writer's `synchronous` level is set after GRDB's own
-/// WAL setup (which leaves it at NORMAL), then `pragmas` run on the writer and `schema` runs in a
-/// transaction. ``close()`` closes the pool and releases the lock; the file is unusable after.
+/// WAL setup (which leaves it at NORMAL), then `pragmas` run on the writer (and, when asked, a new
+/// file is switched to incremental vacuum) and `schema` runs in a transaction. ``close()`` closes the pool and releases the lock; the file is unusable after.
 package final class SQLiteFile: Sendable {
     package enum Synchronous: String, Sendable {
         /// Every commit is synced before it returns: `kill -9` or power loss loses nothing acknowledged.
@@ -32,7 +32,7 @@ package final class SQLiteFile: Sendable {
     /// - Throws: ``SQLiteFileError`` when the lock is held or cannot be taken, or GRDB's error.
     package init(
         path: String, label: String, owner: String, synchronous: Synchronous,
-        pragmas: [String] = [], schema: String
+        pragmas: [String] = [], incrementalVacuumIfNew: Bool = false, schema: String
     ) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -47,6 +47,12 @@ package final class SQLiteFile: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
                 for pragma in pragmas { try db.execute(sql: "PRAGMA \(pragma)") }
+                // In WAL mode `auto_vacuum` takes effect only through a VACUUM, which is instant
+                // while the file has no tables; an older database keeps reusing its free pages.
+                if incrementalVacuumIfNew, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 {
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                    try db.execute(sql: "VACUUM")
+                }
             }
             try pool.write { db in try db.execute(sql: schema) }
         } catch {

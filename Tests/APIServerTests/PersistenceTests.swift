@@ -13,6 +13,7 @@ import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(5))) struct PersistenceTests {
     let ds = TestServer.datasets
+    static let datasetsPath = TestServer.datasets
 
     @Test func restartKeepsObjectsRevisionsAndWatchResume() async throws {
         let dir = try TemporaryDirectory(prefix: "apiserver-restart")
@@ -42,12 +43,25 @@ import Testing
         var process = try Self.launch(binary, dir: dir.path, port: port)
         let credentials = try PKIBootstrap.ensure(dataDirectory: dir.path)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: try credentials.clientTLSConfiguration()))
+        do {
+            try await Self.killDuringWrites(client, process: &process, binary: binary, dir: dir.path, port: port, credentials: credentials)
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            try? await client.shutdown()  // a client dropped without shutdown ends the whole test process
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private static func killDuringWrites(
+        _ client: HTTPClient, process: inout Process, binary: String, dir: String, port: Int, credentials: ClusterCredentials
+    ) async throws {
         try await Self.waitReady(client, port: port)
         // 8 concurrent writers; the server is killed once 40 writes are acknowledged, while others are in flight.
         let acknowledged = Acknowledged()
         let pid = process.processIdentifier
         let token = credentials.adminToken
-        let ds = self.ds
+        let ds = Self.datasetsPath
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
                 group.addTask {
@@ -72,7 +86,7 @@ import Testing
         process.waitUntilExit()
         let acked = acknowledged.names.withLock { $0 }
         #expect(acked.count >= 40 && acked.count < 800)
-        process = try Self.launch(binary, dir: dir.path, port: port)
+        process = try Self.launch(binary, dir: dir, port: port)
         defer { process.terminate(); process.waitUntilExit() }
         try await Self.waitReady(client, port: port)
         var request = HTTPClientRequest(url: "https://127.0.0.1:\(port)\(ds)")
@@ -81,7 +95,6 @@ import Testing
         let list = try JSONParser.parse(Array(try await response.body.collect(upTo: 1 << 24).readableBytesView))
         let names = Set(list["items"]?.arrayValue?.compactMap { $0["metadata"]?["name"]?.stringValue } ?? [])
         #expect(Set(acked).isSubset(of: names))
-        try await client.shutdown()
     }
 
     static func edgeaiBinary() -> String? {
@@ -113,7 +126,7 @@ import Testing
     static func launch(_ binary: String, dir: String, port: Int) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["server", "--data-dir", dir, "--port", String(port)]
+        p.arguments = ["server", "--data-dir", dir, "--port", String(port), "--no-controller"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

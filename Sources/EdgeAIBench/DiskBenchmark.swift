@@ -1,0 +1,194 @@
+import APIServer
+import ArgumentParser
+import AsyncHTTPClient
+import EdgeAICore
+import EdgeAIPKI
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import ObjectStore
+import ServiceLifecycle
+import Synchronization
+
+/// `edgeai-bench disk`: the embedded API server (in this process, durable mode, HTTPS) under
+/// `--patches` status merge patches over `--datasets` datasets from `--clients` clients, while
+/// a thread samples the data directory's size every 50 ms. Three runs in fresh directories:
+///
+/// 1. reference: today's store behaviour before issue 13 (no WAL truncation, history kept for
+///    the minimum duration only, compaction each minute), metrics on, `--reference-patches` patches;
+/// 2. new store, metrics off, the same patches (the request-metrics cost is run 3 vs run 2);
+/// 3. new store, metrics on, `--patches` patches; then a graceful stop, the size at rest, and a
+///    restart timed to the first answered request.
+struct DiskBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disk", abstract: "Disk use, restart time and patch rate of the API server's store.")
+
+    @Option(help: "Datasets created before the patches.") var datasets = 10_000
+    @Option(help: "Status patches in the main run.") var patches = 1_000_000
+    @Option(help: "Status patches in the reference and metrics-off runs.") var referencePatches = 200_000
+    @Option(help: "Concurrent clients.") var clients = 16
+    @Option(help: "Scratch directory (removed afterwards).")
+    var directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgeai-bench-disk").path
+
+    struct RunResult {
+        var rate: Double
+        var errors: Int
+        var peakBytes: Int64
+        var restBytes: Int64 = 0
+        var liveBytes: Int = 0
+        var restartMillis: Double = 0
+    }
+
+    func run() async throws {
+        try? FileManager.default.removeItem(atPath: directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let mib = 1024.0 * 1024.0
+        let old = try await measure("reference", store: .reference, metrics: true, patches: referencePatches, restart: false)
+        let bare = try await measure("new store, metrics off", store: .current, metrics: false, patches: referencePatches, restart: false)
+        let main = try await measure("new store, metrics on", store: .current, metrics: true, patches: patches, restart: true)
+        let bound = 3 * Double(main.liveBytes) + 64 * mib
+        print("")
+        print("| measure | new store | reference (before issue 13) | ratio | bound |")
+        print("| --- | --- | --- | --- | --- |")
+        print(String(format: "| peak data directory (MiB) | %.1f (%d patches) | %.1f (%d patches) | %.3f | ≤ 256 |",
+                     Double(main.peakBytes) / mib, patches, Double(old.peakBytes) / mib, referencePatches, Double(main.peakBytes) / Double(max(old.peakBytes, 1))))
+        print(String(format: "| data directory after stop (MiB) | %.1f | | | ≤ %.1f (3 × %.1f MiB live + 64) |",
+                     Double(main.restBytes) / mib, bound / mib, Double(main.liveBytes) / mib))
+        print(String(format: "| restart to first answered request (ms) | %.0f | | | ≤ 300 |", main.restartMillis))
+        print(String(format: "| patches/s, metrics on | %.0f | %.0f | %.2f | ≥ 5000 |", main.rate, old.rate, main.rate / old.rate))
+        print(String(format: "| patches/s, metrics off (%d patches) | %.0f | | %.3f (on/off) | |", referencePatches, bare.rate, main.rate / bare.rate))
+        print("| errors | \(main.errors + bare.errors) | \(old.errors) | | 0 |")
+    }
+
+    enum StoreMode { case reference, current }
+
+    private func configuration(_ dataDirectory: String, store: StoreMode, metrics: Bool, onListening: @escaping @Sendable (Int) async -> Void) -> APIServer.Configuration {
+        var configuration = APIServer.Configuration(dataDirectory: dataDirectory, port: 0, durability: .durable, onListening: onListening)
+        configuration.metricsEnabled = metrics
+        if store == .reference {
+            configuration.compaction = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300), maxRetainedRevisions: 1 << 40)
+            configuration.storeOptions.walLimit = 1 << 50
+        }
+        return configuration
+    }
+
+    private func measure(_ name: String, store: StoreMode, metrics: Bool, patches: Int, restart: Bool) async throws -> RunResult {
+        let dataDirectory = directory + "/" + name.filter(\.isLetter)
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: ["127.0.0.1"])
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificateAuthority.certificatePEM.utf8)))
+        var httpConfig = HTTPClient.Configuration(tlsConfiguration: tls)
+        httpConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients + 4)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfig)
+        defer { _ = client.shutdown() }
+        print("edgeai-bench disk: \(name): \(datasets) datasets, \(patches) patches, \(clients) clients")
+
+        var server = try await BenchServer.start(credentials: credentials) { self.configuration(dataDirectory, store: store, metrics: metrics, onListening: $0) }
+        let sampler = DirectorySampler(path: dataDirectory)
+        sampler.start()
+        var api = BenchClient(client: client, base: "https://127.0.0.1:\(server.port)", token: credentials.adminToken)
+        let collection = "/apis/edgeai.io/v1alpha1/namespaces/default/datasets"
+        let datasets = self.datasets
+        let created = try await api.phase("creates", count: datasets, clients: clients) { i in
+            (.POST, collection, APIBenchmark.dataset("ds-\(i)"), "application/json", 201)
+        }
+        let patched = try await api.phase("status merge-patches", count: patches, clients: clients) { i in
+            (.PATCH, "\(collection)/ds-\(i % datasets)/status", #"{"status":{"numberOfSamples":\#(i + 1)}}"#, "application/merge-patch+json", 200)
+        }
+        var result = RunResult(rate: patched.rate, errors: created.errors + patched.errors, peakBytes: 0)
+        if restart {
+            let (_, list) = try await api.send(.GET, collection, nil)
+            result.liveBytes = list.count
+        }
+        await server.stop()
+        result.peakBytes = await sampler.stop()
+        result.restBytes = await DirectorySampler.measure(dataDirectory)
+        print(String(format: "%@: peak %.1f MiB, after stop %.1f MiB", name, Double(result.peakBytes) / 1048576, Double(result.restBytes) / 1048576))
+        guard restart else { return result }
+        let start = ContinuousClock.now
+        server = try await BenchServer.start(credentials: credentials) { self.configuration(dataDirectory, store: store, metrics: metrics, onListening: $0) }
+        api = BenchClient(client: client, base: "https://127.0.0.1:\(server.port)", token: credentials.adminToken)
+        let (status, _) = try await api.send(.GET, "\(collection)/ds-0", nil)
+        result.restartMillis = (ContinuousClock.now - start).milliseconds
+        let (_, list) = try await api.send(.GET, collection + "?limit=1", nil)
+        print(String(format: "restart: first answer (%d) after %.1f ms; list answers %d bytes", status, result.restartMillis, list.count))
+        if status != 200 { result.errors += 1 }
+        await server.stop()
+        return result
+    }
+}
+
+/// One in-process API server run in its own service group.
+struct BenchServer {
+    let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    static func start(
+        credentials: ClusterCredentials, _ configuration: (@escaping @Sendable (Int) async -> Void) -> APIServer.Configuration
+    ) async throws -> BenchServer {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = APIServer(configuration: configuration { continuation.yield($0) }, credentials: credentials, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw ValidationError("API server did not start") }
+        return BenchServer(port: port, group: group, task: task)
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}
+
+/// Samples the total size of the files in a directory every 50 ms on a thread of its own
+/// (file-system calls stay off the cooperative pool) and keeps the largest.
+final class DirectorySampler: Sendable {
+    private let path: String
+    private let state = Mutex<(peak: Int64, running: Bool)>((0, false))
+
+    init(path: String) {
+        self.path = path
+    }
+
+    func start() {
+        state.withLock { $0.running = true }
+        let thread = Thread { [self] in
+            while state.withLock({ $0.running }) {
+                let size = Self.size(of: path)
+                state.withLock { $0.peak = max($0.peak, size) }
+                usleep(50_000)
+            }
+        }
+        thread.start()
+    }
+
+    /// Stops sampling and returns the peak, including one last sample.
+    func stop() async -> Int64 {
+        state.withLock { $0.running = false }
+        let last = await Self.measure(path)
+        return state.withLock { max($0.peak, last) }
+    }
+
+    /// The directory's size, read on a thread of its own.
+    static func measure(_ directory: String) async -> Int64 {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: size(of: directory)) }.start()
+        }
+    }
+
+    static func size(of directory: String) -> Int64 {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var total: Int64 = 0
+        for name in names {
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.size] as? Int ?? 0
+            total += Int64(size)
+        }
+        return total
+    }
+}
