@@ -57,16 +57,21 @@ public final class RemoteClient: Sendable {
         let source: RemoteSource
 
         /// Hands each chunk of the body to `consume` in order, with backpressure.
-        /// - Throws: ``RemoteError`` (`.timedOut` after a stall, `.transport` when cut), or what
-        ///   `consume` throws.
+        /// - Throws: ``RemoteError`` (`.timedOut` after a stall, `.transport` when cut),
+        ///   `CancellationError`, or what `consume` throws.
         public func forEachChunk(_ consume: (ByteBuffer) async throws -> Void) async throws {
             guard let body else { return }
             do {
                 for try await chunk in body { try await consume(chunk) }
+            } catch let error as RemoteError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
             } catch let error as HTTPClientError {
                 throw RemoteClient.translate(error, source)
-            } catch let error as NIOSSLError {
-                throw RemoteError(.transport, "\(source): TLS failed mid-transfer (\(error))")
+            } catch {
+                // A cut connection surfaces as a parser, TLS or channel error.
+                throw RemoteError(.transport, "\(source): transfer cut (\(String(describing: error).prefix(200)))")
             }
         }
     }
