@@ -165,6 +165,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Remote data and model delivery: AWS SigV4, s3:// and https:// locations, HEAD/GET/list
+        // clients with no-progress timeouts, verified resumable downloads, remote counting, the
+        // model cache. Not wired into the agent yet.
+        .target(
+            name: "RemoteStore",
+            dependencies: [
+                "DatasetScan",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // glibc's malloc_trim/mallopt, for the agent's memory trim (the Glibc module lacks <malloc.h>).
         .target(name: "CMalloc"),
         .executableTarget(
@@ -182,7 +199,7 @@ let package = Package(
             name: "EdgeAIBench",
             dependencies: [
                 "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer",
-                "CloudController", "HubClient", "EdgeSync", "EdgeAgent",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "RemoteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -286,6 +303,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RemoteStoreTests",
+            dependencies: [
+                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPKI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
