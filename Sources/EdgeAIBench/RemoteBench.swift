@@ -15,6 +15,8 @@ import Glibc
 /// the resume vs the remainder; (3) a `--index-mb` txt index counted by RemoteCounter vs
 /// `curl -s URL | wc -l`; (4) `--objects` objects under an S3 prefix in moto counted by
 /// paginated listing vs boto3's paginator.
+/// - Important: Not yet run to completion (a debug smoke run with small sizes printed nothing
+///   within 150 s); no figures are recorded in BENCHMARKS-edge.md yet.
 struct RemoteBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remote", abstract: "Remote downloads and counts vs curl and boto3.")
 
