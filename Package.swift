@@ -180,6 +180,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Remote data and model delivery: AWS SigV4, s3:// and https:// locations, HEAD/GET/list
+        // clients with no-progress timeouts, verified resumable downloads, remote counting, the
+        // model cache. Not wired into the agent yet.
+        .target(
+            name: "RemoteStore",
+            dependencies: [
+                "DatasetScan",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Test kit, light: temporary directories and condition waits. Depends on nothing heavy.
         .target(name: "EdgeAITesting", swiftSettings: swiftSettings),
         // Test kit, servers: the embedded API server in-process on port 0 with an admin client,
@@ -209,7 +226,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeAIBench",
             dependencies: [
-                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub",
+                "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub", "RemoteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -328,6 +345,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RemoteStoreTests",
+            dependencies: [
+                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPKI",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ]

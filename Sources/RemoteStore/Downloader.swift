@@ -1,0 +1,208 @@
+import Crypto
+import Logging
+import NIOCore
+public import NIOPosix
+
+/// Verified, resumable download of one object into a file.
+///
+/// Streams into `<destination>.partial`, hashing (SHA-256) in the same pass; checks an optional
+/// expected digest; fsyncs and renames atomically onto `destination`. A download cut by a
+/// dropped connection, a stall, cancellation or a crash leaves the `.partial` file and its
+/// `.meta` (validator, size); the next call resumes with `Range: bytes=N-` + `If-Range`, re-hashing
+/// the N bytes already on disk (a local read), and restarts from 0 when the object changed.
+/// It refuses early (before any byte is fetched) when the cache file system has less room than
+/// the rest of the object plus ``Configuration/reserveBytes``. A digest mismatch deletes the
+/// file and throws ``RemoteError/Code/digestMismatch``.
+///
+/// All file-system calls run on a `NIOThreadPool`; the network read of the next chunks overlaps
+/// the write of the previous buffer. Memory: two ``Configuration/bufferBytes`` buffers.
+/// It does not retry; the caller decides when to call again (a resume).
+public struct Downloader: Sendable {
+    public struct Configuration: Sendable {
+        /// Free space left untouched on the cache file system.
+        public var reserveBytes: Int64
+        /// Bytes gathered before one write (and one progress report).
+        public var bufferBytes: Int
+        /// The largest object accepted.
+        public var maximumBytes: Int64
+        public init(reserveBytes: Int64 = 64 << 20, bufferBytes: Int = 1 << 20, maximumBytes: Int64 = 1 << 40) {
+            self.reserveBytes = reserveBytes
+            self.bufferBytes = bufferBytes
+            self.maximumBytes = maximumBytes
+        }
+    }
+
+    /// Bytes in `destination` so far, and the object's size when known.
+    public struct Progress: Sendable, Equatable {
+        public var bytesDone: Int64
+        public var totalBytes: Int64?
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var digest: ContentDigest
+        public var info: ObjectInfo
+        /// Where this call's transfer started (0 unless it resumed).
+        public var resumedFrom: Int64
+    }
+
+    public let client: RemoteClient
+    public let configuration: Configuration
+    let pool: NIOThreadPool
+
+    public init(client: RemoteClient, configuration: Configuration = Configuration(), threadPool: NIOThreadPool = .singleton) {
+        self.client = client
+        self.configuration = configuration
+        self.pool = threadPool
+    }
+
+    /// Downloads `source` to `destination` (the directory must exist).
+    /// - Throws: ``RemoteError``; `CancellationError` when cancelled (the partial file stays).
+    public func download(
+        _ source: RemoteSource, to destination: String, expecting digest: ContentDigest? = nil,
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> Result {
+        let partialPath = destination + ".partial"
+        let metaPath = destination + ".partial.meta"
+        let url = source.location.description
+        // What a previous attempt left.
+        let previous: (meta: PartialDownload, size: Int64)? = try await pool.runIfActive {
+            guard let size = FileOps.size(partialPath), size > 0,
+                let bytes = FileOps.readSmall(metaPath, limit: PartialDownload.maximumBytes),
+                let meta = PartialDownload(decoding: bytes), meta.url == url
+            else { return nil }
+            return (meta, size)
+        }
+        var hash = SHA256()
+        var offset: Int64 = 0
+        var conditions = GetConditions()
+        if let previous {
+            let hashed: (SHA256, Int64) = try await pool.runIfActive {
+                var h = SHA256()
+                let n = try FileOps.readChunks(partialPath) { h.update(bufferPointer: $0) }
+                return (h, n)
+            }
+            (hash, offset) = hashed
+            conditions = GetConditions(rangeStart: offset, ifRange: previous.meta.validator)
+        }
+        let response: RemoteClient.Response
+        do {
+            response = try await client.get(source, conditions: conditions)
+        } catch let error as RemoteError where error.status == 416 && offset > 0 {
+            // The partial file is as long as the object, or longer: start over.
+            offset = 0
+            hash = SHA256()
+            response = try await client.get(source)
+        }
+        if case .whole = response.status {
+            // No range asked for, or If-Range saw a changed object: from the start.
+            offset = 0
+            hash = SHA256()
+        }
+        let total = response.info.size
+        if let total {
+            guard total <= configuration.maximumBytes else {
+                throw RemoteError(.tooLarge, "\(source): object is \(total) bytes, above the limit of \(configuration.maximumBytes)")
+            }
+            try await checkSpace(directory: FileOps.directory(of: destination), needed: total - offset)
+        }
+        let meta = response.info.validator.map { PartialDownload(validator: $0, total: total, url: url) }
+        let resumeFrom = offset
+        let fd: Int32 = try await pool.runIfActive {
+            if let meta { try FileOps.writeSmallAtomically(metaPath, meta.encoded()) } else { FileOps.remove(metaPath) }
+            return try FileOps.openForAppend(partialPath, truncate: resumeFrom == 0)
+        }
+        progress(Progress(bytesDone: offset, totalBytes: total))
+        do {
+            offset = try await stream(response, into: fd, path: partialPath, from: offset, total: total, hash: &hash, progress: progress)
+            try await pool.runIfActive { try FileOps.fsyncAndClose(fd, path: partialPath) }
+        } catch {
+            try? await pool.runIfActive { _ = close(fd) }
+            if meta == nil { try? await pool.runIfActive { FileOps.remove(partialPath) } }
+            throw error
+        }
+        if let total, offset != total {
+            try? await pool.runIfActive { FileOps.remove(partialPath); FileOps.remove(metaPath) }
+            throw RemoteError(.malformedResponse, "\(source): got \(offset) bytes of \(total)")
+        }
+        let actual = ContentDigest(hex: SigV4Signer.hex(hash.finalize()))
+        if let digest, digest != actual {
+            try? await pool.runIfActive { FileOps.remove(partialPath); FileOps.remove(metaPath) }
+            throw RemoteError(.digestMismatch, "\(source): content has digest \(actual), expected \(digest); the download was deleted")
+        }
+        try await pool.runIfActive {
+            try FileOps.renameDurably(partialPath, destination)
+            FileOps.remove(metaPath)
+        }
+        return Result(path: destination, size: offset, digest: actual, info: response.info, resumedFrom: resumeFrom)
+    }
+
+    /// - Throws: ``RemoteError/Code/insufficientSpace`` naming the sizes.
+    func checkSpace(directory: String, needed: Int64) async throws {
+        let available = try await pool.runIfActive { try FileOps.availableBytes(directory) }
+        if let error = Self.spaceError(directory: directory, needed: needed, available: available, reserve: configuration.reserveBytes) {
+            throw error
+        }
+    }
+
+    /// The refusal when `needed` bytes plus `reserve` do not fit in `available` (pure).
+    static func spaceError(directory: String, needed: Int64, available: Int64, reserve: Int64) -> RemoteError? {
+        guard needed + reserve > available else { return nil }
+        func mib(_ v: Int64) -> String { "\((v + (1 << 20) - 1) >> 20) MiB" }
+        return RemoteError(.insufficientSpace,
+            "\(directory) has \(mib(available)) free; the download needs \(mib(needed)) more plus a reserve of \(mib(reserve))")
+    }
+
+    /// Streams the body to `fd`, writing one buffer while the next fills. Returns the new size.
+    private func stream(_ response: RemoteClient.Response, into fd: Int32, path: String, from start: Int64, total: Int64?,
+        hash: inout SHA256, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int64
+    {
+        let limit = configuration.bufferBytes
+        let maximum = configuration.maximumBytes
+        let pool = self.pool
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(limit)
+        var written = start
+        var inFlight: Task<Void, any Error>?
+        var hasher = hash
+        defer { hash = hasher }
+        do {
+            try await response.forEachChunk { chunk in
+                chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                buffer += chunk.readableBytesView
+                guard buffer.count >= limit else { return }
+                try await inFlight?.value
+                let full = buffer
+                buffer = []
+                buffer.reserveCapacity(limit)
+                written += Int64(full.count)
+                guard written <= maximum, total.map({ written <= $0 }) ?? true else {
+                    throw RemoteError(.tooLarge, "\(response.source): more bytes than announced")
+                }
+                let done = written
+                inFlight = Task {
+                    try await pool.runIfActive { try FileOps.write(fd, full, path: path) }
+                    progress(Progress(bytesDone: done, totalBytes: total))
+                }
+            }
+        } catch {
+            // Keep what arrived when it extends an intact prefix: the resume continues from it.
+            var prefixIntact = true
+            if let inFlight {
+                do { try await inFlight.value } catch { prefixIntact = false }
+            }
+            let rest = buffer
+            if prefixIntact { try? await pool.runIfActive { try FileOps.write(fd, rest, path: path) } }
+            throw error
+        }
+        try await inFlight?.value
+        let rest = buffer
+        if !rest.isEmpty {
+            try await pool.runIfActive { try FileOps.write(fd, rest, path: path) }
+            written += Int64(rest.count)
+            progress(Progress(bytesDone: written, totalBytes: total))
+        }
+        return written
+    }
+}

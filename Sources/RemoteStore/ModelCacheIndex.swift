@@ -1,0 +1,93 @@
+import Crypto
+
+/// The model cache's bookkeeping, pure: versions keyed by (URL, digest), which version each
+/// model currently uses, least-recently-used order, and what to evict to fit a size.
+///
+/// Invariants: a version that is current for some model is never evicted (even if that leaves
+/// the cache above its limit); a new version is added *beside* the old one and becomes current
+/// only by ``switchModel(_:to:)``, one assignment, so readers see the old or the new, never a mix.
+public struct ModelCacheIndex: Sendable, Equatable, Codable {
+    /// A version's identity: a changed URL or digest is a new version.
+    public struct Key: Sendable, Hashable, Codable {
+        public var url: String
+        public var digest: String?
+        public init(url: String, digest: String? = nil) {
+            self.url = url
+            self.digest = digest
+        }
+        /// A stable directory name: 32 hex of SHA-256 over URL and digest.
+        public var id: String {
+            let bytes = Array("\(url)\n\(digest ?? "")".utf8)
+            return String(SigV4Signer.hex(SHA256.hash(data: bytes)).prefix(32))
+        }
+    }
+
+    public struct Entry: Sendable, Equatable, Codable {
+        public var key: Key
+        public var size: Int64
+        /// Logical time of the last use (a counter, not a clock: tests and restarts agree).
+        public var lastUsed: Int64
+    }
+
+    public private(set) var entries: [String: Entry] = [:]
+    /// Model name (e.g. `namespace/name`) → current version id.
+    public private(set) var current: [String: String] = [:]
+    private var tick: Int64 = 0
+
+    public init() {}
+
+    public var totalBytes: Int64 { entries.values.reduce(0) { $0 + $1.size } }
+
+    /// Records a downloaded version (not current for anyone yet). Returns its id.
+    @discardableResult
+    public mutating func add(_ key: Key, size: Int64) -> String {
+        tick += 1
+        entries[key.id] = Entry(key: key, size: size, lastUsed: tick)
+        return key.id
+    }
+
+    /// Makes `id` the version `model` uses; returns the version it used before, which stays
+    /// cached (jobs may still hold it) until evicted.
+    /// - Precondition: `id` is in ``entries``.
+    @discardableResult
+    public mutating func switchModel(_ model: String, to id: String) -> String? {
+        precondition(entries[id] != nil, "switch to a version not in the cache")
+        touch(id)
+        let previous = current[model]
+        current[model] = id
+        return previous == id ? nil : previous
+    }
+
+    /// Forgets a model (it was deleted): its version becomes evictable.
+    public mutating func removeModel(_ model: String) {
+        current[model] = nil
+    }
+
+    /// Marks a version used now.
+    public mutating func touch(_ id: String) {
+        guard entries[id] != nil else { return }
+        tick += 1
+        entries[id]?.lastUsed = tick
+    }
+
+    /// The ids to evict, least recently used first, until the total fits `limit`; versions
+    /// current for a model are never chosen.
+    public func evictionPlan(limit: Int64) -> [String] {
+        var total = totalBytes
+        guard total > limit else { return [] }
+        let pinned = Set(current.values)
+        var plan: [String] = []
+        for (id, entry) in entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) where !pinned.contains(id) {
+            guard total > limit else { break }
+            plan.append(id)
+            total -= entry.size
+        }
+        return plan
+    }
+
+    /// Drops versions (after their files were deleted). Current versions are kept.
+    public mutating func remove(_ ids: [String]) {
+        let pinned = Set(current.values)
+        for id in ids where !pinned.contains(id) { entries[id] = nil }
+    }
+}

@@ -1,0 +1,196 @@
+import EdgeAIPKI
+import EdgeAITesting
+import Foundation
+import NIOSSL
+import RemoteStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real peers for the RemoteStore tests: nginx (HTTPS with Range) and moto's S3 server.
+/// A test needing one is enabled when the binary is present, or when `EDGEAI_REQUIRE_PEERS=1`
+/// (then a missing binary fails the test with the install command).
+enum Peers {
+    static let required = ProcessInfo.processInfo.environment["EDGEAI_REQUIRE_PEERS"] == "1"
+    static let nginxInstall = "apt-get install -y nginx-light"
+    static let motoInstall = "pip install 'moto[server]' boto3"
+
+    static var nginx: String? { executable("nginx", extra: ["/usr/sbin", "/sbin"]) }
+    static var moto: String? { executable("moto_server") }
+    static var python: String? { executable("python3") }
+
+    static var nginxEnabled: Bool { nginx != nil || required }
+    static var motoEnabled: Bool { (moto != nil && python != nil) || required }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func require(_ path: String?, install: String) throws -> String {
+        guard let path else { throw Missing(description: "peer binary missing: install it with `\(install)`") }
+        return path
+    }
+
+    static func executable(_ name: String, extra: [String] = []) -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for dir in path + extra {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A loopback port free at the time of asking (the peer binds it right after).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Missing(description: "no free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+/// One child process, stopped by ``stop()`` (SIGTERM, then waited for).
+final class PeerProcess: @unchecked Sendable {
+    let process = Process()
+    let name: String
+
+    init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], log: String) throws {
+        self.name = name
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: children of the test process may inherit a blocked SIGTERM.
+    func stop() { kill9() }
+}
+
+/// nginx serving `www` over HTTPS on a loopback port with a certificate from an EdgeAIPKI CA.
+/// `/slow/` is rate-limited; the access log records `uri status body_bytes_sent range`.
+final class NginxPeer: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let port: Int
+    let ca: CertificateAuthority
+    var www: String { directory.path + "/www" }
+    var accessLog: String { directory.path + "/access.log" }
+    private var process: PeerProcess?
+    let slowRate: String
+
+    init(slowRate: String = "64k") async throws {
+        let binary = try Peers.require(Peers.nginx, install: Peers.nginxInstall)
+        directory = try TemporaryDirectory(prefix: "edgeai-nginx")
+        port = try Peers.freePort()
+        self.slowRate = slowRate
+        ca = try CertificateAuthority.generate()
+        let serving = try ca.issueServingCertificate(hosts: ["127.0.0.1", "localhost"])
+        let dir = directory.path
+        try FileManager.default.createDirectory(atPath: "\(dir)/www/slow", withIntermediateDirectories: true)
+        try serving.certificatePEM.write(toFile: "\(dir)/cert.pem", atomically: true, encoding: .utf8)
+        try serving.privateKeyPEM.write(toFile: "\(dir)/key.pem", atomically: true, encoding: .utf8)
+        let config = """
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            pid \(dir)/nginx.pid;
+            error_log \(dir)/error.log warn;
+            events { worker_connections 64; }
+            http {
+                log_format bytes '$uri $status $body_bytes_sent "$http_range"';
+                access_log \(dir)/access.log bytes;
+                client_body_temp_path \(dir)/tmp-body;
+                proxy_temp_path \(dir)/tmp-proxy;
+                fastcgi_temp_path \(dir)/tmp-fastcgi;
+                uwsgi_temp_path \(dir)/tmp-uwsgi;
+                scgi_temp_path \(dir)/tmp-scgi;
+                sendfile on;
+                server {
+                    listen 127.0.0.1:\(port) ssl;
+                    ssl_certificate \(dir)/cert.pem;
+                    ssl_certificate_key \(dir)/key.pem;
+                    root \(dir)/www;
+                    location /slow/ { limit_rate \(slowRate); }
+                }
+            }
+            """
+        try config.write(toFile: "\(dir)/nginx.conf", atomically: true, encoding: .utf8)
+        self.binary = binary
+        try await start()
+    }
+
+    private let binary: String
+
+    func start() async throws {
+        let dir = directory.path
+        process = try PeerProcess(name: "nginx", executable: binary,
+            arguments: ["-p", dir, "-c", "\(dir)/nginx.conf", "-e", "\(dir)/error.log"], log: "\(dir)/stdout.log")
+        let port = self.port
+        try await eventually("nginx to listen on \(port)", timeout: .seconds(20)) { Peers.accepts(port) }
+    }
+
+    func kill9() { process?.kill9() }
+
+    func stop() {
+        process?.stop()
+        directory.remove()
+    }
+
+    func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
+
+    func source(_ path: String) throws -> RemoteSource {
+        try RemoteSource(location: RemoteLocation(parsing: url(path)))
+    }
+
+    func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
+
+    /// Writes a file under www.
+    func put(_ path: String, _ bytes: [UInt8]) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(www)/\(path)"))
+    }
+
+    /// Access-log lines so far: (uri, status, bytes sent, range header).
+    func accessEntries() throws -> [(uri: String, status: Int, bytes: Int64, range: String)] {
+        guard let text = try? String(contentsOfFile: accessLog, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ", maxSplits: 3).map(String.init)
+            guard parts.count == 4, let status = Int(parts[1]), let bytes = Int64(parts[2]) else { return nil }
+            return (parts[0], status, bytes, parts[3].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        }
+    }
+}
