@@ -92,9 +92,12 @@ final class PeerProcess: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
+    /// SIGKILL, whatever `isRunning` says (it can lag behind the child when many processes are
+    /// spawned at once), then waits for the exit.
     func kill9() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
         process.waitUntilExit()
     }
 
