@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAIAPITests",
             dependencies: [
-                "EdgeAIAPI", "JSON", "ManifestYAML",
+                "EdgeAIAPI", "JSON", "ManifestYAML", "EdgeAITesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],

@@ -18,16 +18,7 @@ import Testing
         kind: Dataset
         metadata: {name: lol}
         spec: {dataUrl: /d, format: txt, nodeName: e}
-        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-        """
+        """ + "\n" + HostileInput.billionLaughs
 
     private func names(_ s: TestServer) async throws -> [String] {
         try await s.get(ds).json["items"]?.arrayValue?.compactMap { $0["metadata"]?["name"]?.stringValue } ?? []

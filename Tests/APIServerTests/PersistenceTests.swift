@@ -39,7 +39,7 @@ import Testing
         let binary = try #require(Self.edgeaiBinary(), "build the edgeai product first (swift build)")
         let dir = try TemporaryDirectory(prefix: "apiserver-kill")
         defer { dir.remove() }
-        let port = try Self.freePort()
+        let port = try freeLoopbackPort()
         var process = try Self.launch(binary, dir: dir.path, port: port)
         let credentials = try PKIBootstrap.ensure(dataDirectory: dir.path)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: try credentials.clientTLSConfiguration()))

@@ -1,4 +1,5 @@
 import EdgeAIAPI
+import EdgeAITesting
 import Foundation
 import JSON
 import ManifestYAML
@@ -6,17 +7,7 @@ import Testing
 
 /// YAML alias budgets, duplicate JSON keys and kube's metadata rules, without sockets.
 struct HostileInputTests {
-    static let billionLaughs = """
-        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-        """
+    static let billionLaughs = HostileInput.billionLaughs
 
     @Test func billionLaughsFailsFastWithAClearError() throws {
         let clock = ContinuousClock()

@@ -7,17 +7,7 @@ import Testing
 /// YAML alias bombs in what the CLI reads — manifests (`apply -f`) and kubeconfigs — fail fast
 /// with a clear error and send nothing.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct HostileManifestTests {
-    static let bomb = """
-        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-        """
+    static let bomb = HostileInput.billionLaughs
 
     @Test func applyOfAnAliasBombFailsFastAndAppliesNothing() async throws {
         try await withCluster { cluster, client in

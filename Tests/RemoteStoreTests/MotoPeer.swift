@@ -22,7 +22,7 @@ final class MotoPeer: @unchecked Sendable {
         let moto = try Peers.require(Peers.moto, install: Peers.motoInstall)
         let python = try Peers.require(Peers.python, install: Peers.motoInstall)
         directory = try TemporaryDirectory(prefix: "edgeai-moto")
-        port = try Peers.freePort()
+        port = try freeLoopbackPort()
         self.bucket = bucket
         process = try PeerProcess(name: "moto", executable: moto, arguments: ["-H", "127.0.0.1", "-p", String(port)],
             log: directory.path + "/moto.log")
@@ -78,18 +78,3 @@ final class MotoPeer: @unchecked Sendable {
         """
 }
 
-/// Runs an executable to completion: (status, stdout, stderr).
-func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-}

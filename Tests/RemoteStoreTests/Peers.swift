@@ -41,21 +41,6 @@ enum Peers {
         return nil
     }
 
-    /// A loopback port free at the time of asking (the peer binds it right after).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Missing(description: "no free port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
     static func accepts(_ port: Int) -> Bool {
@@ -119,7 +104,7 @@ final class NginxPeer: @unchecked Sendable {
     init(slowRate: String = "64k") async throws {
         let binary = try Peers.require(Peers.nginx, install: Peers.nginxInstall)
         directory = try TemporaryDirectory(prefix: "edgeai-nginx")
-        port = try Peers.freePort()
+        port = try freeLoopbackPort()
         self.slowRate = slowRate
         ca = try CertificateAuthority.generate()
         let serving = try ca.issueServingCertificate(hosts: ["127.0.0.1", "localhost"])
