@@ -67,10 +67,14 @@ public final class EmbeddedAPI: Sendable {
         configuration.connectionTimeouts = options.connectionTimeouts
         let server = APIServer(configuration: configuration, credentials: credentials, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { try await group.run() }
+        // A server that fails to start (its port taken) ends the wait below instead of hanging it.
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            _ = try? await task.value
+            do { try await task.value } catch { throw EmbeddedAPIError("the API server did not start: \(error)") }
             throw EmbeddedAPIError("the API server did not start")
         }
         running.withLock { $0 = (group, task) }
