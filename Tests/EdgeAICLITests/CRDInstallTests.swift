@@ -70,38 +70,9 @@ struct CRDInstallTests {
             guard await store.edgeAIServed else { return Self.notFound }
             return Self.json(["kind": "APIResourceList", "groupVersion": "edgeai.io/v1alpha1", "resources": [["name": "datasets"], ["name": "models"]]])
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test.fake-apiserver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let directory = try TemporaryDirectory(prefix: "cli-crds")
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            let kubeconfig = directory.file("kubeconfig").path
-            try """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: fake, cluster: {server: "http://127.0.0.1:\(port)"}}]
-                users: [{name: admin, user: {token: t}}]
-                contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-                current-context: fake
-                """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-            do {
-                try await body(store, kubeconfig, directory)
-            } catch {
-                await group.triggerGracefulShutdown()
-                directory.remove()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await serveStandIn(router, label: "test.fake-apiserver", prefix: "cli-crds") { kubeconfig, directory in
+            try await body(store, kubeconfig, directory)
         }
-        directory.remove()
     }
 
     @Test func installAppliesBothCRDsServerSideAndReportsWhatChanged() async throws {

@@ -101,37 +101,49 @@ actor StandInCluster {
             await cluster.delete(request.uri.path)
                 ? json(status(200, "", "deleted")) : json(status(404, "NotFound", "\(request.uri.path) not found"), status: 404)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test.stand-in")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let directory = try TemporaryDirectory(prefix: "cli-install")
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            let kubeconfig = directory.file("kubeconfig").path
-            try """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: fake, cluster: {server: "http://127.0.0.1:\(port)"}}]
-                users: [{name: admin, user: {token: t}}]
-                contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-                current-context: fake
-                """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-            do {
-                try await body(cluster, kubeconfig, directory)
-            } catch {
-                await group.triggerGracefulShutdown()
-                directory.remove()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await serveStandIn(router, label: "test.stand-in", prefix: "cli-install") { kubeconfig, directory in
+            try await body(cluster, kubeconfig, directory)
         }
-        directory.remove()
     }
+}
+
+/// Serves `router` over plain HTTP on 127.0.0.1 port 0 with a kubeconfig pointing at it, runs
+/// `body` with the kubeconfig's path and a scratch directory, then stops the server and removes
+/// the directory (also when `body` throws). The home of the CLI tests' stand-in API servers.
+func serveStandIn(
+    _ router: Router<BasicRequestContext>, label: String, prefix: String,
+    _ body: (String, TemporaryDirectory) async throws -> Void
+) async throws {
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    var logger = Logger(label: label)
+    logger.logLevel = .critical
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+    let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    let directory = try TemporaryDirectory(prefix: prefix)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next() ?? 0
+        let kubeconfig = directory.file("kubeconfig").path
+        try """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: fake, cluster: {server: "http://127.0.0.1:\(port)"}}]
+            users: [{name: admin, user: {token: t}}]
+            contexts: [{name: fake, context: {cluster: fake, user: admin}}]
+            current-context: fake
+            """.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        do {
+            try await body(kubeconfig, directory)
+        } catch {
+            await group.triggerGracefulShutdown()
+            directory.remove()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+    directory.remove()
 }
