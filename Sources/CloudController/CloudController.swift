@@ -11,8 +11,8 @@ import Synchronization
 /// the nodes over TLS WebSockets, and the status writer that carries their reports back.
 ///
 /// `run()` starts the informers and the hub together; changes are routed as the informers
-/// deliver them (a node connecting before the first list is complete resyncs against what is
-/// cached, then receives the rest live). `/readyz` answers 200 once both informers synced.
+/// deliver them. A node that connects before both first lists are complete is welcomed once they
+/// are, so its resync never sees a partial cache. `/readyz` answers 200 once both informers synced.
 /// On graceful shutdown it closes every edge connection with `goingAway`. It works against any
 /// API server: the embedded one or a real cluster.
 public final class CloudController: Service, Sendable {
@@ -47,6 +47,10 @@ public final class CloudController: Service, Sendable {
             configuration: configuration.hub, closeTimeout: configuration.closeTimeout, writer: StatusWriter(client: client),
             events: events, metrics: metrics,
             desired: { node in DesiredState.forNode(node, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list()) },
+            desiredSynced: {
+                try await datasets.waitForSync()
+                try await models.waitForSync()
+            },
             logger: logger)
     }
 

@@ -66,9 +66,10 @@ public final class Testbed: Sendable {
 
     // MARK: Cloud controller
 
-    /// Starts the controller (against the API with the `edgeai:cloud` token); returns the hub port.
+    /// Starts the controller (against the API with the `edgeai:cloud` token); returns the hub port
+    /// once the hub listens and, unless `waitReady` is false, its informers synced.
     @discardableResult
-    public func startCloud(port: Int = 0) async throws -> Int {
+    public func startCloud(port: Int = 0, waitReady: Bool = true) async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = try CloudControllerConfiguration(credentials: credentials)
         configuration.hubHost = "127.0.0.1"
@@ -92,7 +93,7 @@ public final class Testbed: Sendable {
         guard let bound = await iterator.next() else { throw TestbedError("hub start did not happen") }
         cloud.withLock { $0 = (group, task, bound, controller) }
         lastHubPort.withLock { $0 = bound }
-        try await eventually("controller ready", timeout: .seconds(30)) { controller.isReady }
+        if waitReady { try await eventually("controller ready", timeout: .seconds(30)) { controller.isReady } }
         return bound
     }
 

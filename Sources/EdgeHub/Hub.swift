@@ -10,8 +10,9 @@ public import Logging
 /// A new connection for a node replaces the previous one (closed with `replaced`). A connection's
 /// initial desired set is read from `desired` when it registers, on this actor, so it is ordered
 /// with ``route(_:)``: a change already in the caches but not yet routed reaches the session
-/// twice, which ``DesiredSet`` ignores. It does not authenticate: the node comes from the
-/// verified token.
+/// twice, which ``DesiredSet`` ignores. No connection registers before `desiredSynced` returns:
+/// a resync against caches still listing would tell the node to delete what it holds and refuse
+/// its reports. It does not authenticate: the node comes from the verified token.
 public actor Hub {
     public typealias DesiredSource = @Sendable (String) -> DesiredSet
 
@@ -22,13 +23,15 @@ public actor Hub {
     let metrics: HubMetrics
     let logger: Logger
     private let desired: DesiredSource
+    private let desiredSynced: @Sendable () async throws -> Void
     private var connections: [String: HubConnection] = [:]
     private var nextID: UInt64 = 0
     private var stopping = false
 
     public init(
         configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: any StatusWriting, events: (any EventRecording)? = nil,
-        metrics: HubMetrics, desired: @escaping DesiredSource, logger: Logger
+        metrics: HubMetrics, desired: @escaping DesiredSource, desiredSynced: @escaping @Sendable () async throws -> Void = {},
+        logger: Logger
     ) {
         self.configuration = configuration
         self.closeTimeout = closeTimeout
@@ -36,6 +39,7 @@ public actor Hub {
         self.events = events
         self.metrics = metrics
         self.desired = desired
+        self.desiredSynced = desiredSynced
         self.logger = logger
     }
 
@@ -44,6 +48,11 @@ public actor Hub {
 
     /// Serves an upgraded connection of `node` until it ends.
     func serve(node: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        guard await waitForDesired() else {
+            let reason = Task.isCancelled ? "hub shutting down" : "hub starting: its caches have not synced yet"
+            try? await outbound.close(.goingAway, reason: "goingAway: \(reason)")
+            return
+        }
         guard let (connection, previous) = register(node: node) else {
             try? await outbound.close(.goingAway, reason: "goingAway: hub shutting down")
             return
@@ -56,6 +65,23 @@ public actor Hub {
             throw error
         }
         unregister(connection)
+    }
+
+    /// Whether the desired state synced within `helloTimeout` (the node's hello waits unread
+    /// meanwhile); false when it did not or the connection's task was cancelled.
+    private nonisolated func waitForDesired() async -> Bool {
+        let synced = desiredSynced
+        let timeout = configuration.helloTimeout
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await synced()) != nil }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
     }
 
     /// Routes live changes to the nodes they are for.

@@ -6,7 +6,8 @@ public struct HubConfiguration: Hashable, Sendable {
     public var heartbeatInterval: Duration = .seconds(10)
     /// A ping unanswered this long closes the connection (`heartbeatTimeout`).
     public var heartbeatTimeout: Duration = .seconds(30)
-    /// No `hello` this long after the connection opened closes it (`handshakeTimeout`).
+    /// No `hello` this long after the connection opened closes it (`handshakeTimeout`); a
+    /// connection that waited this long for the hub's caches to sync closes with `goingAway`.
     public var helloTimeout: Duration = .seconds(10)
     /// A change unacknowledged this long closes the connection (`ackTimeout`); the edge then
     /// reconnects and resyncs.

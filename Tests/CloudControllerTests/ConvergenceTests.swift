@@ -3,9 +3,11 @@ import EdgeAIAPI
 import EdgeAICloudTesting
 import EdgeAICore
 import EdgeAITesting
+import EdgeHub
 import EdgeSync
 import HubClient
 import KubeClient
+import NIOWebSocket
 import Testing
 
 /// What happens while a node, or the cloud, is away converges when it comes back.
@@ -62,6 +64,51 @@ struct ConvergenceTests {
                 await back.holds("cats")?.uid == recreated.metadata.uid
             }
             #expect(old.metadata.uid != recreated.metadata.uid)
+        }
+    }
+
+    /// A node that reconnects to a restarted cloud before its informers listed is welcomed only
+    /// once they did: a resync against the empty caches would delete what the node holds and
+    /// refuse its reports.
+    @Test func aNodeConnectingBeforeTheCachesSyncKeepsItsDataAndItsReport() async throws {
+        try await withTestbed { testbed in
+            let client = try testbed.client
+            let port = try await testbed.startCloud()
+            let a = try await Edge.live("node-a", testbed: testbed)
+            let cats = try await client.create(makeDataset("cats", node: "node-a"))
+            try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
+
+            // The cloud comes back while the API is still down: its hub listens, its caches are empty.
+            await testbed.stopAPI()
+            await testbed.stopCloud()
+            try await testbed.startCloud(port: port, waitReady: false)
+            try await eventually("connected, waiting for the welcome") { await a.client.state == .syncing }
+            await a.report(datasetReport("r1", cats, samples: 7))
+            #expect(testbed.controller?.isReady == false)
+
+            try await testbed.startAPI()
+            try await a.waitLive()
+            try await eventually("the report written", timeout: .seconds(30)) {
+                try await client.get(Dataset.self, namespace: "default", name: "cats").status?.numberOfSamples == 7
+            }
+            #expect(await a.holds("cats")?.uid == cats.metadata.uid)
+            #expect(testbed.metric("edgeai_hub_refused_reports_total") == 0)
+        }
+    }
+
+    /// Caches that do not sync within the hello timeout close the waiting connection with
+    /// goingAway, before any welcome; the node retries.
+    @Test func aHubWhoseCachesDoNotSyncClosesWaitingConnectionsWithGoingAway() async throws {
+        var hub = HubConfiguration()
+        hub.helloTimeout = .milliseconds(500)
+        try await withTestbed(hub: hub) { testbed in
+            await testbed.stopAPI()
+            try await testbed.startCloud(waitReady: false)
+            let hello = WireCodec.text(EdgeToCloud.hello(Hello(versions: ProtocolVersion.supported, agentVersion: "raw", inventory: [])))
+            let outcome = try await RawEdge.exchange(testbed: testbed, token: try testbed.token("node-a"), frames: [hello])
+            #expect(outcome.closeCode == .goingAway)
+            #expect(outcome.received.isEmpty, "no welcome before the caches synced")
+            #expect(await testbed.controller?.hub.connectedNodes.isEmpty == true)
         }
     }
 

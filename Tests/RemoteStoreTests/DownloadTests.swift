@@ -93,14 +93,15 @@ struct DownloadTests {
     /// nginx is killed mid-transfer; the next call resumes with a Range request and nginx's log
     /// shows it sent only the remainder.
     @Test func resumesAfterTheConnectionIsCut() async throws {
-        try await withPeer(slowRate: "512k") { nginx, client, cache in
-            let bytes = patternBytes(2 << 20)
-            try nginx.put("slow/model.bin", bytes)
+        try await withPeer { nginx, client, cache in
+            // 16 MiB at 256 KiB/s: a minute to send, so the cut at 256 KiB is mid-transfer.
+            let bytes = patternBytes(16 << 20)
+            try nginx.put("cut/model.bin", bytes)
             let digest = try ContentDigest(parsing: "sha256:" + SHA256Hash.hex(bytes))
             let downloader = Downloader(client: client, configuration: .init(reserveBytes: 0, bufferBytes: 64 << 10))
             let destination = cache.path + "/model.bin"
             do {
-                _ = try await downloader.download(try nginx.source("slow/model.bin"), to: destination, expecting: digest) { p in
+                _ = try await downloader.download(try nginx.source("cut/model.bin"), to: destination, expecting: digest) { p in
                     if p.bytesDone >= 256 << 10 { nginx.kill9() }
                 }
                 Issue.record("the download survived nginx being killed")
@@ -110,7 +111,7 @@ struct DownloadTests {
             let partial = try #require(FileOps.size(destination + ".partial"))
             #expect(partial >= 256 << 10 && partial < Int64(bytes.count))
             try await nginx.start()
-            let result = try await downloader.download(try nginx.source("slow/model.bin"), to: destination, expecting: digest)
+            let result = try await downloader.download(try nginx.source("cut/model.bin"), to: destination, expecting: digest)
             #expect(result.resumedFrom == partial)
             #expect(try Data(contentsOf: URL(fileURLWithPath: destination)) == Data(bytes))
             let entry = try #require(try nginx.accessEntries().last)
@@ -121,18 +122,18 @@ struct DownloadTests {
 
     /// A partial download of an object that then changed restarts from 0 (If-Range fails).
     @Test func aChangedObjectRestartsFromZero() async throws {
-        try await withPeer(slowRate: "512k") { nginx, client, cache in
-            try nginx.put("slow/model.bin", patternBytes(2 << 20, seed: 1))
+        try await withPeer { nginx, client, cache in
+            try nginx.put("cut/model.bin", patternBytes(16 << 20, seed: 1))
             let downloader = Downloader(client: client, configuration: .init(reserveBytes: 0, bufferBytes: 64 << 10))
             let destination = cache.path + "/model.bin"
-            _ = try? await downloader.download(try nginx.source("slow/model.bin"), to: destination) { p in
+            _ = try? await downloader.download(try nginx.source("cut/model.bin"), to: destination) { p in
                 if p.bytesDone >= 256 << 10 { nginx.kill9() }
             }
             #expect(FileOps.size(destination + ".partial") ?? 0 > 0)
             let replaced = patternBytes(1 << 20, seed: 2)
-            try nginx.put("slow/model.bin", replaced)
+            try nginx.put("cut/model.bin", replaced)
             try await nginx.start()
-            let result = try await downloader.download(try nginx.source("slow/model.bin"), to: destination)
+            let result = try await downloader.download(try nginx.source("cut/model.bin"), to: destination)
             #expect(result.resumedFrom == 0)
             #expect(result.digest.hex == SHA256Hash.hex(replaced))
             #expect(try Data(contentsOf: URL(fileURLWithPath: destination)) == Data(replaced))
@@ -158,9 +159,11 @@ struct DownloadTests {
 
             let pid = try #require(Int32(String(contentsOfFile: nginx.directory.path + "/nginx.pid", encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)))
+            // 16 MiB at 256 KiB/s, stopped at 64 KiB: never in the socket buffers whole.
+            try nginx.put("cut/stalled.bin", patternBytes(16 << 20))
             let stalled = clock.now
             do {
-                _ = try await downloader.download(try nginx.source("slow/model.bin"), to: cache.path + "/stalled.bin") { p in
+                _ = try await downloader.download(try nginx.source("cut/stalled.bin"), to: cache.path + "/stalled.bin") { p in
                     if p.bytesDone >= 64 << 10 { kill(pid, SIGSTOP) }
                 }
                 Issue.record("a stalled download finished")

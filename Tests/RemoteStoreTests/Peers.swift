@@ -91,7 +91,10 @@ final class PeerProcess: @unchecked Sendable {
 }
 
 /// nginx serving `www` over HTTPS on a loopback port with a certificate from an EdgeAIPKI CA.
-/// `/slow/` is rate-limited; the access log records `uri status body_bytes_sent range`.
+/// `/slow/` is rate-limited; `/cut/` is rate-limited (256 KiB/s) for requests without a Range
+/// header only, so a transfer cut early cannot have reached the client's socket buffers whole
+/// however slowly the client reads, and its resumption runs at full speed. The access log records
+/// `uri status body_bytes_sent range`.
 final class NginxPeer: @unchecked Sendable {
     let directory: TemporaryDirectory
     let port: Int
@@ -109,7 +112,9 @@ final class NginxPeer: @unchecked Sendable {
         ca = try CertificateAuthority.generate()
         let serving = try ca.issueServingCertificate(hosts: ["127.0.0.1", "localhost"])
         let dir = directory.path
-        try FileManager.default.createDirectory(atPath: "\(dir)/www/slow", withIntermediateDirectories: true)
+        for folder in ["slow", "cut"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/www/\(folder)", withIntermediateDirectories: true)
+        }
         try serving.certificatePEM.write(toFile: "\(dir)/cert.pem", atomically: true, encoding: .utf8)
         try serving.privateKeyPEM.write(toFile: "\(dir)/key.pem", atomically: true, encoding: .utf8)
         let config = """
@@ -134,6 +139,10 @@ final class NginxPeer: @unchecked Sendable {
                     ssl_certificate_key \(dir)/key.pem;
                     root \(dir)/www;
                     location /slow/ { limit_rate \(slowRate); }
+                    location /cut/ {
+                        limit_rate 256k;
+                        if ($http_range != "") { set $limit_rate 0; }
+                    }
                 }
             }
             """
