@@ -30,7 +30,7 @@ struct AgentObservabilityTests {
         return nil
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func metricsCountDatasetsByReasonScansOutboxAndModelChecks() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -82,7 +82,7 @@ struct AgentObservabilityTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func healthzAnswers503WhileEveryScanWorkerIsStuck() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

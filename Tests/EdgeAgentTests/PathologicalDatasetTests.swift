@@ -102,7 +102,7 @@ struct PathologicalDatasetTests {
         return fd
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func fifosSocketsAndDevicesAreRefusedWhileHealthyDatasetsKeepCounting() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -142,7 +142,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aHungScanIsAbandonedRetriedAndHoldsNoWorkerWhileOthersReport() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -177,7 +177,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aRescanKeepsTheLastCountUntilTheNewOneIsExact() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -199,7 +199,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func everyWorkerStuckMakesTheMonitorUnhealthyUntilItRecovers() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
