@@ -73,7 +73,9 @@ package struct HubServer: Sendable {
         let logger = self.logger
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: WebSocketServerConfiguration(maxFrameSize: maxFrameBytes, autoPing: .disabled, closeTimeout: closeTimeout))
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, _ in
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<
+            WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+        > = { request, channel, _ in
             let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
             guard path == HubEndpoint.path else { return .dontUpgrade }
             guard let node = authenticator.node(authorization: request.headerFields[.authorization]) else {
@@ -88,10 +90,17 @@ package struct HubServer: Sendable {
                 try await hub.serve(node: node, inbound: inbound, outbound: outbound)
             }
         }
+        let tls = self.tls
+        let failures = HandshakeFailures(logger: logger)
+        let server = HTTPServerBuilder { responder in
+            try ReportingTLSChannel(
+                HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket, shouldUpgrade: shouldUpgrade),
+                tlsConfiguration: tls, failures: failures)
+        }
         let onListening = self.onListening
         return Application(
             router: router,
-            server: try .tls(server, tlsConfiguration: tls),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -120,7 +120,8 @@ struct RotationTests {
         }
     }
 
-    /// An agent given another cluster's CA says once which file to fix, and keeps retrying.
+    /// An agent given another cluster's CA says once which file to fix, and keeps retrying; the
+    /// hub says once that the node does not trust it and which file that is.
     @Test func aWrongCAIsNamedOnce() async throws {
         var otherCA = ""
         try await Self.withFleet(ca: { root in
@@ -133,6 +134,12 @@ struct RotationTests {
             #expect(fleet.edge.process.isRunning)
             let lines = fleet.edge.stderr().split(separator: "\n").filter { $0.contains("does not verify against") }
             #expect(lines.count == 1, "logged more than once: \(lines)")
+            try await eventually("the hub names the node's CA file", timeout: .seconds(30)) {
+                fleet.cloud.stderr().contains("does not trust this hub's certificate; fix the node's CA file (`edgeai edge --ca`)")
+            }
+            let hubLines = fleet.cloud.stderr().split(separator: "\n").filter { $0.contains("does not trust this hub") }
+            #expect(hubLines.count == 1, "the hub logged it more than once: \(hubLines)")
+            #expect(!fleet.cloud.stderr().contains("handshakeFailed"), "the TLS library's error leaked into the hub's log")
         }
     }
 }
