@@ -95,9 +95,9 @@ extension APIHandler {
                 return try Self.respondObject(200, body, accept: accept)
             }
         } catch let error as StoreError {
-            switch error {
+            switch error.code {
             case .notFound: throw APIError.notFound(d, name: path.name ?? "")
-            case .alreadyExists(let key): throw APIError.alreadyExists(d, name: key.name)
+            case .alreadyExists: throw APIError.alreadyExists(d, name: error.key?.name ?? path.name ?? "")
             case .conflict: throw APIError.conflict(d, name: path.name ?? "")
             default: throw Self.translate(error)
             }

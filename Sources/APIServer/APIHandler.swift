@@ -34,11 +34,11 @@ struct APIHandler: Sendable {
     }
 
     static func translate(_ error: StoreError) -> APIError {
-        switch error {
-        case .tooLarge: .tooLarge(limit: maxBodySize)
-        case .closed: APIError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
-        case .compacted(let requested, let oldest): .expired(requested: requested, oldest: oldest)
-        default: .internalError(error.description)
+        if let (requested, oldest) = error.compaction { return .expired(requested: requested, oldest: oldest) }
+        switch error.code {
+        case .tooLarge: return .tooLarge(limit: maxBodySize)
+        case .closed: return APIError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
+        default: return .internalError(error.description)
         }
     }
 

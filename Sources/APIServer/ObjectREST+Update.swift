@@ -133,7 +133,7 @@ extension ObjectREST {
                     var body = new
                     body["metadata"]?["resourceVersion"] = .string(String(deleted.revision))
                     return WriteResult(status: 200, body: JSONWriter.bytes(body), warnings: warnings)
-                } catch StoreError.conflict where precondition == nil {
+                } catch let error as StoreError where error.code == .conflict && precondition == nil {
                     continue
                 }
             }
@@ -142,9 +142,9 @@ extension ObjectREST {
             do {
                 let stored = try await store.update(k, expectedRevision: current.revision) { _, revision in template.bytes(revision: revision) }
                 return WriteResult(status: 200, body: stored.value, warnings: warnings)
-            } catch StoreError.conflict where precondition == nil {
+            } catch let error as StoreError where error.code == .conflict && precondition == nil {
                 continue
-            } catch StoreError.notFound {
+            } catch let error as StoreError where error.code == .notFound {
                 throw APIError.notFound(d, name: name)
             }
         }

@@ -48,10 +48,10 @@ struct ObjectREST: Sendable {
             do {
                 let stored = try await store.create(key(d, namespace, self.name(of: object))) { template.bytes(revision: $0) }
                 return WriteResult(status: 201, body: stored.value, warnings: warnings)
-            } catch StoreError.alreadyExists where generated && attempt < 7 {
+            } catch let error as StoreError where error.code == .alreadyExists && generated && attempt < 7 {
                 let prefix = object["metadata"]?["generateName"]?.stringValue ?? ""
                 object["metadata"]?["name"] = .string(Self.generateName(prefix))
-            } catch StoreError.alreadyExists {
+            } catch let error as StoreError where error.code == .alreadyExists {
                 throw APIError.alreadyExists(d, name: self.name(of: object))
             }
         }
