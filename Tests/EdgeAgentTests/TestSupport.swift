@@ -125,7 +125,7 @@ func withAgent<T: Sendable>(
             try await services.run()
             return nil
         }
-        try await eventually("agent started", timeout: .seconds(20)) {
+        try await eventually("agent started", timeout: .seconds(60)) {
             capture.node.withLock { $0 != nil } && capture.port.withLock { $0 != nil }
         }
         let result: T
