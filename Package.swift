@@ -211,6 +211,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The children the crash tests SIGKILL: a store writer and an agent (Sources/edgeai-crash-child).
+        .executableTarget(
+            name: "edgeai-crash-child",
+            dependencies: [
+                "EdgeAIAPI", "EdgeAgent", "EdgeSync", "HubClient", "ObjectStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // glibc's malloc_trim/mallopt, for the agent's memory trim (the Glibc module lacks <malloc.h>).
         .target(name: "CMalloc"),
         .executableTarget(
@@ -267,7 +277,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ObjectStoreTests",
-            dependencies: ["ObjectStore", "EdgeAITesting"],
+            dependencies: ["ObjectStore", "EdgeAITesting", "edgeai-crash-child"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -317,6 +327,7 @@ let package = Package(
             name: "EdgeAgentTests",
             dependencies: [
                 "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient", "EdgeAICore",
+                "edgeai-crash-child",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

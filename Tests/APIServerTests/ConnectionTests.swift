@@ -68,12 +68,16 @@ import Testing
     }
 
     @Test func idleTimeoutClosesKeepAliveButNeverAWatch() async throws {
-        let s = try await TestServer.start(connectionTimeouts: ConnectionTimeouts(header: .milliseconds(300), idle: .milliseconds(300)))
+        // A header timeout long enough for a loaded machine to finish the TLS handshake and send
+        // the request; the idle timeout short.
+        let s = try await TestServer.start(connectionTimeouts: ConnectionTimeouts(header: .seconds(1), idle: .milliseconds(300)))
+        let started = ContinuousClock.now
         let w = try await s.watch(TestServer.datasets + "?watch=1")
         let idle = try await RawConnection.connect(port: s.port, credentials: s.credentials)
         try await idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         try await eventually("the idle connection closes", timeout: .seconds(10)) { idle.isClosed }
         #expect(idle.received.hasSuffix("ok"))
+        try await eventually("both timeouts passed since the watch started") { ContinuousClock.now - started > .milliseconds(1500) }
         // Longer than both timeouts have passed since the watch started: it is still open.
         let created = try await s.post(TestServer.datasets, TestServer.dataset("later"))
         #expect(created.status == 201)
