@@ -78,7 +78,7 @@ extension APIHandler {
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
-                let (kind, patch) = try await Self.decodePatch(request)
+                let (kind, patch) = try await Self.decodePatch(request, strategic: d.schema == nil)
                 let result = try await rest.patch(
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, kind: kind, patch: patch,
                     options: try WriteOptions(query: query))
@@ -161,15 +161,21 @@ extension APIHandler {
             return try JSONParser.parse(bytes)
         } catch {
             let reason = error.offset >= bytes.count ? "unexpected end of JSON input" : error.message
-            let snippet = String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
+            let snippet = kind == "Secret" ? "<secret contents redacted>" : String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
             throw APIError.badRequest(prefix + "json parse error: \(reason) (\(snippet))")
         }
     }
 
-    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue) {
+    /// `strategic`: the kind is built in, so a strategic merge patch is accepted (see ``StrategicPatch``).
+    static func decodePatch(_ request: Request, strategic: Bool = false) async throws -> (PatchKind, JSONValue) {
         let kind: PatchKind
         switch mediaType(request) {
         case "application/merge-patch+json": kind = .merge
+        case "application/strategic-merge-patch+json" where strategic:
+            let bytes = try await readBody(request)
+            let value: JSONValue
+            do { value = try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding patch: \(error.description)") }
+            return (.merge, try StrategicPatch.asMergePatch(value))
         case "application/json-patch+json": kind = .json
         case "application/apply-patch+yaml", "application/apply-patch+json": kind = .apply
         default: throw APIError.unsupportedPatch()

@@ -89,6 +89,12 @@ extension ObjectREST {
         }
         var (validated, warnings) = try validate(d, new, options: options)
         if options.fieldValidation != .warn { warnings = [] }
+        if SecretStrategy.isSecret(d), subresource == nil {
+            let violations = SecretStrategy.updateViolations(old: old, new: validated)
+            if !violations.isEmpty {
+                throw APIError.invalid(ValidationError(kind: d.qualifiedKind, name: old["metadata"]?["name"]?.stringValue ?? "", violations: violations), resource: d)
+            }
+        }
         if d.schema != nil, Self.specChanged(old, validated) {
             validated["metadata"]?["generation"] = .int((old["metadata"]?["generation"]?.intValue ?? 0) + 1)
         }
