@@ -38,6 +38,10 @@ extension APIHandler {
         let accept = request.headers[.accept] ?? ""
         let table = accept.contains("as=Table")
         do {
+            if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
+                query: query, accept: accept) {
+                return response
+            }
             switch verb {
             case "get":
                 let object = try await rest.get(d, namespace: namespace, name: path.name ?? "")
@@ -78,7 +82,7 @@ extension APIHandler {
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
-                let (kind, patch) = try await Self.decodePatch(request, strategic: d.schema == nil)
+                let (kind, patch) = try await Self.decodePatch(request)
                 let result = try await rest.patch(
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, kind: kind, patch: patch,
                     options: try WriteOptions(query: query))
@@ -166,16 +170,10 @@ extension APIHandler {
         }
     }
 
-    /// `strategic`: the kind is built in, so a strategic merge patch is accepted (see ``StrategicPatch``).
-    static func decodePatch(_ request: Request, strategic: Bool = false) async throws -> (PatchKind, JSONValue) {
+    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue) {
         let kind: PatchKind
         switch mediaType(request) {
         case "application/merge-patch+json": kind = .merge
-        case "application/strategic-merge-patch+json" where strategic:
-            let bytes = try await readBody(request)
-            let value: JSONValue
-            do { value = try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding patch: \(error.description)") }
-            return (.merge, try StrategicPatch.asMergePatch(value))
         case "application/json-patch+json": kind = .json
         case "application/apply-patch+yaml", "application/apply-patch+json": kind = .apply
         default: throw APIError.unsupportedPatch()

@@ -99,7 +99,7 @@ if grep -q "$PLAIN" <<<"$out"; then fail "get secrets printed a value"; fi
 value=$($K get secret compat-creds -o jsonpath='{.data.SECRET_ACCESS_KEY}' | base64 -d)
 [ "$value" = "$PLAIN" ] || fail "get secret -o jsonpath: expected the stored value back, got '$value'"
 if out=$($K create secret generic compat-creds --from-literal=a=b 2>&1); then fail "a second create succeeded"; fi
-expect "create secret twice" "$out" "AlreadyExists"
+expect "create secret twice" "$out" "already exists"
 
 step "secrets: apply -f creates, then updates (strategic merge patch), validation included"
 SECRET_YAML=$(mktemp --suffix=.yaml)
