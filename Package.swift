@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "CloudController",
             dependencies: [
-                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient",
+                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient", "RemoteStore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -339,7 +339,7 @@ let package = Package(
         .testTarget(
             name: "CloudControllerTests",
             dependencies: [
-                "CloudController", "HubClient", "EdgeSync", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "KubeClient", "EdgeHub", "EdgeAICore", "JSON",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "KubeClient", "EdgeHub", "EdgeAICore", "JSON", "RemoteStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

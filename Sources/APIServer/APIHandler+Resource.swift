@@ -38,6 +38,10 @@ extension APIHandler {
         let accept = request.headers[.accept] ?? ""
         let table = accept.contains("as=Table")
         do {
+            if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
+                query: query, accept: accept) {
+                return response
+            }
             switch verb {
             case "get":
                 let object = try await rest.get(d, namespace: namespace, name: path.name ?? "")
@@ -161,7 +165,7 @@ extension APIHandler {
             return try JSONParser.parse(bytes)
         } catch {
             let reason = error.offset >= bytes.count ? "unexpected end of JSON input" : error.message
-            let snippet = String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
+            let snippet = kind == "Secret" ? "<secret contents redacted>" : String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
             throw APIError.badRequest(prefix + "json parse error: \(reason) (\(snippet))")
         }
     }

@@ -31,6 +31,7 @@ public enum Authorizer {
     static let readVerbs: Set<String> = ["get", "list", "watch"]
 
     public static func isAllowed(_ user: UserInfo, _ request: Attributes) -> Bool {
+        if isNodeReadingSecrets(user, request) { return false }
         if user.groups.contains("system:masters") { return true }
         let controller = user.name == cloudControllerUser || user.groups.contains(controllersGroup)
         guard controller else { return false }
@@ -38,7 +39,7 @@ public enum Authorizer {
         case ("edgeai.io", "datasets"), ("edgeai.io", "models"):
             if request.subresource == "status" { return readVerbs.contains(request.verb) || request.verb == "patch" || request.verb == "update" }
             return readVerbs.contains(request.verb)
-        case ("", "namespaces"):
+        case ("", "namespaces"), ("", "secrets"):
             return readVerbs.contains(request.verb)
         case ("", "events"), ("coordination.k8s.io", "leases"):
             return true

@@ -87,6 +87,15 @@ extension ObjectREST {
             if new["apiVersion"] == nil { new["apiVersion"] = old["apiVersion"] }
             if new["kind"] == nil { new["kind"] = old["kind"] }
         }
+        if SecretStrategy.isSecret(d) {
+            // kube reports the update rules together with the object's own (ValidateSecretUpdate).
+            let normalized = try SecretStrategy.normalize(new)
+            let frozen = SecretStrategy.updateViolations(old: old, new: normalized.object)
+            if !frozen.isEmpty {
+                let name = old["metadata"]?["name"]?.stringValue ?? ""
+                throw APIError.invalid(ValidationError(kind: d.qualifiedKind, name: name, violations: normalized.violations + frozen), resource: d)
+            }
+        }
         var (validated, warnings) = try validate(d, new, options: options)
         if options.fieldValidation != .warn { warnings = [] }
         if d.schema != nil, Self.specChanged(old, validated) {

@@ -36,12 +36,18 @@ struct TableConverter: Sendable {
 
     func row(_ object: JSONValue, now: Date) -> JSONValue {
         var cells: [JSONValue] = [object["metadata"]?["name"] ?? .null]
+        let secret = SecretStrategy.isSecret(definition)
         for c in definition.printerColumns {
+            if secret, c.name == "Data" {
+                cells.append(.int(Int64(object["data"]?.objectValue?.count ?? 0)))  // kube's DATA: a count, never values
+                continue
+            }
             cells.append(cell(JSONPathLite.evaluate(c.jsonPath, in: object), type: c.type, now: now))
         }
+        let metadata = secret ? SecretStrategy.redactedMetadata(object["metadata"]) : object["metadata"]
         return [
             "cells": .array(cells),
-            "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": object["metadata"] ?? .object([:])],
+            "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata ?? .object([:])],
         ]
     }
 

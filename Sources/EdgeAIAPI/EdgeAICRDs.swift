@@ -24,6 +24,7 @@ public enum EdgeAICRDs {
                                 "nodeName": JSONSchemaProps(
                                     type: "string", description: "The edge node that holds the data (a DNS-1123 subdomain).",
                                     minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern),
+                                "credentialName": credentialName,
                             ],
                             required: ["dataUrl", "format", "nodeName"]),
                         status: .object(
@@ -61,6 +62,7 @@ public enum EdgeAICRDs {
                             properties: [
                                 "modelUrl": .string("Absolute path or file:// URL of the model on the nodes.", minLength: 1),
                                 "format": .string("Model format, e.g. pb, onnx, saved_model."),
+                                "credentialName": credentialName,
                             ],
                             required: ["modelUrl"]),
                         status: .object(
@@ -92,6 +94,14 @@ public enum EdgeAICRDs {
                     ],
                     selectableFields: nil)
             ]))
+
+    /// Sedna's field: a Secret in the object's namespace holding the credentials for an `s3://`
+    /// or `https://` URL (`ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`; endpoint in its `s3-endpoint` and
+    /// `s3-usehttps` annotations).
+    private static let credentialName = JSONSchemaProps(
+        type: "string",
+        description: "Name of a Secret in this namespace with the credentials for the URL (Sedna's shape: ACCESS_KEY_ID, SECRET_ACCESS_KEY; annotations s3-endpoint, s3-usehttps).",
+        minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern)
 
     private static let age = CustomResourceDefinition.PrinterColumn(
         name: "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")

@@ -23,10 +23,13 @@ public struct ModelSpec: Codable, Sendable, Hashable {
     public var modelUrl: String
     /// Free-form model format, e.g. `pb`, `onnx`, `saved_model`.
     public var format: String?
+    /// A Secret in the Model's namespace with the credentials for a remote `modelUrl` (Sedna's field).
+    public var credentialName: String?
 
-    public init(modelUrl: String, format: String? = nil) {
+    public init(modelUrl: String, format: String? = nil, credentialName: String? = nil) {
         self.modelUrl = modelUrl
         self.format = format
+        self.credentialName = credentialName
     }
 }
 
