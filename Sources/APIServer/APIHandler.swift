@@ -83,6 +83,9 @@ struct APIHandler: Sendable {
             try Self.requireGet(request)
             return Self.json(200, openAPI.v2)
         case .resource(let path):
+            if let review = SelfReview.endpoint(group: path.group, version: path.version, plural: path.plural) {
+                return try await self.review(request, review, path: path, user: user)
+            }
             return try await resource(request, path: path, user: user)
         case .metrics:
             return try await metricsResponse(request, user: user)

@@ -14,13 +14,31 @@ struct DecodedBody: Sendable {
 enum DuplicateFields {
     /// The warnings to send; throws BadRequest under Strict when `paths` is not empty.
     static func check(_ paths: [String], _ d: ResourceDefinition, options: WriteOptions) throws -> [String] {
+        try check(paths, kind: d.type.kind, version: d.type.version, options: options)
+    }
+
+    static func check(_ paths: [String], kind: String, version: String, options: WriteOptions) throws -> [String] {
         guard !paths.isEmpty else { return [] }
         let messages = paths.map { "duplicate field \(APIError.quote($0))" }
         switch options.fieldValidation {
         case .strict:
             throw APIError.badRequest(
-                "\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): strict decoding error: "
+                "\(kind) in version \(APIError.quote(version)) cannot be handled as a \(kind): strict decoding error: "
                     + messages.joined(separator: ", "))
+        case .warn: return messages
+        case .ignore: return []
+        }
+    }
+
+    /// The same for a merge or JSON patch's own keys, as kube-apiserver's patch handler words it:
+    /// Strict is 400 `strict decoding error: duplicate field "spec.x"` (`json patch duplicate
+    /// field "[0].op"` for a JSON patch), Warn one `Warning` per field, Ignore nothing.
+    static func checkPatch(_ paths: [String], kind: PatchKind, options: WriteOptions) throws -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let prefix = kind == .json ? "json patch " : ""
+        let messages = paths.map { "\(prefix)duplicate field \(APIError.quote($0))" }
+        switch options.fieldValidation {
+        case .strict: throw APIError.badRequest("strict decoding error: " + messages.joined(separator: ", "))
         case .warn: return messages
         case .ignore: return []
         }
