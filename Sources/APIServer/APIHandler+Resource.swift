@@ -78,11 +78,13 @@ extension APIHandler {
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
-                let (kind, patch) = try await Self.decodePatch(request)
+                let options = try WriteOptions(query: query)
+                let (kind, patch, duplicates) = try await Self.decodePatch(request)
+                let warnings = try DuplicateFields.checkPatch(duplicates, kind: kind, options: options)
                 let result = try await rest.patch(
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, kind: kind, patch: patch,
-                    options: try WriteOptions(query: query))
-                return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
+                    options: options)
+                return try Self.respondObject(result.status, result.body, accept: accept, warnings: warnings + result.warnings)
             case "delete":
                 let options = try Self.deleteOptions(try await Self.optionalBody(request), query: query)
                 let result = try await rest.delete(d, namespace: namespace, name: path.name ?? "", options: options.0, deleteOptions: options.1)
@@ -122,6 +124,8 @@ extension APIHandler {
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError.tooLarge(limit: maxBodySize)
+        } catch is RequestBodyTimeout {
+            throw APIError.requestTimeout()
         } catch let error as HTTPParserError {
             // A malformed body (a bad chunk size, a truncated chunk) is the client's fault.
             throw APIError.badRequest("error reading request body: \(error)")
@@ -166,7 +170,8 @@ extension APIHandler {
         }
     }
 
-    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue) {
+    /// The patch, its kind, and the paths of keys repeated in a JSON (merge or JSON) patch.
+    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue, [String]) {
         let kind: PatchKind
         switch mediaType(request) {
         case "application/merge-patch+json": kind = .merge
@@ -179,13 +184,15 @@ extension APIHandler {
             do {
                 let docs = try Manifests.parse(String(decoding: bytes, as: UTF8.self))
                 guard docs.count == 1, let doc = docs.first else { throw APIError.badRequest("error decoding YAML: expected exactly one document") }
-                return (kind, doc)
+                return (kind, doc, [])
             } catch let error as Manifests.ParseError {
                 throw APIError.badRequest("error decoding YAML: \(error.message)")
             }
         }
         do {
-            return (kind, try JSONParser.parse(bytes))
+            var duplicates: [String] = []
+            let value = try JSONParser.parse(bytes, duplicateKeys: &duplicates)
+            return (kind, value, duplicates)
         } catch {
             throw APIError.badRequest("error decoding patch: \(error.description)")
         }
