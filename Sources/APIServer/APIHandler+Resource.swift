@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import Hummingbird
 import JSON
+import KubeProtobuf
 import ManifestYAML
 import NIOCore
 import NIOHTTP1
@@ -108,6 +109,7 @@ extension APIHandler {
 
     /// JSON, or YAML when the client prefers `application/yaml`.
     static func respondObject(_ status: Int, _ body: [UInt8], accept: String, warnings: [String] = []) throws -> Response {
+        if let proto = protobufResponse(status, body, accept: accept, warnings: warnings) { return proto }
         if accept.hasPrefix("application/yaml") {
             let value = try JSONParser.parse(body)
             return json(status, Array(Manifests.yaml(value).utf8), contentType: "application/yaml", warnings: warnings)
@@ -140,6 +142,9 @@ extension APIHandler {
     /// The request body as an object: JSON or YAML, with kube-apiserver's wording for bad input.
     static func decodeBody(_ request: Request, kind: String) async throws -> DecodedBody {
         let media = mediaType(request)
+        if media == KubeProtobufCodec.mediaType, protobufKinds.contains(kind) {
+            return DecodedBody(value: try decodeProtobuf(try await readBody(request), kind: kind))
+        }
         guard ["application/json", "application/yaml", "*/*", ""].contains(media) else { throw APIError.unsupportedBody() }
         let bytes = try await readBody(request)
         if media == "application/yaml" { return DecodedBody(value: try parse(bytes, yaml: true, kind: kind)) }
@@ -201,6 +206,7 @@ extension APIHandler {
     static func optionalBody(_ request: Request) async throws -> JSONValue? {
         let bytes = try await readBody(request)
         if bytes.isEmpty { return nil }
+        if mediaType(request) == KubeProtobufCodec.mediaType { return try decodeProtobuf(bytes, kind: "DeleteOptions") }
         do { return try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding DeleteOptions: \(error.description)") }
     }
 
