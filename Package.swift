@@ -246,7 +246,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeAICoreTests", dependencies: ["EdgeAICore"], swiftSettings: swiftSettings),
-        .testTarget(name: "KubeProtobufTests", dependencies: ["KubeProtobuf", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeProtobufTests", dependencies: ["KubeProtobuf", "JSON", "EdgeAICore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeAIAPITests",
             dependencies: [
