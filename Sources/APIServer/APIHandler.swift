@@ -25,11 +25,11 @@ struct APIHandler: Sendable {
         do {
             return try await route(request, context)
         } catch let error as APIError {
-            return Self.status(error)
+            return Self.status(error, for: request)
         } catch let error as StoreError {
-            return Self.status(Self.translate(error))
+            return Self.status(Self.translate(error), for: request)
         } catch {
-            return Self.status(.internalError("\(error)"))
+            return Self.status(.internalError("\(error)"), for: request)
         }
     }
 

@@ -96,6 +96,15 @@ import Testing
         let wrongKind = try Self.encode(["apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": "z"]])
         #expect(try await Self.send(s, .POST, "/api/v1/namespaces", body: wrongKind).status == 400)
         for name in ["x", "y", "z"] { #expect(try await s.get("/api/v1/namespaces/\(name)").status == 404) }
+        // Errors come back in protobuf too for built-in kinds, in JSON for custom resources.
+        let missing = try await Self.send(s, .GET, "/api/v1/namespaces/x")
+        #expect(missing.status == 404)
+        #expect(missing.contentType == Self.proto)
+        #expect(missing.object?["reason"] == "NotFound")
+        #expect(missing.object?["details"]?["name"] == "x")
+        #expect(notProto.contentType == Self.proto)
+        let missingCR = try await Self.send(s, .GET, TestServer.datasets + "/x")
+        #expect(missingCR.contentType == "application/json")
         try await s.stop()
     }
 
