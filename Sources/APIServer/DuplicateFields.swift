@@ -18,13 +18,24 @@ enum DuplicateFields {
     }
 
     static func check(_ paths: [String], kind: String, version: String, options: WriteOptions) throws -> [String] {
-        guard !paths.isEmpty else { return [] }
-        let messages = paths.map { "duplicate field \(APIError.quote($0))" }
-        switch options.fieldValidation {
-        case .strict:
-            throw APIError.badRequest(
-                "\(kind) in version \(APIError.quote(version)) cannot be handled as a \(kind): strict decoding error: "
-                    + messages.joined(separator: ", "))
+        try strictDecoding(paths.map { "duplicate field \(APIError.quote($0))" }, kind: kind, version: version, validation: options.fieldValidation)
+    }
+
+    /// Strict-decoding findings (`duplicate field "x"`, `unknown field "y"`) of a `kind` body by
+    /// `fieldValidation`: Strict is kube-apiserver's 400, Warn returns them as warnings, Ignore drops them.
+    static func strictDecoding(
+        _ messages: [String], kind: String, version: String, validation: WriteOptions.FieldValidation
+    ) throws(APIError) -> [String] {
+        try strictDecoding(
+            messages, prefix: "\(kind) in version \(APIError.quote(version)) cannot be handled as a \(kind): ", validation: validation)
+    }
+
+    private static func strictDecoding(
+        _ messages: [String], prefix: String, validation: WriteOptions.FieldValidation
+    ) throws(APIError) -> [String] {
+        guard !messages.isEmpty else { return [] }
+        switch validation {
+        case .strict: throw APIError.badRequest(prefix + "strict decoding error: " + messages.joined(separator: ", "))
         case .warn: return messages
         case .ignore: return []
         }
@@ -34,13 +45,7 @@ enum DuplicateFields {
     /// Strict is 400 `strict decoding error: duplicate field "spec.x"` (`json patch duplicate
     /// field "[0].op"` for a JSON patch), Warn one `Warning` per field, Ignore nothing.
     static func checkPatch(_ paths: [String], kind: PatchKind, options: WriteOptions) throws -> [String] {
-        guard !paths.isEmpty else { return [] }
         let prefix = kind == .json ? "json patch " : ""
-        let messages = paths.map { "\(prefix)duplicate field \(APIError.quote($0))" }
-        switch options.fieldValidation {
-        case .strict: throw APIError.badRequest("strict decoding error: " + messages.joined(separator: ", "))
-        case .warn: return messages
-        case .ignore: return []
-        }
+        return try strictDecoding(paths.map { "\(prefix)duplicate field \(APIError.quote($0))" }, prefix: "", validation: options.fieldValidation)
     }
 }

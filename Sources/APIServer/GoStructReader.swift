@@ -1,3 +1,4 @@
+import EdgeAIAPI
 import JSON
 
 /// Reads a request body's fields as Go's `encoding/json` reads them into a typed struct, for the
@@ -40,34 +41,14 @@ struct GoStructReader {
     /// The 400 for a member whose JSON type does not fit its Go field.
     func mismatch(_ value: JSONValue, path: String, parent: String, goType: String) -> APIError {
         let detail = path.isEmpty
-            ? "json: cannot unmarshal \(Self.goName(value)) into Go value of type \(goType)"
-            : "json: cannot unmarshal \(Self.goName(value)) into Go struct field \(parent).\(path) of type \(goType)"
+            ? "json: cannot unmarshal \(MetadataValidation.goType(value)) into Go value of type \(goType)"
+            : "json: cannot unmarshal \(MetadataValidation.goType(value)) into Go struct field \(parent).\(path) of type \(goType)"
         return APIError.badRequest("\(kind) in version \(APIError.quote(version)) cannot be handled as a \(kind): \(detail)")
     }
 
     /// The unknown-field treatment of `fieldValidation`: the warnings to send, or a 400 under Strict.
     func unknownFieldWarnings(_ validation: WriteOptions.FieldValidation) throws(APIError) -> [String] {
-        guard !unknownFields.isEmpty else { return [] }
-        let messages = unknownFields.map { "unknown field \(APIError.quote($0))" }
-        switch validation {
-        case .strict:
-            throw APIError.badRequest(
-                "\(kind) in version \(APIError.quote(version)) cannot be handled as a \(kind): strict decoding error: "
-                    + messages.joined(separator: ", "))
-        case .warn: return messages
-        case .ignore: return []
-        }
-    }
-
-    /// JSON type names as Go's decoder words them.
-    static func goName(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "bool"
-        case .int, .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
+        try DuplicateFields.strictDecoding(
+            unknownFields.map { "unknown field \(APIError.quote($0))" }, kind: kind, version: version, validation: validation)
     }
 }

@@ -60,7 +60,7 @@ enum SelfReview {
         guard case .object(let members) = body else {
             throw APIError.badRequest(
                 "the object provided is unrecognized (must be of type \(endpoint.kind)): couldn't get version/kind; json parse error: "
-                    + "json: cannot unmarshal \(GoStructReader.goName(body)) into Go value of type struct { APIVersion string "
+                    + "json: cannot unmarshal \(MetadataValidation.goType(body)) into Go value of type struct { APIVersion string "
                     + #""json:\"apiVersion,omitempty\""; Kind string "json:\"kind,omitempty\"" }"#)
         }
         let apiVersion = try reader.string(members["apiVersion"], path: "apiVersion", parent: endpoint.kind)
