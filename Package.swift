@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Module map and allowed dependencies: docs/architecture.md.
@@ -80,11 +81,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Kubernetes' protobuf wire format for the built-in kinds (code generated from Protos/k8s by
+        // Scripts/generate-protobuf.sh and committed) ↔ the same JSON values.
+        .target(
+            name: "KubeProtobuf",
+            dependencies: ["JSON", "EdgeAIAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         // The embedded Kubernetes-compatible API server over ObjectStore.
         .target(
             name: "APIServer",
             dependencies: [
-                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI",
+                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI", "KubeProtobuf",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -250,6 +258,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeAICoreTests", dependencies: ["EdgeAICore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeProtobufTests", dependencies: ["KubeProtobuf", "JSON", "EdgeAICore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeAIAPITests",
             dependencies: [
@@ -283,7 +292,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient",
+                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient", "KubeProtobuf",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

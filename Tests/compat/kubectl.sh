@@ -80,6 +80,14 @@ expect "delete" "$out" 'deleted'
 if $K get dataset dataset-examp >/dev/null 2>&1; then fail "dataset still present after delete"; fi
 $K delete model model-examp >/dev/null
 
+step "create namespace (kubectl sends and accepts protobuf for built-in kinds)"
+out=$($K create namespace compat-ns -v=8 2>&1)
+expect "create namespace" "$out" "namespace/compat-ns created"
+expect "create namespace" "$out" "Response Status: 201 Created"
+[ "$(grep -c 'Content-Type: application/vnd.kubernetes.protobuf' <<<"$out")" -ge 2 ] || { echo "$out" >&2; fail "create namespace: no protobuf request and answer"; }
+[ "$($K get namespace compat-ns -o jsonpath='{.status.phase}')" = Active ] || fail "namespace compat-ns is not Active"
+$K delete namespace compat-ns >/dev/null || fail "delete namespace"
+
 step "get -w saw the events"
 deadline=$((SECONDS + 15))
 until grep -q "dataset-examp" "$WATCH_OUT" && [ "$(grep -c dataset-examp "$WATCH_OUT")" -ge 3 ]; do
