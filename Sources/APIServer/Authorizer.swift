@@ -4,8 +4,8 @@ public import EdgeAIPKI
 ///
 /// - `system:masters` may do everything.
 /// - The cloud controller (user ``cloudControllerUser`` or group ``controllersGroup``) may read
-///   datasets, models and namespaces, write only the status of datasets and models, and manage
-///   events and leases.
+///   datasets, models and namespaces, write only the status of datasets and models, create
+///   EdgeNodes and write their status, and manage events and leases.
 /// - Any other authenticated user may read discovery, OpenAPI and version documents only.
 public enum Authorizer {
     public static let cloudControllerUser = "edgeai:cloud"
@@ -38,6 +38,9 @@ public enum Authorizer {
         case ("edgeai.io", "datasets"), ("edgeai.io", "models"):
             if request.subresource == "status" { return readVerbs.contains(request.verb) || request.verb == "patch" || request.verb == "update" }
             return readVerbs.contains(request.verb)
+        case ("edgeai.io", "edgenodes"):
+            if request.subresource == "status" { return readVerbs.contains(request.verb) || request.verb == "patch" }
+            return readVerbs.contains(request.verb) || request.verb == "create"
         case ("", "namespaces"):
             return readVerbs.contains(request.verb)
         case ("", "events"), ("coordination.k8s.io", "leases"):

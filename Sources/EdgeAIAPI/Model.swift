@@ -23,10 +23,17 @@ public struct ModelSpec: Codable, Sendable, Hashable {
     public var modelUrl: String
     /// Free-form model format, e.g. `pb`, `onnx`, `saved_model`.
     public var format: String?
+    /// Only nodes whose EdgeNode has all these labels receive and report the model.
+    public var nodeSelector: [String: String]?
+    /// Only these nodes receive and report the model. With `nodeSelector`, a node must match both;
+    /// with neither, every node does.
+    public var nodeNames: [String]?
 
-    public init(modelUrl: String, format: String? = nil) {
+    public init(modelUrl: String, format: String? = nil, nodeSelector: [String: String]? = nil, nodeNames: [String]? = nil) {
         self.modelUrl = modelUrl
         self.format = format
+        self.nodeSelector = nodeSelector
+        self.nodeNames = nodeNames
     }
 }
 

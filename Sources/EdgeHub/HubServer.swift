@@ -1,4 +1,5 @@
 import CoreMetrics
+import EdgeAIPKI
 import EdgeSync
 import HTTPTypes
 package import Hummingbird
@@ -76,7 +77,7 @@ package struct HubServer: Sendable {
         let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, _ in
             let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
             guard path == HubEndpoint.path else { return .dontUpgrade }
-            guard let node = authenticator.node(authorization: request.headerFields[.authorization]) else {
+            guard let identity = authenticator.identity(authorization: request.headerFields[.authorization]) else {
                 metrics.unauthorized.increment()
                 logger.warning(
                     "edge connection refused: missing or invalid node token (not from the current cluster key nor one in its rotation grace); give the node the token `edgeai node add NODE` prints",
@@ -84,8 +85,14 @@ package struct HubServer: Sendable {
                 await Self.refuseUnauthorized(channel)
                 return .dontUpgrade
             }
+            let address = channel.remoteAddress.flatMap { remote in remote.ipAddress.map { "\($0):\(remote.port ?? 0)" } }
+            guard hub.admit(identity, address: address) else {
+                await Self.refuseUnauthorized(channel)
+                return .dontUpgrade
+            }
             return .upgrade([:]) { inbound, outbound, _ in
-                try await hub.serve(node: node, inbound: inbound, outbound: outbound)
+                try await hub.serve(
+                    node: identity.node, generation: identity.generation, address: address, inbound: inbound, outbound: outbound)
             }
         }
         let onListening = self.onListening

@@ -115,7 +115,7 @@ struct PathologicalDatasetTests {
         defer { close(socketFD) }
         // A character device node of our own (root here), beside the system's /dev/zero.
         let device = directory.path + "/zero.txt"
-        var zero = stat()
+        var zero = Glibc.stat()
         #expect(stat("/dev/zero", &zero) == 0)
         let madeDevice = mknod(device, S_IFCHR | 0o600, zero.st_rdev) == 0
         try await withMonitor(allow: [directory.path, "/dev/zero"]) { monitor, looks in
