@@ -74,7 +74,12 @@ public final class CloudController: Service, Sendable {
         self.hub = hub
         self.reachability = edgeNodes.map { informer in
             ReachabilityReconciler(
-                client: client, datasets: datasets, nodes: informer, isConnected: { node in await hub.isConnected(node) }, logger: logger)
+                client: client, datasets: datasets, nodes: informer,
+                isConnected: { node in
+                    if await hub.isConnected(node) { return true }
+                    return await keeper?.isOnline(node) ?? false
+                },
+                logger: logger)
         }
     }
 

@@ -18,7 +18,8 @@ final class ReachabilityReconciler: Sendable {
     let client: KubeClient
     let datasets: Informer<Dataset>
     let nodes: Informer<EdgeNode>
-    /// Whether the node is connected to this hub now (its EdgeNode may not say so yet).
+    /// Whether the node is online as this hub sees it now: connected, or within its grace
+    /// period (its EdgeNode, in the cache, may not say so yet).
     let isConnected: @Sendable (String) async -> Bool
     let logger: Logger
     private let pending = Mutex<Set<ObjectKeyName>>([])

@@ -86,6 +86,15 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
     public var count: Int { entries.count }
     public func isConnected(_ node: String) -> Bool { entries[node]?.connection != nil }
 
+    /// Connected, or connected on this hub and silent for less than the grace period: what the
+    /// EdgeNode says (or will say once written).
+    public func isOnline(_ node: String, now: Instant) -> Bool {
+        guard let entry = entries[node] else { return false }
+        if entry.connection != nil { return true }
+        guard entry.connectedAt != nil, let silent = entry.silentSince else { return false }
+        return now < silent.instant.advanced(by: policy.offlineGracePeriod)
+    }
+
     // MARK: Events
 
     /// `connection` of `node` completed its upgrade; `createsEdgeNode`: its first connect may
@@ -147,7 +156,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
             entries[write.node]?.writtenAt = now
             entries[write.node]?.retryAt = nil
         case .missing:
-            if entries[write.node]?.connection == nil { entries[write.node] = nil }
+            if !write.createIfMissing { entries[write.node] = nil }
         case .failed:
             let retryAt = now.advanced(by: policy.retryDelay)
             entries[write.node]?.retryAt = retryAt
@@ -157,7 +166,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
     // MARK: Decisions
 
     /// The status `node` should have now, or nil when nothing should be written (never seen
-    /// connected, or silent but still within the grace period).
+    /// connected, or known from the API only and silent but still within the grace period).
     public func desiredStatus(_ node: String, now: Instant, wall: Time) -> EdgeNodeStatus? {
         entries[node].flatMap { desired($0, now: now, wall: wall) }
     }
@@ -169,9 +178,12 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
             agentVersion: entry.observation.agentVersion, datasets: Int64(entry.observation.datasets),
             models: Int64(entry.observation.models), outboxDepth: Int64(entry.observation.outboxDepth),
             address: entry.observation.address)
-        if entry.connection != nil {
+        let silentWithinGrace = entry.silentSince.map { now < $0.instant.advanced(by: policy.offlineGracePeriod) } ?? false
+        if entry.connection != nil || (silentWithinGrace && entry.connectedAt != nil) {
+            // Connected, or connected on this hub and silent for less than the grace period: still
+            // Online (so a node that drops before its first write is written Online all the same).
             status.phase = EdgeNodePhase.online.rawValue
-            status.lastHeartbeatTime = wall
+            status.lastHeartbeatTime = entry.connection != nil ? wall : entry.silentSince?.lastHeard
             ready = Condition(
                 type: EdgeNodeConditions.ready, status: "True", reason: EdgeNodeConditions.connected,
                 message: "connected to the hub" + (entry.observation.address.map { " from \($0)" } ?? ""),
@@ -242,7 +254,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
             entries[candidate.node]?.inFlight = true
             writes.append(NodeStatusWrite(
                 node: candidate.node, status: candidate.status,
-                createIfMissing: entries[candidate.node].map { $0.connection != nil && $0.createsEdgeNode } ?? false))
+                createIfMissing: (entries[candidate.node]?.createsEdgeNode ?? false) && candidate.status.phase == EdgeNodePhase.online.rawValue))
         }
         return writes
     }
@@ -269,7 +281,8 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
                     }
                     if entry.connection != nil { consider(writtenAt.advanced(by: policy.heartbeatRefreshInterval)) }
                 }
-            } else if let silent = entry.silentSince {
+            }
+            if let silent = entry.silentSince, now < silent.instant.advanced(by: policy.offlineGracePeriod) {
                 consider(silent.instant.advanced(by: policy.offlineGracePeriod))
             }
         }

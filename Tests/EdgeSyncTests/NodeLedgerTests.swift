@@ -155,3 +155,17 @@ import Testing
         #expect(ledger.count == 2)
     }
 }
+
+extension NodeLedgerTests {
+    /// A node that drops before its first write is still written Online (and its EdgeNode
+    /// created), then Offline after the grace period.
+    @Test func aNodeDroppingBeforeItsFirstWriteIsStillWritten() {
+        var ledger = NodeLedger<Instant>(policy: policy())
+        ledger.connected("a", connection: 1, observation: NodeObservation(), wall: wall)
+        ledger.disconnected("a", connection: 1, lastHeard: wall, now: t0)
+        let first = flush(&ledger, at: .seconds(1))
+        #expect(first.map(\.status.phase) == ["Online"])
+        #expect(first.first?.createIfMissing == true)
+        #expect(flush(&ledger, at: .seconds(40)).map(\.status.phase) == ["Offline"])
+    }
+}
