@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "EdgeHub",
             dependencies: [
-                "EdgeSync", "EdgeAICore", "EdgeAIPKI",
+                "EdgeSync", "EdgeAICore", "EdgeAIPKI", "EdgeAIAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

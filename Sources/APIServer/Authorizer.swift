@@ -8,8 +8,8 @@ public import EdgeAIPKI
 ///   `system:public-info-viewer` roles).
 /// - `system:masters` may do everything.
 /// - The cloud controller (user ``cloudControllerUser`` or group ``controllersGroup``) may read
-///   datasets, models and namespaces, write only the status of datasets and models, and manage
-///   events and leases.
+///   datasets, models and namespaces, write only the status of datasets and models, create
+///   EdgeNodes and write their status, and manage events and leases.
 /// - Nobody else gets more than the first item.
 public enum Authorizer {
     public static let cloudControllerUser = "edgeai:cloud"
@@ -92,6 +92,8 @@ public enum Authorizer {
         resourceRules: [
             ResourceRule(verbs: readVerbs, apiGroups: ["edgeai.io"], resources: ["datasets", "models"]),
             ResourceRule(verbs: readVerbs + ["patch", "update"], apiGroups: ["edgeai.io"], resources: ["datasets/status", "models/status"]),
+            ResourceRule(verbs: readVerbs + ["create"], apiGroups: ["edgeai.io"], resources: ["edgenodes"]),
+            ResourceRule(verbs: readVerbs + ["patch"], apiGroups: ["edgeai.io"], resources: ["edgenodes/status"]),
             ResourceRule(verbs: readVerbs, apiGroups: [""], resources: ["namespaces", "secrets"]),
             ResourceRule(verbs: ["*"], apiGroups: [""], resources: ["events"]),
             ResourceRule(verbs: ["*"], apiGroups: ["coordination.k8s.io"], resources: ["leases"]),

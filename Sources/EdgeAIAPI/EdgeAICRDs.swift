@@ -1,9 +1,9 @@
 import JSON
 
-/// The Dataset and Model CRDs as data: the single source of truth for `deploy/crds/`,
+/// The Dataset, Model and EdgeNode CRDs as data: the single source of truth for `deploy/crds/`,
 /// `edgeai crds`, the embedded API server's registry and validation.
 public enum EdgeAICRDs {
-    public static var all: [CustomResourceDefinition] { [dataset, model] }
+    public static var all: [CustomResourceDefinition] { [dataset, model, edgeNode] }
 
     public static let dataset = CustomResourceDefinition(
         metadata: ObjectMeta(name: "datasets.edgeai.io", labels: ["app.kubernetes.io/part-of": "edgeai"]),
@@ -41,6 +41,9 @@ public enum EdgeAICRDs {
                         .init(name: "NumberOfSamples", type: "integer", description: "The number of samples in the dataset", jsonPath: ".status.numberOfSamples"),
                         .init(name: "Node", type: "string", description: "The node name of the dataset", jsonPath: ".spec.nodeName"),
                         .init(name: "spec", type: "string", description: "The spec of the dataset", jsonPath: ".spec"),
+                        .init(
+                            name: "Unreachable", type: "string", description: "Why the dataset's node is unreachable (NodeOffline, NodeNeverConnected)",
+                            jsonPath: #".status.conditions[?(@.type=="NodeReachable")].reason"#, priority: 1),
                         age,
                     ],
                     selectableFields: [.init(jsonPath: ".spec.nodeName")])
@@ -63,6 +66,12 @@ public enum EdgeAICRDs {
                                 "modelUrl": .string("Absolute path or file:// URL of the model on the nodes.", minLength: 1),
                                 "format": .string("Model format, e.g. pb, onnx, saved_model."),
                                 "credentialName": credentialName,
+                                "nodeSelector": JSONSchemaProps(
+                                    type: "object", description: "Only nodes whose EdgeNode has all these labels receive the model.",
+                                    additionalProperties: .string("Label value.")),
+                                "nodeNames": JSONSchemaProps(
+                                    type: "array", description: "Only these nodes receive the model (with nodeSelector: nodes matching both).",
+                                    items: .string("Edge node name."), listType: "set"),
                             ],
                             required: ["modelUrl"]),
                         status: .object(
@@ -103,10 +112,10 @@ public enum EdgeAICRDs {
         description: "Name of a Secret in this namespace with the credentials for the URL (Sedna's shape: ACCESS_KEY_ID, SECRET_ACCESS_KEY; annotations s3-endpoint, s3-usehttps).",
         minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern)
 
-    private static let age = CustomResourceDefinition.PrinterColumn(
+    static let age = CustomResourceDefinition.PrinterColumn(
         name: "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")
 
-    private static func root(description: String, spec: JSONSchemaProps, status: JSONSchemaProps) -> JSONSchemaProps {
+    static func root(description: String, spec: JSONSchemaProps, status: JSONSchemaProps) -> JSONSchemaProps {
         JSONSchemaProps(
             type: "object", description: description,
             properties: [
@@ -119,7 +128,7 @@ public enum EdgeAICRDs {
             required: ["spec"])
     }
 
-    private static let conditions = JSONSchemaProps(
+    static let conditions = JSONSchemaProps(
         type: "array", description: "Observations of the object's state; type Ready says whether it is usable.",
         items: .object(
             "A condition (metav1.Condition).",

@@ -25,11 +25,21 @@ public struct ModelSpec: Codable, Sendable, Hashable {
     public var format: String?
     /// A Secret in the Model's namespace with the credentials for a remote `modelUrl` (Sedna's field).
     public var credentialName: String?
+    /// Only nodes whose EdgeNode has all these labels receive and report the model.
+    public var nodeSelector: [String: String]?
+    /// Only these nodes receive and report the model. With `nodeSelector`, a node must match both;
+    /// with neither, every node does.
+    public var nodeNames: [String]?
 
-    public init(modelUrl: String, format: String? = nil, credentialName: String? = nil) {
+    public init(
+        modelUrl: String, format: String? = nil, credentialName: String? = nil, nodeSelector: [String: String]? = nil,
+        nodeNames: [String]? = nil
+    ) {
         self.modelUrl = modelUrl
         self.format = format
         self.credentialName = credentialName
+        self.nodeSelector = nodeSelector
+        self.nodeNames = nodeNames
     }
 }
 

@@ -23,6 +23,7 @@ kind: Kustomization
 resources:
   - crds/datasets.edgeai.io.yaml
   - crds/models.edgeai.io.yaml
+  - crds/edgenodes.edgeai.io.yaml
   - namespace.yaml
   - cloud/serviceaccount.yaml
   - cloud/rbac.yaml
@@ -88,7 +89,8 @@ metadata:
 # and Models in every namespace; the hub patches their status subresource (JSON patch) and reads
 # a Model before merging one node's report into it; events are created, never updated; Secrets
 # named by a Dataset's or Model's spec.credentialName are read (get, list, watch: never written)
-# to hand their credentials to the nodes that need them over the hub.
+# to hand their credentials to the nodes that need them over the hub. It keeps EdgeNodes:
+# creates one when a node first connects, patches their status only.
 # It cannot create, change or delete a Dataset's or Model's spec, nor any Secret.
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -103,6 +105,12 @@ rules:
     verbs: ["get", "list", "watch"]
   - apiGroups: ["edgeai.io"]
     resources: ["datasets/status", "models/status"]
+    verbs: ["patch"]
+  - apiGroups: ["edgeai.io"]
+    resources: ["edgenodes"]
+    verbs: ["get", "list", "watch", "create"]
+  - apiGroups: ["edgeai.io"]
+    resources: ["edgenodes/status"]
     verbs: ["patch"]
   - apiGroups: [""]
     resources: ["events"]

@@ -78,7 +78,7 @@ struct ConvergenceTests {
             await testbed.stopAPI()
             await testbed.stopCloud()
             try await testbed.startCloud(port: port, waitReady: false)
-            try await eventually("connected, waiting for the welcome") { await a.client.state == .syncing }
+            try await eventually("connected, waiting for the caches") { testbed.controller?.hub.connectionsWaitingForSync == 1 }
             await a.report(datasetReport("r1", cats, samples: 7))
             #expect(testbed.controller?.isReady == false)
 
