@@ -9,6 +9,11 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CoreFoundation)
+// `stat` and its fields are declared in the module that first includes <sys/stat.h>; with
+// Foundation imported that can be CoreFoundation (MemberImportVisibility).
+import CoreFoundation
+#endif
 
 /// One bad dataset never stalls the others: FIFOs, sockets and devices are refused without a
 /// blocking open, a hung scan is abandoned and retried while the healthy datasets keep
