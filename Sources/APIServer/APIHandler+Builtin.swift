@@ -7,8 +7,8 @@ extension APIHandler {
 
     /// The request bodies only built-in kinds accept, as kubectl sends them for kinds compiled
     /// into it, answered in JSON (which kubectl's protobuf requests accept): a strategic merge patch (`kubectl apply`, see ``StrategicPatch``) on any built-in
-    /// kind, and a protobuf Secret (`kubectl create secret`, see ``SecretProtobuf``). nil: not
-    /// such a request, handled as every other.
+    /// kind. (Protobuf bodies, `kubectl create secret` among them, are ``decodeBody(_:kind:)``'s.)
+    /// nil: not such a request, handled as every other.
     func builtinKindBody(
         _ request: Request, _ d: ResourceDefinition, verb: String, namespace: String?, name: String?, subresource: String?,
         query: QueryParameters, accept: String
@@ -22,10 +22,6 @@ extension APIHandler {
             let result = try await rest.patch(
                 d, namespace: namespace, name: name ?? "", subresource: subresource, kind: .merge, patch: try StrategicPatch.asMergePatch(value),
                 options: try WriteOptions(query: query))
-            return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
-        case "create" where media == SecretProtobuf.mediaType && SecretStrategy.isSecret(d):
-            let body = try SecretProtobuf.decode(try await Self.readBody(request))
-            let result = try await rest.create(d, namespace: namespace, body: body, options: try WriteOptions(query: query))
             return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
         default:
             return nil

@@ -8,16 +8,19 @@ import KubeProtobuf
 extension APIHandler {
     /// Kinds whose bodies may arrive as protobuf (the objects, and DeleteOptions for deletes).
     static let protobufKinds: Set<String> = [
-        "Namespace", "Event", "Lease", "DeleteOptions", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview",
+        "Namespace", "Event", "Secret", "Lease", "DeleteOptions", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview",
     ]
 
     /// The body of a `kind` request in protobuf, as JSON; kube-apiserver's 400 when it is not one.
+    /// A Secret's error never quotes its bytes (kube-apiserver's summary of the body could hold
+    /// a value).
     static func decodeProtobuf(_ bytes: [UInt8], kind: String) throws -> JSONValue {
         let value: JSONValue
         do {
             value = try KubeProtobufCodec.decode(bytes)
         } catch {
-            throw APIError.badRequest("the object provided is unrecognized (must be of type \(kind)): \(error.message) (\(summary(bytes)))")
+            let quoted = kind == "Secret" ? "" : " (\(summary(bytes)))"
+            throw APIError.badRequest("the object provided is unrecognized (must be of type \(kind)): \(error.message)\(quoted)")
         }
         if let sent = value["kind"]?.stringValue, sent != kind {
             throw APIError.badRequest("the object provided is unrecognized (must be of type \(kind)): got \(APIError.quote(sent))")

@@ -29,6 +29,8 @@ public enum KubeProtobufCodec {
         "v1/NamespaceList": K8s_Io_Api_Core_V1_NamespaceList.self,
         "v1/Event": K8s_Io_Api_Core_V1_Event.self,
         "v1/EventList": K8s_Io_Api_Core_V1_EventList.self,
+        "v1/Secret": K8s_Io_Api_Core_V1_Secret.self,
+        "v1/SecretList": K8s_Io_Api_Core_V1_SecretList.self,
         "coordination.k8s.io/v1/Lease": K8s_Io_Api_Coordination_V1_Lease.self,
         "coordination.k8s.io/v1/LeaseList": K8s_Io_Api_Coordination_V1_LeaseList.self,
         "v1/Status": K8s_Io_Apimachinery_Pkg_Apis_Meta_V1_Status.self,

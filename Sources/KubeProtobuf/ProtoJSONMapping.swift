@@ -11,12 +11,14 @@ import JSON
 /// field of a struct, its JSON encoder omits the empty ones (`omitempty`), and the server reads
 /// Kubernetes JSON.
 ///
-/// Pure. `labels` and `annotations` are user maps: nothing inside them is mapped.
+/// Pure. `labels`, `annotations` and a Secret's `data` and `stringData` are user maps: nothing
+/// inside them is mapped (a key may be any name, an empty value is kept). `data` is
+/// `map<string, bytes>`, whose protobuf JSON is base64, as Kubernetes JSON writes `[]byte`.
 enum ProtoJSONMapping {
     static let timeFields: Set<String> = ["creationTimestamp", "deletionTimestamp", "firstTimestamp", "lastTimestamp", "lastTransitionTime", "time"]
     static let microTimeFields: Set<String> = ["eventTime", "lastObservedTime", "acquireTime", "renewTime"]
     static let int64Fields: Set<String> = ["generation", "deletionGracePeriodSeconds", "remainingItemCount", "gracePeriodSeconds"]
-    static let userMaps: Set<String> = ["labels", "annotations"]
+    static let userMaps: Set<String> = ["labels", "annotations", "data", "stringData"]
 
     struct Error: Swift.Error, Sendable, Equatable {
         var message: String

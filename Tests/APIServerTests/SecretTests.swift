@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import EdgeAIAPI
 import EdgeAIPKI
 import JSON
+import KubeProtobuf
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -136,6 +137,9 @@ import Testing
         try await s.stop()
     }
 
+    /// `k8s\0`
+    static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
+
     /// Protobuf as `kubectl create secret generic` sends it: `k8s\0` + runtime.Unknown{typeMeta, raw: v1.Secret}.
     static func protobufSecret(name: String, data: [String: String], type: String = "Opaque") -> [UInt8] {
         func varint(_ v: Int) -> [UInt8] {
@@ -149,17 +153,26 @@ import Testing
         for (k, v) in data.sorted(by: { $0.key < $1.key }) { secret += field(2, field(1, Array(k.utf8)) + field(2, Array(v.utf8))) }
         secret += field(3, Array(type.utf8)) + varint(5 << 3) + [1]  // immutable: true
         let typeMeta = field(1, Array("v1".utf8)) + field(2, Array("Secret".utf8))
-        return SecretProtobuf.magic + field(1, typeMeta) + field(2, secret) + field(4, Array("application/vnd.kubernetes.protobuf".utf8))
+        return Self.magic + field(1, typeMeta) + field(2, secret) + field(4, Array("application/vnd.kubernetes.protobuf".utf8))
     }
 
     @Test func aProtobufSecretIsCreatedAsKubectlCreateSendsIt() async throws {
-        let decoded = try SecretProtobuf.decode(Self.protobufSecret(name: "pb", data: ["k": Self.plaintext]))
+        let decoded = try APIHandler.decodeProtobuf(Self.protobufSecret(name: "pb", data: ["k": Self.plaintext]), kind: "Secret")
         #expect(decoded == ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "pb"], "type": "Opaque", "immutable": true,
                             "data": ["k": .string(Base64.encode(Self.plaintext.utf8))]])
-        var truncated = Self.protobufSecret(name: "pb", data: ["k": "v"])
+        var truncated = Self.protobufSecret(name: "p", data: ["k": Self.plaintext])
         truncated.removeLast(3)
-        for bad in [truncated, Array("{}".utf8), SecretProtobuf.magic + [0xFF]] {
-            #expect(throws: APIError.self) { try SecretProtobuf.decode(bad) }
+        // The raw Secret cut short inside its value, in an envelope that still parses.
+        let whole = Self.protobufSecret(name: "p", data: ["k": Self.plaintext])
+        let secret = whole[20..<(20 + Int(whole[19]))].prefix(20)
+        let cutValue = Self.magic + whole[4..<18] + [0x12, UInt8(secret.count)] + secret
+        for bad in [truncated, cutValue, Array("{}".utf8), Self.magic + [0xFF]] {
+            let error = #expect(throws: APIError.self) { try APIHandler.decodeProtobuf(bad, kind: "Secret") }
+            let text = error.map { JSONWriter.string($0.status) } ?? ""
+            #expect(text.contains("must be of type Secret"))
+            for leak in [Self.plaintext, String(Self.plaintext.prefix(8)), Self.plaintext.utf8.prefix(4).map { String($0, radix: 16) }.joined()] {
+                #expect(!text.contains(leak))
+            }
         }
         let s = try await TestServer.start()
         var request = HTTPClientRequest(url: s.base + Self.secrets + "?fieldManager=kubectl-create&fieldValidation=Strict")
@@ -170,8 +183,11 @@ import Testing
         request.body = .bytes(ByteBuffer(bytes: Self.protobufSecret(name: "pb", data: ["k": "v"])))
         let response = try await s.client.execute(request, timeout: .seconds(30))
         #expect(response.status.code == 201)
-        #expect(response.headers.first(name: "Content-Type") == "application/json")
-        _ = try await response.body.collect(upTo: 1 << 20)
+        // Answered in protobuf, as kube-apiserver answers a client that puts it first.
+        #expect(response.headers.first(name: "Content-Type") == KubeProtobufCodec.mediaType)
+        let created = try KubeProtobufCodec.decode(Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+        #expect(created["kind"] == "Secret")
+        #expect(created["data"] == ["k": .string(Base64.encode("v".utf8))])
         let got = try await s.get(Self.secrets + "/pb")
         #expect(got.json["data"] == ["k": .string(Base64.encode("v".utf8))])
         #expect(got.json["immutable"] == true)
