@@ -55,6 +55,13 @@ final class TestServer: Sendable {
         self.client = client
     }
 
+    /// A test that throws before ``stop(removeData:)`` fails alone instead of crashing the run:
+    /// AsyncHTTPClient traps (in debug builds) when a running client is dropped. After `stop`
+    /// this shutdown is a no-op.
+    deinit {
+        client.shutdown(queue: .global()) { _ in }
+    }
+
     /// Graceful shutdown; keeps the data directory unless `removeData`.
     func stop(removeData: Bool = true) async throws {
         try await client.shutdown()
