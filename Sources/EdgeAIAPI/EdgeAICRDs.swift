@@ -34,6 +34,8 @@ public enum EdgeAICRDs {
                                 "sizeBytes": .integer("Size of the data in bytes.", minimum: 0),
                                 "observedGeneration": .integer("The metadata.generation this status describes."),
                                 "conditions": conditions,
+                                "source": .string("Where remote data came from: s3://bucket/key or the https:// URL without its query."),
+                                "version": .string("The remote data's ETag, or its Last-Modified date when it has none."),
                             ]))),
                     subresources: .init(status: .object([:])),
                     additionalPrinterColumns: [

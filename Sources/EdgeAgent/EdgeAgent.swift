@@ -1,6 +1,8 @@
+public import EdgeAICore
 public import EdgeSync
 import Foundation
 public import Logging
+public import RemoteStore
 public import ServiceLifecycle
 
 /// The hub client as the agent runs it: a service that connects, resyncs and sends reports.
@@ -39,6 +41,18 @@ public struct EdgeAgent: Service {
         /// `/healthz` answers 503 once the monitor made no progress for this long (nil: twice
         /// ``stallTimeout``, at least 60 s).
         public var livenessTimeout: Duration?
+        /// Whether `http://` data URLs and S3 endpoints are accepted (`--allow-http`).
+        public var allowInsecureHTTP = false
+        /// Where `s3://` credentials come from (`--credentials-dir`: ``CredentialsDirectory``).
+        public var credentials: any CredentialProvider = NoCredentials()
+        /// How remote data is fetched (TLS trust, the no-progress timeout).
+        public var remote = RemoteClient.Configuration()
+        /// Remote datasets counted at once.
+        public var remoteConcurrency = 4
+        /// How long a remote dataset whose look failed waits before it is asked again.
+        public var remoteRetryBackoff = Backoff(initial: .seconds(30), maximum: .seconds(600))
+        /// Keys per listing page when counting an S3 prefix.
+        public var remoteListPageSize = 1000
         public var onAPIListening: @Sendable (Int) async -> Void
 
         public init(
@@ -76,16 +90,32 @@ public struct EdgeAgent: Service {
     }
 
     public func run() async throws {
+        // One client for all remote data, shut down on every path.
+        let client = RemoteClient(configuration: configuration.remote, logger: logger)
+        do { try await run(client: client) } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
+        logger.info("edge agent stopped")
+    }
+
+    private func run(client: RemoteClient) async throws {
         let locator = try DataLocator(root: configuration.root, allow: configuration.allow)
         let store = try AgentStore(path: configuration.databasePath)
         defer { store.close() }
         let monitor = DatasetMonitor(
             locator: locator, rescanInterval: configuration.rescanInterval, stallTimeout: configuration.stallTimeout,
             workers: configuration.scanWorkers, livenessTimeout: configuration.livenessTimeout, logger: logger)
+        let remote = RemoteDatasetMonitor(
+            client: client, credentials: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
+            rescanInterval: configuration.rescanInterval, maximumConcurrent: configuration.remoteConcurrency,
+            retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, logger: logger)
         let node = EdgeNode(
-            nodeName: configuration.node, store: store, monitor: monitor,
+            nodeName: configuration.node, store: store, monitor: monitor, remote: remote,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)
         await monitor.setSink { look in await node.observed(look) }
+        await remote.setSink { look in await node.observed(look) }
         logger.info("edge agent starting", metadata: [
             "node": "\(configuration.node)", "root": "\(locator.root)", "allow": "\(locator.allowed.joined(separator: ","))",
         ])
@@ -99,6 +129,7 @@ public struct EdgeAgent: Service {
         // goingAway); the monitor and the model loop are cancelled then. A failing part ends all.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
+            group.addTask { await cancelWhenGracefulShutdown { await remote.run() } }
             try await node.restore()
             group.addTask { try await api.run() }
             if let uplink { group.addTask { try await uplink.run() } }
@@ -125,6 +156,5 @@ public struct EdgeAgent: Service {
             }
             for try await _ in group {}
         }
-        logger.info("edge agent stopped")
     }
 }

@@ -1,6 +1,7 @@
 import EdgeAIAPI
 public import EdgeSync
 public import Logging
+import RemoteStore
 
 /// Where status reports go once they are durable in the outbox: the hub client.
 public protocol ReportUplink: Sendable {
@@ -30,6 +31,8 @@ public actor EdgeNode {
     let store: AgentStore
     /// The node's dataset monitor.
     public nonisolated let monitor: DatasetMonitor
+    /// Counts the datasets whose data is remote; nil: remote URLs are refused like other schemes.
+    public nonisolated let remote: RemoteDatasetMonitor?
     let probe: ModelProbe
     let logger: Logger
     var uplink: (any ReportUplink)?
@@ -50,12 +53,13 @@ public actor EdgeNode {
 
     /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
     public init(
-        nodeName: String, store: AgentStore, monitor: DatasetMonitor, heartbeatInterval: Duration = .seconds(300),
-        logger: Logger
+        nodeName: String, store: AgentStore, monitor: DatasetMonitor, remote: RemoteDatasetMonitor? = nil,
+        heartbeatInterval: Duration = .seconds(300), logger: Logger
     ) {
         self.nodeName = nodeName
         self.store = store
         self.monitor = monitor
+        self.remote = remote
         self.probe = ModelProbe(locator: monitor.locator)
         self.heartbeatInterval = heartbeatInterval
         self.logger = logger
@@ -90,7 +94,10 @@ public actor EdgeNode {
         case (.remove(let entry), _):
             held[entry.key] = nil
             pending[entry.key] = nil
-            if entry.kind == .dataset { await monitor.forget(entry.key) }
+            if entry.kind == .dataset {
+                await monitor.forget(entry.key)
+                await remote?.forget(entry.key)
+            }
             logger.info("forgot \(entry)")
         default:
             break
@@ -115,7 +122,14 @@ public actor EdgeNode {
         guard let entry = held[key] else { return }
         switch entry.object {
         case .dataset(let dataset):
-            await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)
+            if let remote, RemoteLocation.isRemote(dataset.spec.dataUrl) {
+                await monitor.forget(key)
+                // Once the types carry it (the secrets branch): `credentialName: dataset.spec.credentialName`.
+                await remote.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: nil)
+            } else {
+                await remote?.forget(key)
+                await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)
+            }
         case .model:
             await checkModel(key)
         }
