@@ -63,6 +63,9 @@ public enum EdgeAICRDs {
                             properties: [
                                 "modelUrl": .string("Absolute path or file:// URL of the model on the nodes.", minLength: 1),
                                 "format": .string("Model format, e.g. pb, onnx, saved_model."),
+                                "digest": JSONSchemaProps(
+                                    type: "string", description: "The model file's expected digest, sha256:<64 hex digits>.",
+                                    pattern: "^sha256:[0-9a-f]{64}$"),
                             ],
                             required: ["modelUrl"]),
                         status: .object(
@@ -81,6 +84,11 @@ public enum EdgeAICRDs {
                                         "sizeBytes": .integer("Size of the model file in bytes.", minimum: 0),
                                         "updateTime": .string("When the node last checked.", format: "date-time"),
                                         "message": .string("Why the model is not usable, if it is not."),
+                                        "phase": .string("A remote model's delivery.", enum: ["Pending", "Downloading", "Ready", "Failed"]),
+                                        "bytesDone": .integer("Bytes of the model on the node so far.", minimum: 0),
+                                        "bytesTotal": .integer("The model's size, when known.", minimum: 0),
+                                        "digest": .string("The digest of the file delivered (sha256:...)."),
+                                        "reason": .string("Why the delivery failed."),
                                     ], required: ["nodeName", "present"]),
                                     listType: "map", listMapKeys: ["nodeName"]),
                                 "observedGeneration": .integer("The metadata.generation this status describes."),

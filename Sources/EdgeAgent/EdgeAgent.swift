@@ -53,6 +53,13 @@ public struct EdgeAgent: Service {
         public var remoteRetryBackoff = Backoff(initial: .seconds(30), maximum: .seconds(600))
         /// Keys per listing page when counting an S3 prefix.
         public var remoteListPageSize = 1000
+        /// The model cache's size (`<dataDirectory>/models`): least-recently-used versions no
+        /// model uses are evicted beyond it.
+        public var modelCacheBytes: Int64 = 10 << 30
+        /// How models are downloaded (free space kept, buffer size).
+        public var downloader = Downloader.Configuration()
+        /// How long a model download that failed retryably (cut, stalled) waits before resuming.
+        public var modelRetryBackoff = Backoff(initial: .seconds(5), maximum: .seconds(300))
         public var onAPIListening: @Sendable (Int) async -> Void
 
         public init(
@@ -111,9 +118,14 @@ public struct EdgeAgent: Service {
             client: client, credentials: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
             rescanInterval: configuration.rescanInterval, maximumConcurrent: configuration.remoteConcurrency,
             retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, logger: logger)
+        let cache = try await ModelCache(root: configuration.dataDirectory + "/models", limitBytes: configuration.modelCacheBytes)
+        let delivery = ModelDelivery(
+            cache: cache, client: client, downloader: configuration.downloader, credentials: configuration.credentials,
+            allowInsecureHTTP: configuration.allowInsecureHTTP, retryBackoff: configuration.modelRetryBackoff, logger: logger)
         let node = EdgeNode(
-            nodeName: configuration.node, store: store, monitor: monitor, remote: remote,
+            nodeName: configuration.node, store: store, monitor: monitor, remote: remote, delivery: delivery,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)
+
         await monitor.setSink { look in await node.observed(look) }
         await remote.setSink { look in await node.observed(look) }
         logger.info("edge agent starting", metadata: [
@@ -130,6 +142,16 @@ public struct EdgeAgent: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
             group.addTask { await cancelWhenGracefulShutdown { await remote.run() } }
+            // Delivery states are reported one at a time, in order (a late progress report never
+            // overwrites Ready), then shown to the jobs waiting for them.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    for await change in delivery.changes {
+                        await node.deliveryChanged(change.key, change.state)
+                        await delivery.notified(change.key, change.state)
+                    }
+                }
+            }
             try await node.restore()
             group.addTask { try await api.run() }
             if let uplink { group.addTask { try await uplink.run() } }
@@ -156,5 +178,6 @@ public struct EdgeAgent: Service {
             }
             for try await _ in group {}
         }
+        await delivery.stop()
     }
 }

@@ -33,10 +33,15 @@ public actor EdgeNode {
     public nonisolated let monitor: DatasetMonitor
     /// Counts the datasets whose data is remote; nil: remote URLs are refused like other schemes.
     public nonisolated let remote: RemoteDatasetMonitor?
+    /// Delivers the remote models into the model cache; nil: remote model URLs are probed like
+    /// local ones (and refused).
+    public nonisolated let delivery: ModelDelivery?
     let probe: ModelProbe
     let logger: Logger
     var uplink: (any ReportUplink)?
     var held: [SyncKey: Held] = [:]
+    /// The latest delivery state of each remote model (for the local API's version).
+    var delivered: [SyncKey: ModelDelivery.State] = [:]
     /// The outbox, mirrored for `/metrics`: each object with a pending report, its latest
     /// report id and since when it has had one pending.
     var pending: [SyncKey: (reportID: String, since: ContinuousClock.Instant)] = [:]
@@ -54,8 +59,9 @@ public actor EdgeNode {
     /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
     public init(
         nodeName: String, store: AgentStore, monitor: DatasetMonitor, remote: RemoteDatasetMonitor? = nil,
-        heartbeatInterval: Duration = .seconds(300), logger: Logger
+        delivery: ModelDelivery? = nil, heartbeatInterval: Duration = .seconds(300), logger: Logger
     ) {
+        self.delivery = delivery
         self.nodeName = nodeName
         self.store = store
         self.monitor = monitor
@@ -97,6 +103,9 @@ public actor EdgeNode {
             if entry.kind == .dataset {
                 await monitor.forget(entry.key)
                 await remote?.forget(entry.key)
+            } else {
+                delivered[entry.key] = nil
+                await delivery?.forget(entry.key)
             }
             logger.info("forgot \(entry)")
         default:

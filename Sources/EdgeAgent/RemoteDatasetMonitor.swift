@@ -125,17 +125,19 @@ public actor RemoteDatasetMonitor {
         await withCheckedContinuation { requestLook(at: key, waiter: $0) }
     }
 
-    /// Rescans every ``rescanInterval`` until cancelled; then cancels the looks in flight and
-    /// waits for them.
+    /// Rescans every ``rescanInterval`` until cancelled; then cancels the looks in flight
+    /// without waiting for them (a look stuck connecting ends when the client shuts down) and
+    /// reports nothing more.
     public func run() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: rescanInterval) } catch { break }
             for key in tracked.keys.sorted() { requestLook(at: key, waiter: nil) }
         }
-        let tasks = tracked.values.compactMap(\.task)
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        stopped = true
+        for entry in tracked.values { entry.task?.cancel() }
     }
+
+    private var stopped = false
 
     private func requestLook(at key: SyncKey, waiter: CheckedContinuation<Void, Never>?) {
         guard var entry = tracked[key] else {
@@ -159,7 +161,7 @@ public actor RemoteDatasetMonitor {
     }
 
     private func startQueued() {
-        while active < maximumConcurrent, !queue.isEmpty {
+        while !stopped, active < maximumConcurrent, !queue.isEmpty {
             let key = queue.removeFirst()
             guard var entry = tracked[key], !entry.running else { continue }
             let look = RemoteLook(
@@ -181,6 +183,10 @@ public actor RemoteDatasetMonitor {
     private func finished(_ key: SyncKey, generation: Int, _ result: RemoteLook.Result) async {
         active -= 1
         defer { startQueued() }
+        guard !stopped else {
+            forget(key)
+            return
+        }
         guard var entry = tracked[key] else { return }
         entry.running = false
         entry.task = nil

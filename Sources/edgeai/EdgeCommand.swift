@@ -64,6 +64,9 @@ struct Edge: AsyncParsableCommand {
     @Option(help: "A directory with one owner-only (0600) file per credential name, KEY=VALUE lines: ACCESS_KEY_ID, SECRET_ACCESS_KEY, s3-endpoint, s3-usehttps (name `default` when a spec names none).")
     var credentialsDir: String?
 
+    @Option(help: "MiB of remote models kept in the agent's model cache (least recently used versions evicted beyond it).")
+    var modelCacheMib: Int = 10240
+
     func validate() throws {
         if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
@@ -72,6 +75,7 @@ struct Edge: AsyncParsableCommand {
         if rescanSeconds < 1 { throw ValidationError("--rescan-seconds must be at least 1") }
         if stallSeconds < 1 || stallSeconds > 3600 { throw ValidationError("--stall-seconds must be between 1 and 3600") }
         if scanWorkers < 1 || scanWorkers > 64 { throw ValidationError("--scan-workers must be between 1 and 64") }
+        if modelCacheMib < 1 || modelCacheMib > 1 << 30 { throw ValidationError("--model-cache-mib must be between 1 and 1073741824") }
     }
 
     func run() async throws {
@@ -111,6 +115,7 @@ struct Edge: AsyncParsableCommand {
             configuration.stallTimeout = .seconds(stallSeconds)
             configuration.scanWorkers = scanWorkers
             configuration.allowInsecureHTTP = allowHttp
+            configuration.modelCacheBytes = Int64(modelCacheMib) << 20
             if let credentialsDir {
                 configuration.credentials = CredentialsDirectory(
                     path: URL(fileURLWithPath: credentialsDir).standardizedFileURL.path, allowInsecureHTTP: allowHttp)

@@ -106,7 +106,9 @@ struct RemoteDatasetTests {
         defer { silent.close() }
         var configuration = configuration(directory)
         configuration.remoteConcurrency = 2
-        configuration.remote = RemoteClient.Configuration(stallTimeout: .seconds(60), connectTimeout: .seconds(60))
+        // Long enough that the remote looks are still stuck when the local count is checked;
+        // the agent's shutdown waits for AsyncHTTPClient to give up connecting.
+        configuration.remote = RemoteClient.Configuration(stallTimeout: .seconds(20), connectTimeout: .seconds(20))
         try await withAgent(configuration) { capture in
             let node = try #require(capture.node.withLock { $0 })
             for index in 0..<4 {
