@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Module map and allowed dependencies: docs/architecture.md.
@@ -80,11 +81,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Kubernetes' protobuf wire format for the built-in kinds (code generated from Protos/k8s by
+        // Scripts/generate-protobuf.sh and committed) ↔ the same JSON values.
+        .target(
+            name: "KubeProtobuf",
+            dependencies: ["JSON", "EdgeAIAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         // The embedded Kubernetes-compatible API server over ObjectStore.
         .target(
             name: "APIServer",
             dependencies: [
-                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI",
+                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI", "KubeProtobuf",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -122,7 +130,7 @@ let package = Package(
         .target(
             name: "EdgeHub",
             dependencies: [
-                "EdgeSync", "EdgeAICore", "EdgeAIPKI",
+                "EdgeSync", "EdgeAICore", "EdgeAIPKI", "EdgeAIAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -131,6 +139,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -143,7 +152,7 @@ let package = Package(
         .target(
             name: "CloudController",
             dependencies: [
-                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient",
+                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient", "RemoteStore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -220,6 +229,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The children the crash tests SIGKILL: a store writer and an agent (Sources/edgeai-crash-child).
+        .executableTarget(
+            name: "edgeai-crash-child",
+            dependencies: [
+                "EdgeAIAPI", "EdgeAgent", "EdgeSync", "HubClient", "ObjectStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // glibc's malloc_trim/mallopt, for the agent's memory trim (the Glibc module lacks <malloc.h>).
         .target(name: "CMalloc"),
         .executableTarget(
@@ -237,6 +256,7 @@ let package = Package(
             name: "EdgeAIBench",
             dependencies: [
                 "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub", "RemoteStore",
+                "EdgeAICloudTesting", "EdgeAITesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -248,6 +268,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeAICoreTests", dependencies: ["EdgeAICore"], swiftSettings: swiftSettings),
+        .testTarget(name: "KubeProtobufTests", dependencies: ["KubeProtobuf", "JSON", "EdgeAICore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeAIAPITests",
             dependencies: [
@@ -275,13 +296,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ObjectStoreTests",
-            dependencies: ["ObjectStore", "EdgeAITesting"],
+            dependencies: ["ObjectStore", "EdgeAITesting", "edgeai-crash-child"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient",
+                "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient", "KubeProtobuf",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -328,6 +349,7 @@ let package = Package(
                 "RemoteStore", "EdgeAIPeerTesting",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "edgeai-crash-child",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -339,7 +361,7 @@ let package = Package(
         .testTarget(
             name: "CloudControllerTests",
             dependencies: [
-                "CloudController", "HubClient", "EdgeSync", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "KubeClient", "EdgeHub", "EdgeAICore", "JSON",
+                "CloudController", "HubClient", "EdgeSync", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "KubeClient", "EdgeHub", "EdgeAICore", "JSON", "RemoteStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -130,6 +130,13 @@ struct APIError: Error, Sendable {
         APIError(code: 410, reason: "Expired", message: "too old resource version: \(requested) (\(oldest))")
     }
 
+    /// kube-apiserver's answer when a request outlasts its timeout (a body that never ends).
+    static func requestTimeout() -> APIError {
+        APIError(
+            code: 504, reason: "Timeout", message: "Timeout: request did not complete within requested timeout - context deadline exceeded",
+            details: .object([:]))
+    }
+
     static func internalError(_ message: String) -> APIError {
         APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)")
     }

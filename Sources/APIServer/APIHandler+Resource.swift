@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAIPKI
 import Hummingbird
 import JSON
+import KubeProtobuf
 import ManifestYAML
 import NIOCore
 import NIOHTTP1
@@ -38,6 +39,10 @@ extension APIHandler {
         let accept = request.headers[.accept] ?? ""
         let table = accept.contains("as=Table")
         do {
+            if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
+                query: query, accept: accept) {
+                return response
+            }
             switch verb {
             case "get":
                 let object = try await rest.get(d, namespace: namespace, name: path.name ?? "")
@@ -78,11 +83,13 @@ extension APIHandler {
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
-                let (kind, patch) = try await Self.decodePatch(request)
+                let options = try WriteOptions(query: query)
+                let (kind, patch, duplicates) = try await Self.decodePatch(request)
+                let warnings = try DuplicateFields.checkPatch(duplicates, kind: kind, options: options)
                 let result = try await rest.patch(
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, kind: kind, patch: patch,
-                    options: try WriteOptions(query: query))
-                return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
+                    options: options)
+                return try Self.respondObject(result.status, result.body, accept: accept, warnings: warnings + result.warnings)
             case "delete":
                 let options = try Self.deleteOptions(try await Self.optionalBody(request), query: query)
                 let result = try await rest.delete(d, namespace: namespace, name: path.name ?? "", options: options.0, deleteOptions: options.1)
@@ -95,9 +102,9 @@ extension APIHandler {
                 return try Self.respondObject(200, body, accept: accept)
             }
         } catch let error as StoreError {
-            switch error {
+            switch error.code {
             case .notFound: throw APIError.notFound(d, name: path.name ?? "")
-            case .alreadyExists(let key): throw APIError.alreadyExists(d, name: key.name)
+            case .alreadyExists: throw APIError.alreadyExists(d, name: error.key?.name ?? path.name ?? "")
             case .conflict: throw APIError.conflict(d, name: path.name ?? "")
             default: throw Self.translate(error)
             }
@@ -106,6 +113,7 @@ extension APIHandler {
 
     /// JSON, or YAML when the client prefers `application/yaml`.
     static func respondObject(_ status: Int, _ body: [UInt8], accept: String, warnings: [String] = []) throws -> Response {
+        if let proto = protobufResponse(status, body, accept: accept, warnings: warnings) { return proto }
         if accept.hasPrefix("application/yaml") {
             let value = try JSONParser.parse(body)
             return json(status, Array(Manifests.yaml(value).utf8), contentType: "application/yaml", warnings: warnings)
@@ -122,6 +130,8 @@ extension APIHandler {
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError.tooLarge(limit: maxBodySize)
+        } catch is RequestBodyTimeout {
+            throw APIError.requestTimeout()
         } catch let error as HTTPParserError {
             // A malformed body (a bad chunk size, a truncated chunk) is the client's fault.
             throw APIError.badRequest("error reading request body: \(error)")
@@ -136,6 +146,9 @@ extension APIHandler {
     /// The request body as an object: JSON or YAML, with kube-apiserver's wording for bad input.
     static func decodeBody(_ request: Request, kind: String) async throws -> DecodedBody {
         let media = mediaType(request)
+        if media == KubeProtobufCodec.mediaType, protobufKinds.contains(kind) {
+            return DecodedBody(value: try decodeProtobuf(try await readBody(request), kind: kind))
+        }
         guard ["application/json", "application/yaml", "*/*", ""].contains(media) else { throw APIError.unsupportedBody() }
         let bytes = try await readBody(request)
         if media == "application/yaml" { return DecodedBody(value: try parse(bytes, yaml: true, kind: kind)) }
@@ -161,12 +174,13 @@ extension APIHandler {
             return try JSONParser.parse(bytes)
         } catch {
             let reason = error.offset >= bytes.count ? "unexpected end of JSON input" : error.message
-            let snippet = String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
+            let snippet = kind == "Secret" ? "<secret contents redacted>" : String(decoding: bytes.prefix(30), as: UTF8.self) + (bytes.count > 30 ? " ..." : "")
             throw APIError.badRequest(prefix + "json parse error: \(reason) (\(snippet))")
         }
     }
 
-    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue) {
+    /// The patch, its kind, and the paths of keys repeated in a JSON (merge or JSON) patch.
+    static func decodePatch(_ request: Request) async throws -> (PatchKind, JSONValue, [String]) {
         let kind: PatchKind
         switch mediaType(request) {
         case "application/merge-patch+json": kind = .merge
@@ -179,13 +193,15 @@ extension APIHandler {
             do {
                 let docs = try Manifests.parse(String(decoding: bytes, as: UTF8.self))
                 guard docs.count == 1, let doc = docs.first else { throw APIError.badRequest("error decoding YAML: expected exactly one document") }
-                return (kind, doc)
+                return (kind, doc, [])
             } catch let error as Manifests.ParseError {
                 throw APIError.badRequest("error decoding YAML: \(error.message)")
             }
         }
         do {
-            return (kind, try JSONParser.parse(bytes))
+            var duplicates: [String] = []
+            let value = try JSONParser.parse(bytes, duplicateKeys: &duplicates)
+            return (kind, value, duplicates)
         } catch {
             throw APIError.badRequest("error decoding patch: \(error.description)")
         }
@@ -194,6 +210,7 @@ extension APIHandler {
     static func optionalBody(_ request: Request) async throws -> JSONValue? {
         let bytes = try await readBody(request)
         if bytes.isEmpty { return nil }
+        if mediaType(request) == KubeProtobufCodec.mediaType { return try decodeProtobuf(bytes, kind: "DeleteOptions") }
         do { return try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding DeleteOptions: \(error.description)") }
     }
 

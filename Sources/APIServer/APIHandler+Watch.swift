@@ -48,7 +48,8 @@ extension APIHandler {
         let stream: AsyncThrowingStream<StoreEvent, any Error>
         do {
             stream = try await rest.store.watch(resource: d.storeResource, namespace: namespace, after: after)
-        } catch StoreError.compacted(let requested, let oldest) {
+        } catch let error as StoreError where error.code == .compacted {
+            let (requested, oldest) = error.compaction ?? (after, after)
             let line = WatchEncoder.error(.expired(requested: requested, oldest: oldest))
             return Self.json(200, line)
         }

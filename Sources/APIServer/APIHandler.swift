@@ -25,20 +25,20 @@ struct APIHandler: Sendable {
         do {
             return try await route(request, context)
         } catch let error as APIError {
-            return Self.status(error)
+            return Self.status(error, for: request)
         } catch let error as StoreError {
-            return Self.status(Self.translate(error))
+            return Self.status(Self.translate(error), for: request)
         } catch {
-            return Self.status(.internalError("\(error)"))
+            return Self.status(.internalError("\(error)"), for: request)
         }
     }
 
     static func translate(_ error: StoreError) -> APIError {
-        switch error {
-        case .tooLarge: .tooLarge(limit: maxBodySize)
-        case .closed: APIError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
-        case .compacted(let requested, let oldest): .expired(requested: requested, oldest: oldest)
-        default: .internalError(error.description)
+        if let (requested, oldest) = error.compaction { return .expired(requested: requested, oldest: oldest) }
+        switch error.code {
+        case .tooLarge: return .tooLarge(limit: maxBodySize)
+        case .closed: return APIError(code: 503, reason: "ServiceUnavailable", message: "the server is shutting down")
+        default: return .internalError(error.description)
         }
     }
 
@@ -83,6 +83,9 @@ struct APIHandler: Sendable {
             try Self.requireGet(request)
             return Self.json(200, openAPI.v2)
         case .resource(let path):
+            if let review = SelfReview.endpoint(group: path.group, version: path.version, plural: path.plural) {
+                return try await self.review(request, review, path: path, user: user)
+            }
             return try await resource(request, path: path, user: user)
         case .metrics:
             return try await metricsResponse(request, user: user)

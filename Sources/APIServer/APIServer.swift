@@ -18,7 +18,8 @@ public import ServiceLifecycle
 /// shutdown (which ends open watches), then closes the store. It starts no task in `init`.
 public struct APIServer: Service {
     public struct Configuration: Sendable {
-        /// Holds `state.db` (the store); the PKI material is passed in as credentials.
+        /// Holds `state.db` (the store) and `secrets-encryption.keys` (created 0600 on first start:
+        /// Secrets are stored encrypted with it); the PKI material is passed in as credentials.
         public var dataDirectory: String
         public var host: String
         /// 0 picks a free port; ``onListening`` receives the bound one.
@@ -67,9 +68,10 @@ public struct APIServer: Service {
     }
 
     public func run() async throws {
+        let encryption = try SecretsEncryption.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let store = try ObjectStore(
             path: configuration.databasePath, durability: configuration.durability, compaction: configuration.compaction,
-            options: configuration.storeOptions)
+            options: configuration.storeOptions, transformer: SecretsAtRest(encryption: encryption))
         do {
             try await serve(store)
         } catch {

@@ -184,6 +184,6 @@ extension APIHandler {
 extension Authorizer {
     /// Metrics reveal every resource's activity: only `system:masters` reads them.
     static func mayReadMetrics(_ user: UserInfo) -> Bool {
-        user.groups.contains("system:masters")
+        isAllowed(user, path: "/metrics", verb: "get")
     }
 }

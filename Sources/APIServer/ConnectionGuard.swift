@@ -3,7 +3,8 @@ import NIOHTTP1
 
 /// Per-connection HTTP/1 rules Go's net/http enforces and Hummingbird does not: an HTTP/1.1
 /// request without `Host` is answered 400 and the connection closed; an HTTP/1.0 response closes
-/// the connection once written; the header and idle timeouts of ``ConnectionTimeouts``.
+/// the connection once written; the header, idle and body timeouts of ``ConnectionTimeouts`` (a
+/// body that does not end in time fails its reader with ``RequestBodyTimeout``).
 ///
 /// Two handlers share one ``ConnectionGuard``: ``RawBytesObserver`` sits before the HTTP decoder
 /// (to see a request's first bytes), ``HTTP1RequestGuard`` after it.
@@ -12,6 +13,8 @@ final class ConnectionGuard {
     private var state: ConnectionTimeoutState<ContinuousClock.Instant>
     private var timer: Scheduled<Void>?
     private var channel: (any Channel)?
+    /// ``HTTP1RequestGuard``'s context, where a body timeout enters the pipeline.
+    private var context: ChannelHandlerContext?
 
     init(timeouts: ConnectionTimeouts) {
         state = ConnectionTimeoutState(timeouts: timeouts, now: .now)
@@ -19,6 +22,7 @@ final class ConnectionGuard {
 
     func start(_ context: ChannelHandlerContext) {
         channel = context.channel
+        self.context = context
         if let deadline = state.deadline { schedule(deadline, on: context.eventLoop) }
     }
 
@@ -26,15 +30,14 @@ final class ConnectionGuard {
         timer?.cancel()
         timer = nil
         channel = nil
+        context = nil
     }
 
     func bytesReceived(_ eventLoop: any EventLoop) { perform(state.bytesReceived(now: .now), eventLoop) }
 
-    func headReceived() {
-        state.headReceived()
-        timer?.cancel()
-        timer = nil
-    }
+    func headReceived(_ eventLoop: any EventLoop) { perform(state.headReceived(now: .now), eventLoop) }
+
+    func bodyEnded(_ eventLoop: any EventLoop) { perform(state.bodyEnded(), eventLoop) }
 
     func responseEnded(_ eventLoop: any EventLoop) { perform(state.responseEnded(now: .now), eventLoop) }
 
@@ -45,6 +48,12 @@ final class ConnectionGuard {
         case .close:
             channel?.close(promise: nil)
             stop()
+        case .cancel:
+            timer?.cancel()
+            timer = nil
+        case .failBody:
+            context?.fireErrorCaught(RequestBodyTimeout())
+            if let deadline = state.deadline { schedule(deadline, on: eventLoop) }
         }
     }
 
@@ -104,8 +113,9 @@ final class HTTP1RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if rejected { return }
         let part = unwrapInboundIn(data)
+        if case .end = part { guardState.bodyEnded(context.eventLoop) }
         if case .head(let head) = part {
-            guardState.headReceived()
+            guardState.headReceived(context.eventLoop)
             if let problem = Self.hostProblem(head) {
                 reject(context, version: head.version, message: problem)
                 return
@@ -156,3 +166,7 @@ final class HTTP1RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }
+
+/// The error a request body's reader gets when the body did not end within
+/// ``ConnectionTimeouts/body``; the handler answers kube-apiserver's 504.
+struct RequestBodyTimeout: Error {}

@@ -18,11 +18,11 @@ struct Discovery: Sendable {
     }
 
     func groupList() -> JSONValue {
-        ["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(registry.groups.map { group($0.name, $0.versions) })]
+        ["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(servedGroups.map { group($0.name, $0.versions) })]
     }
 
     func group(named name: String) -> JSONValue? {
-        guard let g = registry.groups.first(where: { $0.name == name }) else { return nil }
+        guard let g = servedGroups.first(where: { $0.name == name }) else { return nil }
         var doc = group(g.name, g.versions)
         doc["kind"] = "APIGroup"
         doc["apiVersion"] = "v1"
@@ -36,8 +36,8 @@ struct Discovery: Sendable {
 
     func resourceList(group: String, version: String) -> JSONValue? {
         let defs = registry.resources(group: group, version: version)
-        guard !defs.isEmpty else { return nil }
-        var resources: [JSONValue] = []
+        var resources = reviewResources(group: group, version: version)
+        guard !defs.isEmpty || !resources.isEmpty else { return nil }
         for d in defs {
             var r: [String: JSONValue] = [
                 "name": .string(d.type.plural), "singularName": .string(d.singular), "namespaced": .bool(d.type.namespaced),
@@ -63,7 +63,7 @@ struct Discovery: Sendable {
         if core {
             items.append(aggregatedGroup(name: nil, versions: ["v1"], group: ""))
         } else {
-            for g in registry.groups { items.append(aggregatedGroup(name: g.name, versions: g.versions, group: g.name)) }
+            for g in servedGroups { items.append(aggregatedGroup(name: g.name, versions: g.versions, group: g.name)) }
         }
         return ["kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": .object([:]), "items": .array(items)]
     }
@@ -71,7 +71,7 @@ struct Discovery: Sendable {
     private func aggregatedGroup(name: String?, versions: [String], group: String) -> JSONValue {
         var versionDocs: [JSONValue] = []
         for version in versions {
-            var resources: [JSONValue] = []
+            var resources = aggregatedReviewResources(group: group, version: version)
             for d in registry.resources(group: group, version: version) {
                 let responseKind: JSONValue = ["group": "", "version": "", "kind": .string(d.type.kind)]
                 var r: [String: JSONValue] = [

@@ -43,9 +43,9 @@ extension ObjectREST {
             }
             do {
                 _ = try await store.delete(k, expectedRevision: current.revision)
-            } catch StoreError.conflict {
+            } catch let error as StoreError where error.code == .conflict {
                 continue
-            } catch StoreError.notFound {
+            } catch let error as StoreError where error.code == .notFound {
                 throw APIError.notFound(d, name: name)
             }
             if d.type.plural == "namespaces", d.type.group.isEmpty {

@@ -87,6 +87,15 @@ extension ObjectREST {
             if new["apiVersion"] == nil { new["apiVersion"] = old["apiVersion"] }
             if new["kind"] == nil { new["kind"] = old["kind"] }
         }
+        if SecretStrategy.isSecret(d) {
+            // kube reports the update rules together with the object's own (ValidateSecretUpdate).
+            let normalized = try SecretStrategy.normalize(new)
+            let frozen = SecretStrategy.updateViolations(old: old, new: normalized.object)
+            if !frozen.isEmpty {
+                let name = old["metadata"]?["name"]?.stringValue ?? ""
+                throw APIError.invalid(ValidationError(kind: d.qualifiedKind, name: name, violations: normalized.violations + frozen), resource: d)
+            }
+        }
         var (validated, warnings) = try validate(d, new, options: options)
         if options.fieldValidation != .warn { warnings = [] }
         if d.schema != nil, Self.specChanged(old, validated) {
@@ -133,7 +142,7 @@ extension ObjectREST {
                     var body = new
                     body["metadata"]?["resourceVersion"] = .string(String(deleted.revision))
                     return WriteResult(status: 200, body: JSONWriter.bytes(body), warnings: warnings)
-                } catch StoreError.conflict where precondition == nil {
+                } catch let error as StoreError where error.code == .conflict && precondition == nil {
                     continue
                 }
             }
@@ -142,9 +151,9 @@ extension ObjectREST {
             do {
                 let stored = try await store.update(k, expectedRevision: current.revision) { _, revision in template.bytes(revision: revision) }
                 return WriteResult(status: 200, body: stored.value, warnings: warnings)
-            } catch StoreError.conflict where precondition == nil {
+            } catch let error as StoreError where error.code == .conflict && precondition == nil {
                 continue
-            } catch StoreError.notFound {
+            } catch let error as StoreError where error.code == .notFound {
                 throw APIError.notFound(d, name: name)
             }
         }

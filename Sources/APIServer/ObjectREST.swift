@@ -48,10 +48,10 @@ struct ObjectREST: Sendable {
             do {
                 let stored = try await store.create(key(d, namespace, self.name(of: object))) { template.bytes(revision: $0) }
                 return WriteResult(status: 201, body: stored.value, warnings: warnings)
-            } catch StoreError.alreadyExists where generated && attempt < 7 {
+            } catch let error as StoreError where error.code == .alreadyExists && generated && attempt < 7 {
                 let prefix = object["metadata"]?["generateName"]?.stringValue ?? ""
                 object["metadata"]?["name"] = .string(Self.generateName(prefix))
-            } catch StoreError.alreadyExists {
+            } catch let error as StoreError where error.code == .alreadyExists {
                 throw APIError.alreadyExists(d, name: self.name(of: object))
             }
         }
@@ -97,7 +97,9 @@ struct ObjectREST: Sendable {
     func checkTypeMeta(_ d: ResourceDefinition, _ body: JSONValue) throws -> JSONValue {
         var object = body
         if object["kind"] == nil || object["kind"] == .string("") {
-            throw APIError.badRequest("Object 'Kind' is missing in '\(JSONWriter.string(body).prefix(512))'")
+            // A Secret's body is never echoed: it holds the values.
+            let shown = SecretStrategy.isSecret(d) ? "<secret contents redacted>" : String(JSONWriter.string(body).prefix(512))
+            throw APIError.badRequest("Object 'Kind' is missing in '\(shown)'")
         }
         if object["apiVersion"] == nil || object["apiVersion"] == .string("") { object["apiVersion"] = .string(d.type.apiVersion) }
         return object
@@ -109,12 +111,20 @@ struct ObjectREST: Sendable {
         if let message = MetadataValidation.unmarshalError(object["metadata"]) {
             throw APIError.badRequest("\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): \(message)")
         }
+        var object = object
+        var extraUnknown: [String] = []
+        var extraViolations: [FieldViolation] = []
+        if SecretStrategy.isSecret(d) {
+            let normalized = try SecretStrategy.normalize(object)
+            (object, extraUnknown, extraViolations) = (normalized.object, normalized.unknownFields, normalized.violations)
+        }
         let result = ObjectValidation.validate(object, as: d)
-        if options.fieldValidation == .strict, !result.unknownFields.isEmpty {
-            let list = result.unknownFields.map { "unknown field \(APIError.quote($0))" }.joined(separator: ", ")
+        let unknownFields = result.unknownFields + extraUnknown
+        if options.fieldValidation == .strict, !unknownFields.isEmpty {
+            let list = unknownFields.map { "unknown field \(APIError.quote($0))" }.joined(separator: ", ")
             throw APIError.badRequest("\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): strict decoding error: \(list)")
         }
-        var violations = result.violations
+        var violations = result.violations + extraViolations
         if d.type.plural == "namespaces", d.type.group.isEmpty, let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty,
            !NameValidation.isDNS1123Label(name), violations.isEmpty
         {
@@ -124,7 +134,7 @@ struct ObjectREST: Sendable {
             let name = object["metadata"]?["name"]?.stringValue ?? object["metadata"]?["generateName"]?.stringValue ?? ""
             throw APIError.invalid(ValidationError(kind: d.qualifiedKind, name: name, violations: violations), resource: d)
         }
-        let warnings = options.fieldValidation == .warn ? result.unknownFields.map { "unknown field \(APIError.quote($0))" } : []
+        let warnings = options.fieldValidation == .warn ? unknownFields.map { "unknown field \(APIError.quote($0))" } : []
         return (result.object, warnings)
     }
 

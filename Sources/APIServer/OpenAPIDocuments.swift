@@ -64,7 +64,8 @@ struct OpenAPIDocuments: Sendable {
     }
 
     static func schemas(_ d: ResourceDefinition) -> (JSONValue, JSONValue) {
-        var object: JSONValue = (d.schema.flatMap { try? KubeJSON.value($0) }) ?? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+        var object: JSONValue = (d.schema.flatMap { try? KubeJSON.value($0) }) ?? BuiltinSchemas.schema(for: d)
+            ?? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
         var properties = object["properties"]?.objectValue ?? [:]
         properties["apiVersion"] = ["type": "string", "description": "APIVersion defines the versioned schema of this representation of an object."]
         properties["kind"] = ["type": "string", "description": "Kind is a string value representing the REST resource this object represents."]

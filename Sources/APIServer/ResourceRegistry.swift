@@ -50,7 +50,7 @@ extension ResourceDefinition {
 
 /// Built-in Kubernetes kinds served without schema validation (objects are kept as sent).
 enum BuiltinResources {
-    static var all: [ResourceDefinition] { [namespaces, events, leases] }
+    static var all: [ResourceDefinition] { [namespaces, events, leases, secrets] }
 
     static let namespaces = ResourceDefinition(
         type: ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false),
@@ -85,6 +85,18 @@ enum BuiltinResources {
             .column("Holder", type: "string", description: "The holder of the lease", jsonPath: ".spec.holderIdentity"),
             age,
         ])
+
+    /// Validated and normalized by ``SecretStrategy``, stored encrypted; the table shows only the
+    /// number of keys (`DATA`), as kube-apiserver's does.
+    static let secrets = ResourceDefinition(
+        type: ResourceType(group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true),
+        singular: "secret", listKind: "SecretList",
+        printerColumns: [
+            .column("Type", type: "string", description: "Used to facilitate programmatic handling of secret data.", jsonPath: ".type"),
+            .column("Data", type: "integer", description: "The number of keys in data (never the values).", jsonPath: ".data"),
+            age,
+        ],
+        selectableFields: ["type"])
 
     private static let age = CustomResourceDefinition.PrinterColumn.column(
         "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")

@@ -36,12 +36,18 @@ struct TableConverter: Sendable {
 
     func row(_ object: JSONValue, now: Date) -> JSONValue {
         var cells: [JSONValue] = [object["metadata"]?["name"] ?? .null]
+        let secret = SecretStrategy.isSecret(definition)
         for c in definition.printerColumns {
+            if secret, c.name == "Data" {
+                cells.append(.int(Int64(object["data"]?.objectValue?.count ?? 0)))  // kube's DATA: a count, never values
+                continue
+            }
             cells.append(cell(JSONPathLite.evaluate(c.jsonPath, in: object), type: c.type, now: now))
         }
+        let metadata = secret ? SecretStrategy.redactedMetadata(object["metadata"]) : object["metadata"]
         return [
             "cells": .array(cells),
-            "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": object["metadata"] ?? .object([:])],
+            "object": ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata ?? .object([:])],
         ]
     }
 
@@ -91,24 +97,38 @@ struct TableConverter: Sendable {
     }
 }
 
-/// The subset of kubectl JSONPath printer columns use: `.a.b`, `.a[0].b`, `{.a.b}`.
+/// The subset of kubectl JSONPath printer columns use: `.a.b`, `.a[0].b`, `{.a.b}`, and a
+/// filter on a list `.a[?(@.type=="Ready")].b` (the first match, as lists of conditions have one).
 enum JSONPathLite {
     static func evaluate(_ path: String, in object: JSONValue) -> JSONValue? {
         var p = Substring(path)
         if p.hasPrefix("{"), p.hasSuffix("}") { p = p.dropFirst().dropLast() }
         var current: JSONValue? = object
-        for component in p.split(separator: ".") {
-            var name = component
-            var index: Int?
-            if let open = component.firstIndex(of: "["), component.hasSuffix("]") {
-                name = component[..<open]
-                index = Int(component[component.index(after: open)..<component.index(before: component.endIndex)])
-            }
-            if !name.isEmpty { current = current?[String(name)] }
-            if let index {
-                guard let a = current?.arrayValue, a.indices.contains(index) else { return nil }
+        while !p.isEmpty {
+            if p.hasPrefix(".") {
+                p = p.dropFirst()
+                let end = p.firstIndex { $0 == "." || $0 == "[" } ?? p.endIndex
+                let name = p[..<end]
+                if !name.isEmpty { current = current?[String(name)] }
+                p = p[end...]
+            } else if p.hasPrefix("[?(@."), let close = p.range(of: ")]") {
+                let filter = p[p.index(p.startIndex, offsetBy: 5)..<close.lowerBound]
+                p = p[close.upperBound...]
+                guard let eq = filter.range(of: "=="), let a = current?.arrayValue else { return nil }
+                let key = String(filter[..<eq.lowerBound])
+                let value = String(filter[eq.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")))
+                current = a.first { $0[key]?.stringValue == value }
+            } else if p.hasPrefix("["), let close = p.firstIndex(of: "]") {
+                let index = Int(p[p.index(after: p.startIndex)..<close])
+                p = p[p.index(after: close)...]
+                guard let index, let a = current?.arrayValue, a.indices.contains(index) else { return nil }
                 current = a[index]
+            } else {
+                let end = p.firstIndex { $0 == "." || $0 == "[" } ?? p.endIndex
+                current = current?[String(p[..<end])]
+                p = p[end...]
             }
+            if current == nil { return nil }
         }
         return current
     }

@@ -23,6 +23,11 @@ public final class CloudController: Service, Sendable {
     let events: EventRecorder
     let datasets: Informer<Dataset>
     let models: Informer<Model>
+    /// EdgeNodes (nil when ``CloudControllerConfiguration/keepsEdgeNodes`` is off).
+    let edgeNodes: Informer<EdgeNode>?
+    /// Keeps the EdgeNodes' status.
+    public let nodeKeeper: NodeKeeper?
+    let reachability: ReachabilityReconciler?
     let logger: Logger
     private let listening = Mutex(false)
 
@@ -43,22 +48,48 @@ public final class CloudController: Service, Sendable {
         self.models = models
         let events = EventRecorder(client: client, logger: logger)
         self.events = events
-        self.hub = Hub(
+        let edgeNodes = configuration.keepsEdgeNodes ? Informer<EdgeNode>(client: client, configuration: .init(), logger: logger) : nil
+        self.edgeNodes = edgeNodes
+        let keeper = configuration.keepsEdgeNodes
+            ? NodeKeeper(policy: configuration.hub.nodes, writer: EdgeNodeWriter(client: client), logger: logger) : nil
+        self.nodeKeeper = keeper
+        let edgeNode: (@Sendable (String) -> EdgeNode?)? = edgeNodes.map { informer in
+            { @Sendable (name: String) -> EdgeNode? in informer.get(namespace: "", name: name) }
+        }
+        let desired: Hub.DesiredSource = { node in
+            let labels: [String: String] = edgeNode?(node)?.metadata.labels ?? [:]
+            return DesiredState.forNode(node, labels: labels, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list())
+        }
+        let hub = Hub(
             configuration: configuration.hub, closeTimeout: configuration.closeTimeout, writer: StatusWriter(client: client),
             events: events, metrics: metrics,
-            desired: { node in DesiredState.forNode(node, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list()) },
+            desired: desired,
             desiredSynced: {
                 try await datasets.waitForSync()
                 try await models.waitForSync()
+                try await edgeNodes?.waitForSync()
             },
-            logger: logger)
+            nodes: keeper, edgeNode: edgeNode,
+            adoptsLegacyNodes: configuration.adoptsLegacyNodes, logger: logger)
+        self.hub = hub
+        self.reachability = edgeNodes.map { informer in
+            ReachabilityReconciler(
+                client: client, datasets: datasets, nodes: informer,
+                isConnected: { node in
+                    if await hub.isConnected(node) { return true }
+                    return await keeper?.isOnline(node) ?? false
+                },
+                logger: logger)
+        }
     }
 
     /// How many Datasets and Models the informers hold.
     public var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
 
     /// Both informers synced and the hub listening.
-    public var isReady: Bool { datasets.hasSynced && models.hasSynced && listening.withLock { $0 } }
+    public var isReady: Bool {
+        datasets.hasSynced && models.hasSynced && (edgeNodes?.hasSynced ?? true) && listening.withLock { $0 }
+    }
 
     public func run() async throws {
         let server = HubServer(
@@ -78,6 +109,7 @@ public final class CloudController: Service, Sendable {
             group.addTask { try await self.models.run() }
             group.addTask {
                 for await event in self.datasets.events {
+                    if let key = event.new?.key { self.reachability?.enqueue(key) }
                     await hub.route(DesiredState.changes(old: event.old, new: event.new))
                 }
             }
@@ -93,12 +125,35 @@ public final class CloudController: Service, Sendable {
                     // The hub's connections close with goingAway; the server stops accepting.
                 }
             }
+            if let edgeNodes, let keeper = nodeKeeper {
+                group.addTask { try await edgeNodes.run() }
+                group.addTask {
+                    for await event in edgeNodes.events {
+                        switch event {
+                        case .added(let node), .updated(_, let node):
+                            await keeper.known(node.name, status: node.status)
+                            await hub.reauthorize(node.name)
+                            let (before, after) = (event.old?.metadata.labels ?? [:], node.metadata.labels ?? [:])
+                            if before != after {
+                                await hub.route(DesiredState.labelsChanged(node: node.name, old: before, new: after, models: self.models.list()))
+                            }
+                        case .deleted(let node):
+                            await keeper.forget(node.name)
+                            await hub.edgeNodeDeleted(node.name)
+                        }
+                        self.reachability?.enqueue(node: event.new?.name ?? event.old?.name ?? "")
+                    }
+                }
+                group.addTask { await cancelWhenGracefulShutdown { await keeper.run() } }
+                if let reachability { group.addTask { await reachability.run() } }
+            }
             group.addTask { await self.events.run() }
             group.addTask {
                 // Close edge connections as soon as shutdown starts, so the listener can drain.
                 try? await gracefulShutdown()
                 await hub.shutdown()
                 self.events.finish()
+                self.reachability?.finish()
             }
             try await group.waitForAll()
         }

@@ -18,6 +18,13 @@ public struct CloudControllerConfiguration: Sendable {
     public var hub = HubConfiguration()
     /// How long a closed connection waits for the peer's close before the socket is dropped.
     public var closeTimeout: Duration = .seconds(5)
+    /// Keep an EdgeNode per node (created on first connect, status written by the hub). Off
+    /// only for a cluster without the EdgeNode CRD.
+    public var keepsEdgeNodes = true
+    /// A node with a generation-less token and no EdgeNode is admitted and its EdgeNode created
+    /// on first connect (fleets provisioned before token generations). Off: only nodes added
+    /// with `edgeai node add` connect (see `NodeAdmission`).
+    public var adoptsLegacyNodes = true
     /// Watch only this namespace; `nil` watches all.
     public var namespace: String?
     /// Called once the hub listens, with the bound port.

@@ -41,7 +41,8 @@ public final class EventRecorder: EventRecording {
     public func run() async {
         for await event in queue {
             do {
-                _ = try await client.create(Self.events, namespace: event.ref.namespace, Self.body(event, now: Time.now()))
+                let namespace = event.edgeNode == nil ? event.ref.namespace : "default"
+                _ = try await client.create(Self.events, namespace: namespace, Self.body(event, now: Time.now()))
             } catch {
                 logger.debug("could not write event", metadata: ["object": "\(event.ref.key)", "error": "\(error)"])
             }
@@ -49,6 +50,7 @@ public final class EventRecorder: EventRecording {
     }
 
     static func body(_ event: Event, now: Time) -> JSONValue {
+        if let node = event.edgeNode { return edgeNodeBody(node, event, now: now) }
         let name = event.ref.name
         return [
             "apiVersion": "v1", "kind": "Event",
@@ -57,6 +59,19 @@ public final class EventRecorder: EventRecording {
                 "apiVersion": .string(EdgeAIGroup.apiVersion), "kind": .string(event.ref.kind.rawValue),
                 "namespace": .string(event.ref.namespace), "name": .string(name), "uid": .string(event.ref.uid),
             ],
+            "type": .string(event.type), "reason": .string(event.reason), "message": .string(event.message),
+            "source": ["component": .string(component)], "reportingComponent": .string(component),
+            "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339), "count": 1,
+        ]
+    }
+
+    /// An Event about a cluster-scoped EdgeNode, in `default` as kube-apiserver keeps events
+    /// about cluster-scoped objects.
+    static func edgeNodeBody(_ node: String, _ event: Event, now: Time) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["generateName": .string("\(node)."), "namespace": "default"],
+            "involvedObject": ["apiVersion": .string(EdgeAIGroup.apiVersion), "kind": "EdgeNode", "name": .string(node)],
             "type": .string(event.type), "reason": .string(event.reason), "message": .string(event.message),
             "source": ["component": .string(component)], "reportingComponent": .string(component),
             "firstTimestamp": .string(now.rfc3339), "lastTimestamp": .string(now.rfc3339), "count": 1,

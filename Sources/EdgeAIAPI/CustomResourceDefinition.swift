@@ -80,10 +80,12 @@ public final class JSONSchemaProps: Codable, Sendable {
     public let xKubernetesPreserveUnknownFields: Bool?
     public let xKubernetesListType: String?
     public let xKubernetesListMapKeys: [String]?
+    /// The schema of every member of an object not named in `properties` (a map, e.g. labels).
+    public let additionalProperties: JSONSchemaProps?
 
     enum CodingKeys: String, CodingKey {
         case type, format, description, properties, required, items, `enum`, minLength, maxLength, pattern
-        case minimum, maximum, nullable
+        case minimum, maximum, nullable, additionalProperties
         case xKubernetesPreserveUnknownFields = "x-kubernetes-preserve-unknown-fields"
         case xKubernetesListType = "x-kubernetes-list-type"
         case xKubernetesListMapKeys = "x-kubernetes-list-map-keys"
@@ -94,8 +96,10 @@ public final class JSONSchemaProps: Codable, Sendable {
         properties: [String: JSONSchemaProps]? = nil, required: [String]? = nil, items: JSONSchemaProps? = nil,
         enum: [JSONValue]? = nil, minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil,
         minimum: Double? = nil, maximum: Double? = nil, nullable: Bool? = nil,
-        preserveUnknownFields: Bool? = nil, listType: String? = nil, listMapKeys: [String]? = nil
+        preserveUnknownFields: Bool? = nil, listType: String? = nil, listMapKeys: [String]? = nil,
+        additionalProperties: JSONSchemaProps? = nil
     ) {
+        self.additionalProperties = additionalProperties
         self.type = type
         self.format = format
         self.description = description

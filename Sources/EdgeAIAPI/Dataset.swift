@@ -25,11 +25,14 @@ public struct DatasetSpec: Codable, Sendable, Hashable {
     public var format: String
     /// The edge node that holds the data.
     public var nodeName: String
+    /// A Secret in the Dataset's namespace with the credentials for a remote `dataUrl` (Sedna's field).
+    public var credentialName: String?
 
-    public init(dataUrl: String, format: String, nodeName: String) {
+    public init(dataUrl: String, format: String, nodeName: String, credentialName: String? = nil) {
         self.dataUrl = dataUrl
         self.format = format
         self.nodeName = nodeName
+        self.credentialName = credentialName
     }
 }
 

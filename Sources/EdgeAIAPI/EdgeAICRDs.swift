@@ -1,9 +1,9 @@
 import JSON
 
-/// The Dataset and Model CRDs as data: the single source of truth for `deploy/crds/`,
+/// The Dataset, Model and EdgeNode CRDs as data: the single source of truth for `deploy/crds/`,
 /// `edgeai crds`, the embedded API server's registry and validation.
 public enum EdgeAICRDs {
-    public static var all: [CustomResourceDefinition] { [dataset, model] }
+    public static var all: [CustomResourceDefinition] { [dataset, model, edgeNode] }
 
     public static let dataset = CustomResourceDefinition(
         metadata: ObjectMeta(name: "datasets.edgeai.io", labels: ["app.kubernetes.io/part-of": "edgeai"]),
@@ -19,11 +19,12 @@ public enum EdgeAICRDs {
                         spec: .object(
                             "Where the data is and which node holds it.",
                             properties: [
-                                "dataUrl": .string("Absolute path or file:// URL of the index file (a directory for format dir) on the node.", minLength: 1),
+                                "dataUrl": .string("The index file (a directory for format dir): an absolute path or file:// URL on the node, s3://bucket/key (a key prefix for dir), or an https:// URL.", minLength: 1),
                                 "format": .string("How samples are counted: txt, csv, jsonl, tfrecord or dir.", enum: DatasetFormatName.allCases.map(\.rawValue)),
                                 "nodeName": JSONSchemaProps(
                                     type: "string", description: "The edge node that holds the data (a DNS-1123 subdomain).",
                                     minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern),
+                                "credentialName": credentialName,
                             ],
                             required: ["dataUrl", "format", "nodeName"]),
                         status: .object(
@@ -42,6 +43,9 @@ public enum EdgeAICRDs {
                         .init(name: "NumberOfSamples", type: "integer", description: "The number of samples in the dataset", jsonPath: ".status.numberOfSamples"),
                         .init(name: "Node", type: "string", description: "The node name of the dataset", jsonPath: ".spec.nodeName"),
                         .init(name: "spec", type: "string", description: "The spec of the dataset", jsonPath: ".spec"),
+                        .init(
+                            name: "Unreachable", type: "string", description: "Why the dataset's node is unreachable (NodeOffline, NodeNeverConnected)",
+                            jsonPath: #".status.conditions[?(@.type=="NodeReachable")].reason"#, priority: 1),
                         age,
                     ],
                     selectableFields: [.init(jsonPath: ".spec.nodeName")])
@@ -61,11 +65,18 @@ public enum EdgeAICRDs {
                         spec: .object(
                             "Where the model is.",
                             properties: [
-                                "modelUrl": .string("Absolute path or file:// URL of the model on the nodes.", minLength: 1),
+                                "modelUrl": .string("The model: an absolute path or file:// URL on the nodes, s3://bucket/key, or an https:// URL (delivered into each node's model cache).", minLength: 1),
                                 "format": .string("Model format, e.g. pb, onnx, saved_model."),
                                 "digest": JSONSchemaProps(
                                     type: "string", description: "The model file's expected digest, sha256:<64 hex digits>.",
                                     pattern: "^sha256:[0-9a-f]{64}$"),
+                                "credentialName": credentialName,
+                                "nodeSelector": JSONSchemaProps(
+                                    type: "object", description: "Only nodes whose EdgeNode has all these labels receive the model.",
+                                    additionalProperties: .string("Label value.")),
+                                "nodeNames": JSONSchemaProps(
+                                    type: "array", description: "Only these nodes receive the model (with nodeSelector: nodes matching both).",
+                                    items: .string("Edge node name."), listType: "set"),
                             ],
                             required: ["modelUrl"]),
                         status: .object(
@@ -103,10 +114,18 @@ public enum EdgeAICRDs {
                     selectableFields: nil)
             ]))
 
-    private static let age = CustomResourceDefinition.PrinterColumn(
+    /// Sedna's field: a Secret in the object's namespace holding the credentials for an `s3://`
+    /// or `https://` URL (`ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`; endpoint in its `s3-endpoint` and
+    /// `s3-usehttps` annotations).
+    private static let credentialName = JSONSchemaProps(
+        type: "string",
+        description: "Name of a Secret in this namespace with the credentials for the URL (Sedna's shape: ACCESS_KEY_ID, SECRET_ACCESS_KEY; annotations s3-endpoint, s3-usehttps).",
+        minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern)
+
+    static let age = CustomResourceDefinition.PrinterColumn(
         name: "Age", type: "date", description: "Time since the object was created", jsonPath: ".metadata.creationTimestamp")
 
-    private static func root(description: String, spec: JSONSchemaProps, status: JSONSchemaProps) -> JSONSchemaProps {
+    static func root(description: String, spec: JSONSchemaProps, status: JSONSchemaProps) -> JSONSchemaProps {
         JSONSchemaProps(
             type: "object", description: description,
             properties: [
@@ -119,7 +138,7 @@ public enum EdgeAICRDs {
             required: ["spec"])
     }
 
-    private static let conditions = JSONSchemaProps(
+    static let conditions = JSONSchemaProps(
         type: "array", description: "Observations of the object's state; type Ready says whether it is usable.",
         items: .object(
             "A condition (metav1.Condition).",

@@ -154,7 +154,8 @@ public enum MetadataValidation {
         return nil
     }
 
-    static func goType(_ value: JSONValue) -> String {
+    /// A JSON value's type as Go's `encoding/json` names it in its errors (`bool`, `number`, …).
+    public static func goType(_ value: JSONValue) -> String {
         switch value {
         case .null: "null"
         case .bool: "bool"

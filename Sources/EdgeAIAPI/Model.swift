@@ -23,12 +23,25 @@ public struct ModelSpec: Codable, Sendable, Hashable {
     public var modelUrl: String
     /// Free-form model format, e.g. `pb`, `onnx`, `saved_model`.
     public var format: String?
+    /// A Secret in the Model's namespace with the credentials for a remote `modelUrl` (Sedna's field).
+    public var credentialName: String?
+    /// Only nodes whose EdgeNode has all these labels receive and report the model.
+    public var nodeSelector: [String: String]?
+    /// Only these nodes receive and report the model. With `nodeSelector`, a node must match both;
+    /// with neither, every node does.
+    public var nodeNames: [String]?
     /// The model file's expected digest, `sha256:<64 hex>`; a delivered file must match it.
     public var digest: String?
 
-    public init(modelUrl: String, format: String? = nil, digest: String? = nil) {
+    public init(
+        modelUrl: String, format: String? = nil, credentialName: String? = nil, nodeSelector: [String: String]? = nil,
+        nodeNames: [String]? = nil, digest: String? = nil
+    ) {
         self.modelUrl = modelUrl
         self.format = format
+        self.credentialName = credentialName
+        self.nodeSelector = nodeSelector
+        self.nodeNames = nodeNames
         self.digest = digest
     }
 }

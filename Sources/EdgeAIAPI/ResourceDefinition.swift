@@ -51,5 +51,6 @@ public struct ResourceDefinition: Sendable {
 public enum EdgeAIResources {
     public static let dataset = ResourceDefinition(crd: EdgeAICRDs.dataset)
     public static let model = ResourceDefinition(crd: EdgeAICRDs.model)
-    public static var all: [ResourceDefinition] { [dataset, model] }
+    public static let edgeNode = ResourceDefinition(crd: EdgeAICRDs.edgeNode)
+    public static var all: [ResourceDefinition] { [dataset, model, edgeNode] }
 }

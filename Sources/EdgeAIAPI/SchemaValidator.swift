@@ -84,7 +84,7 @@ private struct Context {
         let properties = schema.properties
         for (key, member) in members {
             let memberPath = path.isEmpty ? key : "\(path).\(key)"
-            if let memberSchema = properties?[key] {
+            if let memberSchema = properties?[key] ?? schema.additionalProperties {
                 if let checked = check(member, memberSchema, path: memberPath) { result[key] = checked }
             } else if schema.xKubernetesPreserveUnknownFields == true {
                 result[key] = member

@@ -1,15 +1,14 @@
-import APIServer
 import ArgumentParser
 import AsyncHTTPClient
+import EdgeAICloudTesting
 import EdgeAICore
 import EdgeAIPKI
+import EdgeAITesting
 import Foundation
-import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
 import ObjectStore
-import ServiceLifecycle
 import Synchronization
 
 /// `edgeai-bench disk`: the embedded API server (in this process, durable mode, HTTPS) under
@@ -28,8 +27,8 @@ struct DiskBenchmark: AsyncParsableCommand {
     @Option(help: "Status patches in the main run.") var patches = 1_000_000
     @Option(help: "Status patches in the reference and metrics-off runs.") var referencePatches = 200_000
     @Option(help: "Concurrent clients.") var clients = 16
-    @Option(help: "Scratch directory (removed afterwards).")
-    var directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgeai-bench-disk").path
+    @Option(help: "Where the scratch data directories go (each removed afterwards; default: the system temporary directory).")
+    var directory: String?
 
     struct RunResult {
         var rate: Double
@@ -41,8 +40,6 @@ struct DiskBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try? FileManager.default.removeItem(atPath: directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let mib = 1024.0 * 1024.0
         let old = try await measure("reference", store: .reference, metrics: true, patches: referencePatches, restart: false)
         let bare = try await measure("new store, metrics off", store: .current, metrics: false, patches: referencePatches, restart: false)
@@ -63,20 +60,23 @@ struct DiskBenchmark: AsyncParsableCommand {
 
     enum StoreMode { case reference, current }
 
-    private func configuration(_ dataDirectory: String, store: StoreMode, metrics: Bool, onListening: @escaping @Sendable (Int) async -> Void) -> APIServer.Configuration {
-        var configuration = APIServer.Configuration(dataDirectory: dataDirectory, port: 0, durability: .durable, onListening: onListening)
-        configuration.metricsEnabled = metrics
+    private func options(store: StoreMode, metrics: Bool) -> EmbeddedAPI.Options {
+        var options = EmbeddedAPI.Options()
+        options.durability = .durable
+        options.metricsEnabled = metrics
         if store == .reference {
-            configuration.compaction = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300), maxRetainedRevisions: 1 << 40)
-            configuration.storeOptions.walLimit = 1 << 50
+            options.compaction = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300), maxRetainedRevisions: 1 << 40)
+            options.storeOptions.walLimit = 1 << 50
         }
-        return configuration
+        return options
     }
 
     private func measure(_ name: String, store: StoreMode, metrics: Bool, patches: Int, restart: Bool) async throws -> RunResult {
-        let dataDirectory = directory + "/" + name.filter(\.isLetter)
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: ["127.0.0.1"])
+        let scratch = try TemporaryDirectory(prefix: "edgeai-bench-disk-" + name.filter(\.isLetter), in: directory)
+        let server = try EmbeddedAPI(directory: scratch, dataDirectory: scratch.path, options: options(store: store, metrics: metrics))
+        defer { scratch.remove() }
+        let dataDirectory = scratch.path
+        let credentials = server.credentials
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificateAuthority.certificatePEM.utf8)))
         var httpConfig = HTTPClient.Configuration(tlsConfiguration: tls)
@@ -85,10 +85,10 @@ struct DiskBenchmark: AsyncParsableCommand {
         defer { _ = client.shutdown() }
         print("edgeai-bench disk: \(name): \(datasets) datasets, \(patches) patches, \(clients) clients")
 
-        var server = try await BenchServer.start(credentials: credentials) { self.configuration(dataDirectory, store: store, metrics: metrics, onListening: $0) }
+        let port = try await server.start()
         let sampler = DirectorySampler(path: dataDirectory)
         sampler.start()
-        var api = BenchClient(client: client, base: "https://127.0.0.1:\(server.port)", token: credentials.adminToken)
+        let api = BenchClient(client: client, base: "https://127.0.0.1:\(port)", token: credentials.adminToken)
         let collection = "/apis/edgeai.io/v1alpha1/namespaces/default/datasets"
         let datasets = self.datasets
         let created = try await api.phase("creates", count: datasets, clients: clients) { i in
@@ -108,8 +108,7 @@ struct DiskBenchmark: AsyncParsableCommand {
         print(String(format: "%@: peak %.1f MiB, after stop %.1f MiB", name, Double(result.peakBytes) / 1048576, Double(result.restBytes) / 1048576))
         guard restart else { return result }
         let start = ContinuousClock.now
-        server = try await BenchServer.start(credentials: credentials) { self.configuration(dataDirectory, store: store, metrics: metrics, onListening: $0) }
-        api = BenchClient(client: client, base: "https://127.0.0.1:\(server.port)", token: credentials.adminToken)
+        try await server.start()  // the same port: `api` reaches it again
         let (status, _) = try await api.send(.GET, "\(collection)/ds-0", nil)
         result.restartMillis = (ContinuousClock.now - start).milliseconds
         let (_, list) = try await api.send(.GET, collection + "?limit=1", nil)
@@ -117,32 +116,6 @@ struct DiskBenchmark: AsyncParsableCommand {
         if status != 200 { result.errors += 1 }
         await server.stop()
         return result
-    }
-}
-
-/// One in-process API server run in its own service group.
-struct BenchServer {
-    let port: Int
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
-
-    static func start(
-        credentials: ClusterCredentials, _ configuration: (@escaping @Sendable (Int) async -> Void) -> APIServer.Configuration
-    ) async throws -> BenchServer {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = APIServer(configuration: configuration { continuation.yield($0) }, credentials: credentials, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ValidationError("API server did not start") }
-        return BenchServer(port: port, group: group, task: task)
-    }
-
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
     }
 }
 

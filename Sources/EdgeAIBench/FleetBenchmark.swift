@@ -91,8 +91,14 @@ struct FleetBenchmark: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
+            let fleetStarted = ContinuousClock.now
             let output = try await runFleet(directory: directory, hubURL: "wss://127.0.0.1:\(hubPort)", apiURL: apiURL)
+            let fleetSeconds = fleetStarted.duration(to: .now).seconds
+            let nodeWrites = await controller.nodeKeeper?.writesStarted ?? 0
             report(output, baseline: baseline, samples: samples.values.withLock { $0 })
+            print(String(
+                format: "EdgeNode status writes during the fleet run: %d in %.1f s (%.1f/s; connects, storm and offline transitions included)",
+                nodeWrites, fleetSeconds, Double(nodeWrites) / max(fleetSeconds, 0.001)))
             print("")
             print("hub status write duration (hub → API, from /metrics):")
             for line in controller.metrics.render().split(separator: "\n") where line.hasPrefix("edgeai_hub_status_write_duration_seconds") {

@@ -21,6 +21,8 @@ public final class EmbeddedAPI: Sendable {
         public var compactionInterval: Duration = .seconds(60)
         public var bookmarkInterval: Duration = .seconds(60)
         public var connectionTimeouts: ConnectionTimeouts = .standard
+        public var storeOptions = StoreOptions()
+        public var metricsEnabled = true
         /// The server's log level; `TEST_LOG=debug` overrides it.
         public var logLevel: Logger.Level = .critical
         public init() {}
@@ -46,8 +48,14 @@ public final class EmbeddedAPI: Sendable {
     public convenience init(prefix: String, dataSubdirectory: String? = nil, options: Options = Options()) throws {
         let directory = try TemporaryDirectory(prefix: prefix)
         let data = dataSubdirectory.map { directory.path + "/" + $0 } ?? directory.path
-        let credentials = try PKIBootstrap.ensure(dataDirectory: data, hosts: ["127.0.0.1", "localhost"])
-        self.init(directory: directory, dataDirectory: data, credentials: credentials, options: options)
+        try self.init(directory: directory, dataDirectory: data, options: options)
+    }
+
+    /// Over `dataDirectory` inside `directory`, bootstrapping credentials for 127.0.0.1 and
+    /// localhost there if it has none.
+    public convenience init(directory: TemporaryDirectory, dataDirectory: String, options: Options = Options()) throws {
+        let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: ["127.0.0.1", "localhost"])
+        self.init(directory: directory, dataDirectory: dataDirectory, credentials: credentials, options: options)
     }
 
     public var logger: Logger {
@@ -65,6 +73,8 @@ public final class EmbeddedAPI: Sendable {
             compaction: options.compaction, compactionInterval: options.compactionInterval,
             bookmarkInterval: options.bookmarkInterval, onListening: { port in continuation.yield(port) })
         configuration.connectionTimeouts = options.connectionTimeouts
+        configuration.storeOptions = options.storeOptions
+        configuration.metricsEnabled = options.metricsEnabled
         let server = APIServer(configuration: configuration, credentials: credentials, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
         // A server that fails to start (its port taken) ends the wait below instead of hanging it.

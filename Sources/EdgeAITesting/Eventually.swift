@@ -10,7 +10,7 @@ public struct TimedOut: Error, CustomStringConvertible {
 /// Polls `condition` until it is true, yielding between attempts; throws ``TimedOut`` after
 /// `timeout`. The way tests wait for asynchronous effects, instead of sleeping.
 public func eventually(
-    _ what: String = "condition", timeout: Duration = .seconds(10),
+    _ what: String = "condition", timeout: Duration = .seconds(30),
     _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,4 +35,20 @@ public func freeLoopbackPort() throws -> Int {
     }
     guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
     return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// An executable of this package, from the build directory the running test bundle is in (the
+/// test target must depend on its target so that it is built).
+public func builtExecutable(_ name: String) -> URL {
+    let candidates = [
+        Bundle.main.bundleURL.deletingLastPathComponent(),
+        Bundle.main.bundleURL,
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+    ]
+    for directory in candidates {
+        let url = directory.appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)")
 }

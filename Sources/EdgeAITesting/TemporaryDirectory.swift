@@ -1,12 +1,14 @@
 public import Foundation
 
-/// A fresh directory under the system temporary directory, removed by ``remove()``.
+/// A fresh directory under `parent` (default: the system temporary directory), removed by
+/// ``remove()``.
 public struct TemporaryDirectory: Sendable {
     public let url: URL
     public var path: String { url.path }
 
-    public init(prefix: String = "edgeai-test") throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+    public init(prefix: String = "edgeai-test", in parent: String? = nil) throws {
+        let base = parent.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        url = base.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

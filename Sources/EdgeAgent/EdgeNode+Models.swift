@@ -12,8 +12,7 @@ extension EdgeNode {
     func checkModel(_ key: SyncKey) async {
         guard let before = held[key], case .model(let model) = before.object else { return }
         if let delivery, RemoteLocation.isRemote(model.spec.modelUrl) {
-            // Once the types carry it (the secrets branch): `credentialName: model.spec.credentialName`.
-            await delivery.deliver(key, url: model.spec.modelUrl, digest: model.spec.digest, credentialName: nil)
+            await delivery.deliver(key, url: model.spec.modelUrl, digest: model.spec.digest, credentialName: model.spec.credentialName)
             return
         }
         await delivery?.forget(key)

@@ -133,8 +133,8 @@ public actor EdgeNode {
         case .dataset(let dataset):
             if let remote, RemoteLocation.isRemote(dataset.spec.dataUrl) {
                 await monitor.forget(key)
-                // Once the types carry it (the secrets branch): `credentialName: dataset.spec.credentialName`.
-                await remote.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: nil)
+                await remote.track(
+                    entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: dataset.spec.credentialName)
             } else {
                 await remote?.forget(key)
                 await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)

@@ -1,7 +1,10 @@
+public import EdgeAIAPI
+import EdgeAIPKI
 public import EdgeSync
 import CoreMetrics
 import HummingbirdWebSocket
 import NIOWebSocket
+import Synchronization
 public import Logging
 
 /// The hub's registry of edge connections: at most one per node, and the router of desired-state
@@ -22,6 +25,12 @@ public actor Hub {
     let events: (any EventRecording)?
     let metrics: HubMetrics
     let logger: Logger
+    /// Keeps the EdgeNodes' status; nil: no EdgeNodes (the hub alone, in tests).
+    let nodes: NodeKeeper?
+    /// The EdgeNode of a node, from the controller's cache; nil: every verified token is
+    /// admitted (no EdgeNodes).
+    let edgeNode: (@Sendable (String) -> EdgeNode?)?
+    let adoptsLegacyNodes: Bool
     private let desired: DesiredSource
     private let desiredSynced: @Sendable () async throws -> Void
     private var connections: [String: HubConnection] = [:]
@@ -31,8 +40,12 @@ public actor Hub {
     public init(
         configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: any StatusWriting, events: (any EventRecording)? = nil,
         metrics: HubMetrics, desired: @escaping DesiredSource, desiredSynced: @escaping @Sendable () async throws -> Void = {},
+        nodes: NodeKeeper? = nil, edgeNode: (@Sendable (String) -> EdgeNode?)? = nil, adoptsLegacyNodes: Bool = true,
         logger: Logger
     ) {
+        self.nodes = nodes
+        self.edgeNode = edgeNode
+        self.adoptsLegacyNodes = adoptsLegacyNodes
         self.configuration = configuration
         self.closeTimeout = closeTimeout
         self.writer = writer
@@ -46,32 +59,82 @@ public actor Hub {
     /// The nodes with a connection.
     public var connectedNodes: [String] { connections.keys.sorted() }
 
+    public func isConnected(_ node: String) -> Bool { connections[node] != nil }
+
+    /// Whether `identity` may connect now (``NodeAdmission``). A refusal is logged once and
+    /// recorded as an Event on the EdgeNode; neither names the token.
+    nonisolated func admit(_ identity: NodeIdentity, address: String?) -> Bool {
+        guard let edgeNode else { return true }
+        let decision = NodeAdmission.decide(
+            node: identity.node, generation: identity.generation, edgeNode: edgeNode(identity.node), adoptsLegacyNodes: adoptsLegacyNodes)
+        guard case .refuse(let reason) = decision else { return true }
+        metrics.unauthorized.increment()
+        logger.warning("edge connection refused: node token revoked", metadata: ["node": "\(identity.node)", "reason": "\(reason)", "remote": "\(address ?? "?")"])
+        events?.record(.edgeNode(identity.node, type: "Warning", reason: "ConnectionRefused", message: "connection refused: \(reason)"))
+        return false
+    }
+
+    /// Closes the connection of `node` if its token is no longer admitted by its (changed)
+    /// EdgeNode: its generation moved on, or it is being deleted. Other nodes are untouched.
+    public func reauthorize(_ node: String) async {
+        guard let connection = connections[node], let current = edgeNode?(node) else { return }
+        let decision = NodeAdmission.decide(
+            node: node, generation: connection.generation, edgeNode: current, adoptsLegacyNodes: adoptsLegacyNodes)
+        guard case .refuse(let reason) = decision else { return }
+        logger.warning("edge connection revoked", metadata: ["node": "\(node)", "reason": "\(reason)"])
+        events?.record(.edgeNode(node, type: "Warning", reason: "Revoked", message: "connection closed: \(reason)"))
+        await connection.close(ProtocolError(.revoked, reason))
+    }
+
+    /// The EdgeNode of `node` was deleted: its connection ends at once, whatever its token.
+    public func edgeNodeDeleted(_ node: String) async {
+        guard let connection = connections[node] else { return }
+        logger.warning("edge connection revoked", metadata: ["node": "\(node)", "reason": "EdgeNode deleted"])
+        events?.record(.edgeNode(node, type: "Warning", reason: "Revoked", message: "connection closed: the EdgeNode was deleted"))
+        await connection.close(ProtocolError(.revoked, "the EdgeNode of node \(node) was deleted"))
+    }
+
     /// Serves an upgraded connection of `node` until it ends.
-    func serve(node: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    func serve(
+        node: String, generation: UInt64? = nil, address: String? = nil, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+    ) async throws {
         guard await waitForDesired() else {
             let reason = Task.isCancelled ? "hub shutting down" : "hub starting: its caches have not synced yet"
             try? await outbound.close(.goingAway, reason: "goingAway: \(reason)")
             return
         }
-        guard let (connection, previous) = register(node: node) else {
+        let createsEdgeNode = edgeNode.map { $0(node) == nil } ?? false
+        guard let (connection, previous) = register(node: node, generation: generation, address: address) else {
             try? await outbound.close(.goingAway, reason: "goingAway: hub shutting down")
             return
         }
         await previous?.close(ProtocolError(.replaced, "a newer connection of node \(node) replaced this one"))
+        await nodes?.connected(node, connection: connection.id, observation: NodeObservation(address: address), createsEdgeNode: createsEdgeNode)
         do {
             try await connection.run(inbound: inbound, outbound: outbound)
         } catch {
-            unregister(connection)
+            await ended(connection)
             throw error
         }
-        unregister(connection)
+        await ended(connection)
     }
 
-    /// Whether the desired state synced within `helloTimeout` (the node's hello waits unread
-    /// meanwhile); false when it did not or the connection's task was cancelled.
-    private nonisolated func waitForDesired() async -> Bool {
+    private func ended(_ connection: HubConnection) async {
+        unregister(connection)
+        await nodes?.disconnected(connection.node, connection: connection.id, silentFor: await connection.silence)
+    }
+
+    /// Connections waiting in ``waitForDesired()``.
+    public nonisolated var connectionsWaitingForSync: Int { waiting.withLock { $0 } }
+    private let waiting = Mutex(0)
+
+    /// Whether the desired state (and the EdgeNode cache admission reads) synced within
+    /// `helloTimeout`; false when it did not or the connection's task was cancelled.
+    nonisolated func waitForDesired() async -> Bool {
         let synced = desiredSynced
         let timeout = configuration.helloTimeout
+        waiting.withLock { $0 += 1 }
+        defer { waiting.withLock { $0 -= 1 } }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask { (try? await synced()) != nil }
             group.addTask {
@@ -93,8 +156,17 @@ public actor Hub {
                 await connections[node]?.desiredChanged(routed.change)
             case .allNodes:
                 for connection in connections.values { await connection.desiredChanged(routed.change) }
+            case .placed(let placement):
+                for (node, connection) in connections where placement.matches(node, labels: labels(of: node)) {
+                    await connection.desiredChanged(routed.change)
+                }
             }
         }
+    }
+
+    /// The labels of `node`'s EdgeNode (none without one).
+    nonisolated func labels(of node: String) -> [String: String] {
+        edgeNode?(node)?.metadata.labels ?? [:]
     }
 
     /// Closes every connection with `goingAway` and refuses new ones.
@@ -105,12 +177,12 @@ public actor Hub {
         }
     }
 
-    private func register(node: String) -> (HubConnection, previous: HubConnection?)? {
+    private func register(node: String, generation: UInt64?, address: String?) -> (HubConnection, previous: HubConnection?)? {
         guard !stopping else { return nil }
         nextID += 1
         let connection = HubConnection(
-            node: node, id: nextID, desired: desired(node), configuration: configuration, closeTimeout: closeTimeout,
-            writer: writer, events: events, metrics: metrics, logger: logger)
+            node: node, id: nextID, generation: generation, desired: desired(node), configuration: configuration, closeTimeout: closeTimeout,
+            writer: writer, events: events, metrics: metrics, nodes: nodes, address: address, logger: logger)
         let previous = connections.updateValue(connection, forKey: node)
         metrics.connectedNodes.record(connections.count)
         logger.info("edge node connected", metadata: ["node": "\(node)", "connection": "\(connection.id)"])

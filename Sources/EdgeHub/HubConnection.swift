@@ -22,6 +22,8 @@ actor HubConnection {
 
     nonisolated let node: String
     nonisolated let id: UInt64
+    /// The token generation the connection was admitted with (nil: a generation-less token).
+    nonisolated let generation: UInt64?
     private var session: HubSession<ContinuousClock.Instant>
     private let writer: any StatusWriting
     private let events: (any EventRecording)?
@@ -43,13 +45,24 @@ actor HubConnection {
     private var ticks: TickSchedule<ContinuousClock.Instant>
     private let earlyTicks: AsyncStream<ContinuousClock.Instant>
     private let earlyTicksContinuation: AsyncStream<ContinuousClock.Instant>.Continuation
+    private let nodes: NodeKeeper?
+    private let address: String?
+    /// When the last frame from the node arrived.
+    private var lastFrameAt: ContinuousClock.Instant
+    /// What was last told to `nodes`.
+    private var reportedObservation: NodeObservation?
 
     init(
-        node: String, id: UInt64, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
-        writer: any StatusWriting, events: (any EventRecording)?, metrics: HubMetrics, logger: Logger
+        node: String, id: UInt64, generation: UInt64? = nil, desired: DesiredSet, configuration: HubConfiguration, closeTimeout: Duration,
+        writer: any StatusWriting, events: (any EventRecording)?, metrics: HubMetrics, nodes: NodeKeeper? = nil,
+        address: String? = nil, logger: Logger
     ) {
+        self.nodes = nodes
+        self.address = address
+        self.lastFrameAt = ContinuousClock.now
         self.node = node
         self.id = id
+        self.generation = generation
         self.session = HubSession(node: node, desired: desired, configuration: configuration, now: ContinuousClock.now)
         self.writer = writer
         self.events = events
@@ -67,6 +80,31 @@ actor HubConnection {
     }
 
     var state: HubSession<ContinuousClock.Instant>.State { session.state }
+
+    /// How long since the node's last frame.
+    var silence: Duration { lastFrameAt.duration(to: clock.now) }
+
+    /// What the node holds and sends, for its EdgeNode: counted from the desired set once the
+    /// node acknowledged its resync (before, it holds what its hello said).
+    private var observation: NodeObservation {
+        var datasets = 0
+        var models = 0
+        for object in session.desired.objects.values {
+            if object.kind == .dataset { datasets += 1 } else { models += 1 }
+        }
+        return NodeObservation(
+            agentVersion: session.agentVersion, datasets: datasets, models: models,
+            outboxDepth: session.pendingReportCount + session.inFlightWriteCount, address: address)
+    }
+
+    /// Tells `nodes` what changed since the last report (from the timer loop: at most once a second).
+    private func reportObservation() async {
+        guard let nodes, session.state == .live else { return }
+        let current = observation
+        guard current != reportedObservation else { return }
+        reportedObservation = current
+        await nodes.observed(node, connection: id, observation: current)
+    }
 
     /// Frames queued for a node that does not read them. Past it the connection is dropped (the
     /// node reconnects and resyncs), so a stalled node costs bounded memory, as a slow watcher
@@ -133,6 +171,7 @@ actor HubConnection {
     /// Returns false once the session is closed (stop reading).
     private func received(_ frame: [UInt8]) -> Bool {
         metrics.messagesIn.increment()
+        lastFrameAt = clock.now
         perform(session.receive(frame: frame, now: clock.now))
         tickSoonerIfDue()
         return session.state != .closed
@@ -280,6 +319,7 @@ actor HubConnection {
                 if deadline <= now { throw HubConnectionAbandoned() }
             } else {
                 perform(session.tick(now: now))
+                await reportObservation()
                 let second = now.advanced(by: .seconds(1))
                 deadline = closedAt.map { $0.advanced(by: closeTimeout) } ?? min(session.nextDeadline ?? second, second)
             }

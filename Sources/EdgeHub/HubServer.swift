@@ -1,4 +1,5 @@
 import CoreMetrics
+import EdgeAIPKI
 import EdgeSync
 import HTTPTypes
 package import Hummingbird
@@ -8,6 +9,7 @@ import HummingbirdWebSocket
 package import Logging
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 package import NIOSSL
 
 /// The hub's HTTPS listener: the edge WebSocket endpoint (``HubEndpoint/path``) and `/metrics`,
@@ -73,10 +75,12 @@ package struct HubServer: Sendable {
         let logger = self.logger
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: WebSocketServerConfiguration(maxFrameSize: maxFrameBytes, autoPing: .disabled, closeTimeout: closeTimeout))
-        let server = HTTPServerBuilder.http1WebSocketUpgrade(configuration: webSocket) { request, channel, _ in
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<
+            WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+        > = { request, channel, _ in
             let path = request.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 } ?? ""
             guard path == HubEndpoint.path else { return .dontUpgrade }
-            guard let node = authenticator.node(authorization: request.headerFields[.authorization]) else {
+            guard let identity = authenticator.identity(authorization: request.headerFields[.authorization]) else {
                 metrics.unauthorized.increment()
                 logger.warning(
                     "edge connection refused: missing or invalid node token (not from the current cluster key nor one in its rotation grace); give the node the token `edgeai node add NODE` prints",
@@ -84,14 +88,34 @@ package struct HubServer: Sendable {
                 await Self.refuseUnauthorized(channel)
                 return .dontUpgrade
             }
-            return .upgrade([:]) { inbound, outbound, _ in
-                try await hub.serve(node: node, inbound: inbound, outbound: outbound)
+            let address = channel.remoteAddress.flatMap { remote in remote.ipAddress.map { "\($0):\(remote.port ?? 0)" } }
+            // Admission reads the EdgeNode cache: a cloud just restarted answers once it synced
+            // (bounded), or every node would be refused until then.
+            let synced = await hub.waitForDesired()
+            guard !synced || hub.admit(identity, address: address) else {
+                await Self.refuseUnauthorized(channel)
+                return .dontUpgrade
             }
+            return .upgrade([:]) { inbound, outbound, _ in
+                guard synced else {
+                    try? await outbound.close(.goingAway, reason: "goingAway: hub starting: its caches have not synced yet")
+                    return
+                }
+                try await hub.serve(
+                    node: identity.node, generation: identity.generation, address: address, inbound: inbound, outbound: outbound)
+            }
+        }
+        let tls = self.tls
+        let failures = HandshakeFailures(logger: logger)
+        let server = HTTPServerBuilder { responder in
+            try ReportingTLSChannel(
+                HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket, shouldUpgrade: shouldUpgrade),
+                tlsConfiguration: tls, failures: failures)
         }
         let onListening = self.onListening
         return Application(
             router: router,
-            server: try .tls(server, tlsConfiguration: tls),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -8,9 +8,13 @@ public protocol StatusWriting: Sendable {
     func write(_ write: StatusWrite) async -> StatusWriteOutcome
 }
 
-/// A Kubernetes Event the hub reports about an object (a refused report, a first delivery).
+/// A Kubernetes Event the hub reports about an object (a refused report, a first delivery), or
+/// about an EdgeNode (a refused connection) when `edgeNode` is set.
 public struct HubEvent: Sendable, Equatable {
     public var ref: ObjectRef
+    /// The EdgeNode the event is about (cluster-scoped: the Event goes to `default`); `ref` is
+    /// then unused.
+    public var edgeNode: String?
     /// `Normal` or `Warning`.
     public var type: String
     public var reason: String
@@ -21,6 +25,13 @@ public struct HubEvent: Sendable, Equatable {
         self.type = type
         self.reason = reason
         self.message = message
+    }
+
+    /// An event about the EdgeNode of `node`.
+    public static func edgeNode(_ node: String, type: String, reason: String, message: String) -> HubEvent {
+        var event = HubEvent(ref: ObjectRef(kind: .dataset, namespace: "", name: node, uid: ""), type: type, reason: reason, message: message)
+        event.edgeNode = node
+        return event
     }
 }
 

@@ -20,10 +20,15 @@ public struct NodeAuthenticator: Sendable {
     /// The node of an `Authorization` header value (`Bearer <token>`, scheme case-insensitive),
     /// or `nil` when it is missing, malformed, forged or issued under another secret.
     public func node(authorization: String?) -> String? {
+        identity(authorization: authorization)?.node
+    }
+
+    /// The node and token generation of an `Authorization` header value, or nil as ``node(authorization:)``.
+    public func identity(authorization: String?) -> NodeIdentity? {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].filter { $0 != " " && $0 != "\t" }
-        return secrets.lazy.compactMap { NodeToken.verify(String(token), secret: $0) }.first
+        return secrets.lazy.compactMap { NodeToken.identity(String(token), secret: $0) }.first
     }
 }

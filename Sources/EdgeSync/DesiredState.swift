@@ -2,7 +2,8 @@ public import EdgeAIAPI
 
 /// Which node should hold what: pure functions of the cloud's caches.
 ///
-/// A node's desired set is its datasets (by `spec.nodeName`) and every model. Objects that are
+/// A node's desired set is its datasets (by `spec.nodeName`) and every model placed on it (all
+/// of them unless a model names `spec.nodeNames` or `spec.nodeSelector`). Objects that are
 /// being deleted (`metadata.deletionTimestamp` set) or lack a name, namespace, uid or
 /// resourceVersion are desired nowhere. Nothing here does I/O or keeps state.
 public enum DesiredState {
@@ -10,11 +11,15 @@ public enum DesiredState {
     public enum Audience: Hashable, Sendable, CustomStringConvertible {
         case node(String)
         case allNodes
+        /// The nodes a Model's placement selects.
+        case placed(ModelPlacement)
 
-        public func includes(_ node: String) -> Bool {
+        /// Whether `node`, whose EdgeNode has `labels`, is in the audience.
+        public func includes(_ node: String, labels: [String: String] = [:]) -> Bool {
             switch self {
             case .node(let name): name == node
             case .allNodes: true
+            case .placed(let placement): placement.matches(node, labels: labels)
             }
         }
 
@@ -22,6 +27,7 @@ public enum DesiredState {
             switch self {
             case .node(let name): "node \(name)"
             case .allNodes: "all nodes"
+            case .placed(let placement): "\(placement)"
             }
         }
     }
@@ -45,25 +51,55 @@ public enum DesiredState {
         switch object {
         case .dataset(let dataset):
             return dataset.spec.nodeName.isEmpty ? nil : .node(dataset.spec.nodeName)
-        case .model:
-            return .allNodes
+        case .model(let model):
+            return ModelPlacement(model.spec).map(Audience.placed) ?? .allNodes
         }
     }
 
-    /// `node`'s desired set.
-    public static func forNode(_ node: String, datasets: some Sequence<Dataset>, models: some Sequence<Model>) -> DesiredSet {
+    /// `node`'s desired set; `labels` are its EdgeNode's (for models' `nodeSelector`).
+    public static func forNode(
+        _ node: String, labels: [String: String] = [:], datasets: some Sequence<Dataset>, models: some Sequence<Model>
+    ) -> DesiredSet {
         let objects = datasets.lazy.map(SyncObject.dataset) + models.lazy.map(SyncObject.model)
-        return DesiredSet(objects.filter { audience(of: $0)?.includes(node) == true })
+        return DesiredSet(objects.filter { audience(of: $0)?.includes(node, labels: labels) == true })
+    }
+
+    /// The changes a node needs when its EdgeNode's labels change from `old` to `new`: an upsert
+    /// of each model it now matches and did not, a delete of each it no longer matches.
+    public static func labelsChanged(
+        node: String, old: [String: String], new: [String: String], models: some Sequence<Model>
+    ) -> [RoutedChange] {
+        guard old != new else { return [] }
+        var changes: [RoutedChange] = []
+        for model in models {
+            let object = SyncObject.model(model)
+            guard case .placed(let placement)? = audience(of: object), placement.nodeSelector != nil else { continue }
+            let before = placement.matches(node, labels: old)
+            let after = placement.matches(node, labels: new)
+            if before == after { continue }
+            changes.append(RoutedChange(audience: .node(node), change: after ? .upsert(object) : .delete(object.ref)))
+        }
+        return changes
     }
 
     /// Every listed node's desired set in one pass over the caches. Nodes without datasets get
-    /// the models only; datasets for nodes not listed are skipped.
+    /// the models only; datasets for nodes not listed are skipped. Labels are not known here:
+    /// a model with a `nodeSelector` goes to none of them.
     public static func byNode(
         datasets: some Sequence<Dataset>, models: some Sequence<Model>, nodes: some Sequence<String>
     ) -> [String: DesiredSet] {
-        let common = DesiredSet(models.lazy.map(SyncObject.model).filter { audience(of: $0) != nil })
+        let objects = models.map(SyncObject.model)
+        let common = DesiredSet(objects.filter { audience(of: $0) == .allNodes })
+        let placed = objects.compactMap { object -> (SyncObject, ModelPlacement)? in
+            if case .placed(let placement)? = audience(of: object) { return (object, placement) }
+            return nil
+        }
         var result: [String: DesiredSet] = [:]
-        for node in nodes { result[node] = common }
+        for node in nodes {
+            var set = common
+            for (object, placement) in placed where placement.matches(node, labels: [:]) { _ = set.apply(.upsert(object)) }
+            result[node] = set
+        }
         for dataset in datasets {
             let object = SyncObject.dataset(dataset)
             guard case .node(let node) = audience(of: object), result[node] != nil else { continue }

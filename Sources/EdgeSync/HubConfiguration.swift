@@ -24,6 +24,8 @@ public struct HubConfiguration: Hashable, Sendable {
     /// After this many failed attempts a report is answered `retryLater` and dropped by the hub;
     /// the edge keeps it and sends it again.
     public var maxWriteAttempts: Int = 5
+    /// When the hub writes EdgeNode status (grace period, heartbeat throttle).
+    public var nodes = NodeStatusPolicy()
     /// Versions this hub speaks.
     public var supportedVersions: [ProtocolVersion] = ProtocolVersion.supported
 

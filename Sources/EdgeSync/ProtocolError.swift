@@ -46,6 +46,8 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let nodeMismatch = Code(rawValue: "nodeMismatch")
         /// No `hello` (hub) or `welcome` (edge) within the handshake timeout (close 4007).
         public static let handshakeTimeout = Code(rawValue: "handshakeTimeout")
+        /// The node's EdgeNode was deleted or re-added: its token is no longer accepted (close 4008).
+        public static let revoked = Code(rawValue: "revoked")
         /// The peer is shutting down (close 1001).
         public static let goingAway = Code(rawValue: "goingAway")
         /// A bug or a failed local write on the sender's side (close 1011).
@@ -63,6 +65,7 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
             case .replaced: 4005
             case .nodeMismatch: 4006
             case .handshakeTimeout: 4007
+            case .revoked: 4008
             case .goingAway: 1001
             case .internalError: 1011
             default: 4000

@@ -59,7 +59,7 @@ extension ObjectStore {
             last = clock.now
             do {
                 try await compact()
-            } catch StoreError.closed {
+            } catch let error as StoreError where error.code == .closed {
                 return
             } catch {
                 continue

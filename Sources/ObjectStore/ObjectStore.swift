@@ -40,17 +40,19 @@ public actor ObjectStore {
     var commitObserver: (@Sendable (Duration, Int) -> Void)?
 
     /// Opens (or creates) the database at `path` (parent directories are created) and loads the
-    /// current state into memory. Starts no task.
+    /// current state into memory. Starts no task. `transformer` (encryption at rest) applies to
+    /// the values in the file only.
     public init(
         path: String,
         durability: Durability = .durable,
         compaction: CompactionPolicy = .default,
-        options: StoreOptions = StoreOptions()
+        options: StoreOptions = StoreOptions(),
+        transformer: (any StorageTransformer)? = nil
     ) throws {
         let log: SQLiteLog
         let snapshot: SQLiteLog.Snapshot
         do {
-            log = try SQLiteLog(path: path, durability: durability)
+            log = try SQLiteLog(path: path, durability: durability, transformer: transformer)
             try log.configureCheckpoints(walLimit: options.walLimit)
             snapshot = try log.load()
         } catch let error as StoreError {

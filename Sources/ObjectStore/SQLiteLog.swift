@@ -27,6 +27,8 @@ final class SQLiteLog: Sendable {
     }
 
     private let file: SQLiteFile
+    /// Applied to the values of the resources it names, at the file boundary only.
+    let transformer: (any StorageTransformer)?
     var pool: DatabasePool { file.pool }
     /// The connection that runs checkpoints, off the writer's queue.
     let checkpointer: DatabaseQueue
@@ -34,7 +36,8 @@ final class SQLiteLog: Sendable {
     /// Commits since the last checkpoint started, whether one is running, how many ran, the WAL limit.
     let checkpoints = Mutex(CheckpointState())
 
-    init(path: String, durability: Durability) throws {
+    init(path: String, durability: Durability, transformer: (any StorageTransformer)? = nil) throws {
+        self.transformer = transformer
         let synchronous: SQLiteFile.Synchronous = durability == .durable ? .full : .normal
         do {
             file = try SQLiteFile(
@@ -93,7 +96,7 @@ final class SQLiteLog: Sendable {
             while let row = try rows.next() {
                 let key = ObjectKey(resource: row[1], namespace: row[2], name: row[3])
                 objects.append(StoredObject(
-                    key: key, revision: row[0], createRevision: row[4], value: try Self.bytes(row, 5)
+                    key: key, revision: row[0], createRevision: row[4], value: try self.fromStorage(Self.bytes(row, 5), key)
                 ))
             }
             return Snapshot(objects: objects, currentRevision: max(compact, maxRevision), compactRevision: compact)
@@ -102,7 +105,19 @@ final class SQLiteLog: Sendable {
 
     /// Appends `rows` in one transaction and returns once it is committed (and synced, per the
     /// durability). Not cancellable: once submitted, the transaction runs to its end.
-    func append(_ rows: [LogRow]) async throws {
+    func append(_ plainRows: [LogRow]) async throws {
+        var transformed = plainRows
+        if let transformer {
+            for i in transformed.indices where transformer.applies(to: transformed[i].key.resource) {
+                let key = transformed[i].key
+                do {
+                    transformed[i].value = try transformer.toStorage(transformed[i].value, key: key)
+                } catch {
+                    throw StoreError.storage("transforming \(key.resource) \(key.namespace)/\(key.name) for storage failed")
+                }
+            }
+        }
+        let rows = transformed
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             pool.asyncWrite({ db in
                 let statement = try db.cachedStatement(sql: """
@@ -143,18 +158,18 @@ final class SQLiteLog: Sendable {
             var events: [StoreEvent] = []
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
-                events.append(try Self.event(row, resource: filter.resource))
+                events.append(try self.event(row, resource: filter.resource))
             }
             return events
         }
     }
 
-    private static func event(_ row: Row, resource: String) throws -> StoreEvent {
+    private func event(_ row: Row, resource: String) throws -> StoreEvent {
         let key = ObjectKey(resource: resource, namespace: row[1], name: row[2])
         let revision: Int64 = row[0]
         let createRevision: Int64 = row[4]
         let previousRevision: Int64 = row[5]
-        let value = try bytes(row, 6)
+        let value = try fromStorage(Self.bytes(row, 6), key)
         let object = StoredObject(key: key, revision: revision, createRevision: createRevision, value: value)
         switch LogRow.Kind(rawValue: row[3]) {
         case .created:
@@ -165,9 +180,19 @@ final class SQLiteLog: Sendable {
             return StoreEvent(type: .deleted, object: object, previous: previous)
         case .updated, nil:
             let previous: StoredObject? = row.hasNull(atIndex: 7) ? nil : StoredObject(
-                key: key, revision: previousRevision, createRevision: createRevision, value: try bytes(row, 7)
+                key: key, revision: previousRevision, createRevision: createRevision, value: try fromStorage(Self.bytes(row, 7), key)
             )
             return StoreEvent(type: .modified, object: object, previous: previous)
+        }
+    }
+
+    /// The plain value of a stored one (the transformer's, for the resources it covers).
+    private func fromStorage(_ stored: [UInt8], _ key: ObjectKey) throws -> [UInt8] {
+        guard let transformer, transformer.applies(to: key.resource) else { return stored }
+        do {
+            return try transformer.fromStorage(stored, key: key)
+        } catch {
+            throw StoreError.storage("reading \(key.resource) \(key.namespace)/\(key.name) from storage: \(error)")
         }
     }
 

@@ -1,25 +1,92 @@
-/// Errors the store reports. Each case names the key or revision involved.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No live object has this key.
-    case notFound(ObjectKey)
-    /// `create` found a live object with this key.
-    case alreadyExists(ObjectKey)
-    /// The caller's `expectedRevision` differs from the object's current revision.
-    case conflict(ObjectKey, expected: Int64, actual: Int64)
-    /// A watch asked for events after `requested`, but history before `oldestAvailable` was
-    /// compacted: watches may start at `after >= oldestAvailable` only. Re-list and watch again.
-    case compacted(requested: Int64, oldestAvailable: Int64)
-    /// The value has `size` bytes, more than the store's `limit`.
-    case tooLarge(ObjectKey, size: Int, limit: Int)
-    /// The key is not acceptable (empty resource or name).
-    case invalidKey(ObjectKey, reason: String)
-    /// The store was closed.
-    case closed
-    /// SQLite failed; the write was not committed.
-    case storage(String)
+/// Why an ``ObjectStore`` operation failed: a struct over a private enum, so a new reason is not
+/// a breaking change. Match on ``code``; ``key`` and ``compaction`` carry the details.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, Hashable, Sendable {
+            case notFound, alreadyExists, conflict, compacted, tooLarge, invalidKey, closed, storage
+        }
+
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// No live object has this key.
+        public static let notFound = Code(.notFound)
+        /// `create` found a live object with this key.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// The caller's `expectedRevision` differs from the object's current revision.
+        public static let conflict = Code(.conflict)
+        /// A watch asked for events from before the oldest retained revision: re-list, watch again.
+        public static let compacted = Code(.compacted)
+        /// The value is larger than the store's limit.
+        public static let tooLarge = Code(.tooLarge)
+        /// The key is not acceptable (empty resource or name).
+        public static let invalidKey = Code(.invalidKey)
+        /// The store was closed.
+        public static let closed = Code(.closed)
+        /// SQLite failed; the write was not committed.
+        public static let storage = Code(.storage)
+
+        public var description: String { value.rawValue }
+    }
+
+    private enum Reason: Hashable, Sendable {
+        case notFound(ObjectKey)
+        case alreadyExists(ObjectKey)
+        case conflict(ObjectKey, expected: Int64, actual: Int64)
+        case compacted(requested: Int64, oldestAvailable: Int64)
+        case tooLarge(ObjectKey, size: Int, limit: Int)
+        case invalidKey(ObjectKey, reason: String)
+        case closed
+        case storage(String)
+    }
+
+    private let reason: Reason
+
+    private init(_ reason: Reason) { self.reason = reason }
+
+    public static func notFound(_ key: ObjectKey) -> StoreError { StoreError(.notFound(key)) }
+    public static func alreadyExists(_ key: ObjectKey) -> StoreError { StoreError(.alreadyExists(key)) }
+    public static func conflict(_ key: ObjectKey, expected: Int64, actual: Int64) -> StoreError {
+        StoreError(.conflict(key, expected: expected, actual: actual))
+    }
+    /// Watches may start at `after >= oldestAvailable` only.
+    public static func compacted(requested: Int64, oldestAvailable: Int64) -> StoreError {
+        StoreError(.compacted(requested: requested, oldestAvailable: oldestAvailable))
+    }
+    public static func tooLarge(_ key: ObjectKey, size: Int, limit: Int) -> StoreError { StoreError(.tooLarge(key, size: size, limit: limit)) }
+    public static func invalidKey(_ key: ObjectKey, reason: String) -> StoreError { StoreError(.invalidKey(key, reason: reason)) }
+    public static let closed = StoreError(.closed)
+    public static func storage(_ message: String) -> StoreError { StoreError(.storage(message)) }
+
+    public var code: Code {
+        switch reason {
+        case .notFound: .notFound
+        case .alreadyExists: .alreadyExists
+        case .conflict: .conflict
+        case .compacted: .compacted
+        case .tooLarge: .tooLarge
+        case .invalidKey: .invalidKey
+        case .closed: .closed
+        case .storage: .storage
+        }
+    }
+
+    /// The object the failure is about, if it is about one.
+    public var key: ObjectKey? {
+        switch reason {
+        case .notFound(let key), .alreadyExists(let key), .conflict(let key, _, _), .tooLarge(let key, _, _), .invalidKey(let key, _): key
+        case .compacted, .closed, .storage: nil
+        }
+    }
+
+    /// For ``Code/compacted``: the revision asked for and the oldest one still available.
+    public var compaction: (requested: Int64, oldestAvailable: Int64)? {
+        guard case .compacted(let requested, let oldest) = reason else { return nil }
+        return (requested, oldest)
+    }
 
     public var description: String {
-        switch self {
+        switch reason {
         case .notFound(let key): "\(key) not found"
         case .alreadyExists(let key): "\(key) already exists"
         case .conflict(let key, let expected, let actual):

@@ -46,6 +46,9 @@ struct Cloud: AsyncParsableCommand {
     @Option(help: "Requests per second to the API (client-side limit).")
     var kubeQPS: Double = 200
 
+    @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
+    var nodeOfflineGrace: Double = 40
+
     func run() async throws {
         let logger = Logger(label: "edgeai.cloud")
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
@@ -75,6 +78,7 @@ struct Cloud: AsyncParsableCommand {
             configuration.hubHost = hubAddress
             configuration.hubPort = await boundPort.port ?? hubPort
             configuration.namespace = namespace
+            configuration.hub.nodes.offlineGracePeriod = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
             let caPath = credentials.paths.caCertificate
             let apiServer = kube.server
             let hubAddress = self.hubAddress

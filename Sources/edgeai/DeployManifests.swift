@@ -23,6 +23,7 @@ kind: Kustomization
 resources:
   - crds/datasets.edgeai.io.yaml
   - crds/models.edgeai.io.yaml
+  - crds/edgenodes.edgeai.io.yaml
   - namespace.yaml
   - cloud/serviceaccount.yaml
   - cloud/rbac.yaml
@@ -86,8 +87,11 @@ metadata:
         ("cloud/rbac.yaml", #"""
 # Exactly what the cloud controller calls, and nothing else: informers list and watch Datasets
 # and Models in every namespace; the hub patches their status subresource (JSON patch) and reads
-# a Model before merging one node's report into it; events are created, never updated.
-# It cannot create, change or delete a Dataset's or Model's spec, nor read Secrets.
+# a Model before merging one node's report into it; events are created, never updated; Secrets
+# named by a Dataset's or Model's spec.credentialName are read (get, list, watch: never written)
+# to hand their credentials to the nodes that need them over the hub. It keeps EdgeNodes:
+# creates one when a node first connects, patches their status only.
+# It cannot create, change or delete a Dataset's or Model's spec, nor any Secret.
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
@@ -102,9 +106,18 @@ rules:
   - apiGroups: ["edgeai.io"]
     resources: ["datasets/status", "models/status"]
     verbs: ["patch"]
+  - apiGroups: ["edgeai.io"]
+    resources: ["edgenodes"]
+    verbs: ["get", "list", "watch", "create"]
+  - apiGroups: ["edgeai.io"]
+    resources: ["edgenodes/status"]
+    verbs: ["patch"]
   - apiGroups: [""]
     resources: ["events"]
     verbs: ["create"]
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["get", "list", "watch"]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding

@@ -58,7 +58,7 @@ struct Get: AsyncParsableCommand {
             }
             try await client.withClient { kube, config in
                 let run = GetRun(
-                    kube: kube, kind: kind, namespace: allNamespaces ? nil : client.effectiveNamespace(config), names: names,
+                    kube: kube, kind: kind, namespace: allNamespaces || !kind.type.namespaced ? nil : client.effectiveNamespace(config), names: names,
                     format: format, options: ListOptions(labelSelector: selector, fieldSelector: fieldSelector),
                     printer: TablePrinter(wide: format == .wide, withNamespace: allNamespaces),
                     noHeaders: noHeaders, watching: watch, watchEvents: outputWatchEvents)

@@ -8,11 +8,13 @@ import KubeClient
 /// `edgeai node`: edge nodes.
 struct Node: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "node", abstract: "Manage edge nodes.", subcommands: [Add.self])
+        commandName: "node", abstract: "Manage edge nodes.", subcommands: [Add.self, Revoke.self])
 
-    /// `edgeai node add NAME`: prints the node's token and the exact commands that provision it.
-    /// The key comes from the cluster's `edgeai-cluster` Secret, or from `--data-dir` for a cloud
-    /// run outside Kubernetes. Prints; creates nothing yet (a later issue adds an EdgeNode object).
+    /// `edgeai node add NAME`: creates the node's EdgeNode (or moves its token generation on),
+    /// prints a token for that generation and the exact commands that provision the node. Any
+    /// token issued for the node before is refused from then on. The key comes from the cluster's
+    /// `edgeai-cluster` Secret; with `--data-dir` (a cloud run outside Kubernetes, no API to
+    /// write to) it prints a generation-less token and creates nothing.
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a node's token and the commands to provision it.")
 
@@ -45,9 +47,30 @@ struct Node: AsyncParsableCommand {
                     throw CLIError("Secret \(InstallPlan.secretNamespace)/\(InstallPlan.secretName) not found: run `edgeai install --image …` first")
                 }
                 let secret = try ClusterSecretObject(secret: object)
-                let provisioning = NodeProvisioning(
-                    node: name, token: try NodeToken.issue(node: name, secret: secret.clusterKey), caPEM: secret.caCertificatePEM)
+                let generation = try await NodeGeneration.advance(kube, name: name, createIfMissing: true)
+                let token = try NodeToken.issue(node: name, generation: UInt64(clamping: generation), secret: secret.clusterKey)
+                let provisioning = NodeProvisioning(node: name, token: token, caPEM: secret.caCertificatePEM)
                 writeOutput(provisioning.script)
+            }
+        }
+    }
+
+    /// `edgeai node revoke NAME`: moves the EdgeNode's token generation on without issuing a
+    /// token: the hub closes the node's connection and refuses every token it was given, also
+    /// after a restart. The EdgeNode stays (deleting it revokes a node added with `node add`
+    /// too). `edgeai node add NAME` provisions it again.
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse a node's tokens from now on and end its connection.")
+
+        @OptionGroup var client: ClientOptions
+
+        @Argument(help: "The edge node's name.")
+        var name: String
+
+        func run() async throws {
+            try await client.withClient { kube, _ in
+                _ = try await NodeGeneration.advance(kube, name: name, createIfMissing: false)
+                writeOutput("edgenode.edgeai.io/\(name) revoked\n")
             }
         }
     }

@@ -11,7 +11,9 @@ struct ResourceKind: Sendable, Hashable {
 
     static let dataset = ResourceKind(type: Dataset.resourceType, singular: "dataset", shortNames: ["dset"])
     static let model = ResourceKind(type: Model.resourceType, singular: "model", shortNames: ["mdl"])
-    static let all = [dataset, model]
+    /// Cluster-scoped; `edgeai get nodes` as `kubectl get nodes` reads.
+    static let edgeNode = ResourceKind(type: EdgeNode.resourceType, singular: "edgenode", shortNames: ["enode", "nodes", "node"])
+    static let all = [dataset, model, edgeNode]
 
     /// `dataset.edgeai.io`: how kubectl names an object's kind in `-o name` and in messages.
     var qualifiedSingular: String { "\(singular).\(type.group)" }
@@ -22,7 +24,7 @@ struct ResourceKind: Sendable, Hashable {
     struct UnknownResource: Error, CustomStringConvertible {
         var name: String
         var description: String {
-            "the server doesn't have a resource type \"\(name)\" (edgeai knows: datasets (dataset, dset), models (model, mdl))"
+            "the server doesn't have a resource type \"\(name)\" (edgeai knows: datasets (dataset, dset), models (model, mdl), edgenodes (edgenode, enode, nodes))"
         }
     }
 

@@ -135,6 +135,29 @@ import Testing
         try await s.stop()
     }
 
+    @Test func duplicateKeysInPatchesFollowFieldValidation() async throws {
+        let s = try await TestServer.start()
+        _ = try await s.post(ds, TestServer.dataset("p"))
+        let merge = #"{"spec":{"format":"csv","format":"jsonl"}}"#
+        let strict = try await s.patch(ds + "/p?fieldValidation=Strict", merge)
+        #expect(strict.status == 400)
+        #expect(strict.json["message"] == #"strict decoding error: duplicate field "spec.format""#)
+        #expect(try await s.get(ds + "/p").json["spec"]?["format"] == "txt")
+        let json = #"[{"op":"replace","path":"/spec/format","path":"/spec/dataUrl","value":"csv"}]"#
+        let strictJSON = try await s.patch(ds + "/p?fieldValidation=Strict", json, type: "application/json-patch+json")
+        #expect(strictJSON.status == 400)
+        #expect(strictJSON.json["message"] == #"strict decoding error: json patch duplicate field "[0].path""#)
+        #expect(try await s.get(ds + "/p").json["spec"]?["dataUrl"] == "/code/data")
+        let warn = try await s.patch(ds + "/p", merge)
+        #expect(warn.status == 200)
+        #expect(warn.header("Warning") == [#"299 - "duplicate field \"spec.format\"""#])
+        #expect(warn.json["spec"]?["format"] == "jsonl")  // the last value wins
+        let ignore = try await s.patch(ds + "/p?fieldValidation=Ignore", #"{"spec":{"format":"txt","format":"csv"}}"#)
+        #expect(ignore.status == 200)
+        #expect(ignore.header("Warning").isEmpty)
+        try await s.stop()
+    }
+
     @Test func yamlAliasBombsAreRefusedQuickly() async throws {
         let s = try await TestServer.start()
         let clock = ContinuousClock()

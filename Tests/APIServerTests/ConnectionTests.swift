@@ -2,6 +2,7 @@ import EdgeAIAPI
 import EdgeAITesting
 import Foundation
 import JSON
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -68,18 +69,49 @@ import Testing
     }
 
     @Test func idleTimeoutClosesKeepAliveButNeverAWatch() async throws {
-        let s = try await TestServer.start(connectionTimeouts: ConnectionTimeouts(header: .milliseconds(300), idle: .milliseconds(300)))
+        // A header timeout long enough for a loaded machine to finish the TLS handshake and send
+        // the request; the idle timeout short.
+        let s = try await TestServer.start(
+            connectionTimeouts: ConnectionTimeouts(header: .seconds(1), idle: .milliseconds(300), body: .milliseconds(300)))
+        let started = ContinuousClock.now
         let w = try await s.watch(TestServer.datasets + "?watch=1")
         let idle = try await RawConnection.connect(port: s.port, credentials: s.credentials)
         try await idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         try await eventually("the idle connection closes", timeout: .seconds(10)) { idle.isClosed }
         #expect(idle.received.hasSuffix("ok"))
+        try await eventually("both timeouts passed since the watch started") { ContinuousClock.now - started > .milliseconds(1500) }
         // Longer than both timeouts have passed since the watch started: it is still open.
         let created = try await s.post(TestServer.datasets, TestServer.dataset("later"))
         #expect(created.status == 201)
         let event = try await w.nextEvent()
         #expect(event?["type"] == "ADDED")
         #expect(event?["object"]?["metadata"]?["name"] == "later")
+        try await s.stop()
+    }
+
+    /// kube-apiserver's answer when its request timeout passes before the body ends.
+    static let timeoutMessage = "Timeout: request did not complete within requested timeout - context deadline exceeded"
+
+    @Test func aBodyThatStopsOrTricklesIs504AndChangesNothing() async throws {
+        let s = try await TestServer.start(
+            connectionTimeouts: ConnectionTimeouts(header: .seconds(30), idle: .seconds(60), body: .milliseconds(500)))
+        let body = TestServer.dataset("slow")
+        let head = "POST \(TestServer.datasets) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(s.token)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        let stopped = try await RawConnection.connect(port: s.port, credentials: s.credentials)
+        try await stopped.send(head + body.prefix(20))
+        let trickling = try await RawConnection.connect(port: s.port, credentials: s.credentials)
+        try await trickling.send(head)
+        trickling.trickle(body, every: .milliseconds(50))  // 50 ms a byte: the body would take seconds
+        for c in [stopped, trickling] {
+            try await eventually("a 504, then the close", timeout: .seconds(20)) { c.isClosed }
+            #expect(c.received.hasPrefix("HTTP/1.1 504"))
+            #expect(c.received.contains(Self.timeoutMessage))
+            #expect(c.received.contains(#""reason":"Timeout""#))
+        }
+        #expect(try await s.get(TestServer.datasets + "/slow").status == 404)
+        // A body sent in time on the same server is taken.
+        #expect(try await s.post(TestServer.datasets, body).status == 201)
         try await s.stop()
     }
 }

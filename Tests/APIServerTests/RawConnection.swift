@@ -58,6 +58,22 @@ final class RawConnection: Sendable {
         try await channel.writeAndFlush(ByteBuffer(string: text))
     }
 
+    /// Sends `text` one byte every `interval` on the channel's event loop (a client trickling a
+    /// body); returns at once. Stops when the bytes run out or the connection closes.
+    func trickle(_ text: String, every interval: TimeAmount) {
+        let bytes = Array(text.utf8)
+        let channel = self.channel
+        let next = Mutex(0)
+        channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { task in
+            let i = next.withLock { i in defer { i += 1 }; return i }
+            guard i < bytes.count, channel.isActive else {
+                task.cancel()
+                return
+            }
+            channel.writeAndFlush(ByteBuffer(bytes: [bytes[i]]), promise: nil)
+        }
+    }
+
     var received: String { String(decoding: collector.state.withLock { $0.bytes }, as: UTF8.self) }
     var isClosed: Bool { collector.state.withLock { $0.closed } }
 

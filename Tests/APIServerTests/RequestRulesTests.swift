@@ -58,15 +58,41 @@ struct RequestRulesTests {
         #expect(s.timerFired(now: t0 + .seconds(10)) == .schedule(t0 + .seconds(30)))
         #expect(s.bytesReceived(now: t0 + .seconds(1)) == .schedule(t0 + .seconds(31)))
         #expect(s.bytesReceived(now: t0 + .seconds(2)) == .none)  // more head bytes extend nothing
-        s.headReceived()
+        #expect(s.headReceived(now: t0 + .seconds(3)) == .schedule(t0 + .seconds(63)))  // the body's 60 s
+        #expect(s.connectionDeadline == nil)
+        #expect(s.bodyEnded() == .cancel)
         #expect(s.deadline == nil)
         #expect(s.timerFired(now: t0 + .seconds(3600)) == .none)  // a watch is never cut
-        s.headReceived()  // pipelined
+        _ = s.headReceived(now: t0 + .seconds(3601))  // pipelined
+        _ = s.bodyEnded()
         #expect(s.responseEnded(now: t0 + .seconds(4000)) == .none)
         #expect(s.responseEnded(now: t0 + .seconds(4001)) == .schedule(t0 + .seconds(4091)))
         #expect(s.timerFired(now: t0 + .seconds(4091)) == .close)
         var silent = State(timeouts: timeouts, now: t0)
         #expect(silent.timerFired(now: t0 + .seconds(30)) == .close)
+    }
+
+    @Test func bodyTimeoutFailsTheBodyOnceAndOutlivesAnEarlyResponse() {
+        let t0 = ContinuousClock.now
+        let timeouts = ConnectionTimeouts(header: .seconds(30), idle: .seconds(90), body: .seconds(60))
+        var s = State(timeouts: timeouts, now: t0)
+        #expect(s.headReceived(now: t0) == .schedule(t0 + .seconds(60)))
+        #expect(s.timerFired(now: t0 + .seconds(59)) == .schedule(t0 + .seconds(60)))
+        #expect(s.timerFired(now: t0 + .seconds(60)) == .failBody)
+        #expect(s.bodyDeadline == nil)
+        #expect(s.timerFired(now: t0 + .seconds(61)) == .none)  // failed once; the 504 is being written
+        #expect(s.responseEnded(now: t0 + .seconds(61)) == .schedule(t0 + .seconds(151)))
+        // A handler that answers without reading the body: the body's deadline still holds.
+        var early = State(timeouts: timeouts, now: t0)
+        _ = early.headReceived(now: t0)
+        #expect(early.responseEnded(now: t0 + .seconds(1)) == .schedule(t0 + .seconds(60)))
+        #expect(early.timerFired(now: t0 + .seconds(60)) == .failBody)
+        #expect(early.bodyEnded() == .schedule(t0 + .seconds(91)))
+        // A body that ends in time leaves only the idle deadline.
+        var quick = State(timeouts: timeouts, now: t0)
+        _ = quick.headReceived(now: t0)
+        #expect(quick.bodyEnded() == .cancel)
+        #expect(quick.responseEnded(now: t0 + .seconds(2)) == .schedule(t0 + .seconds(92)))
     }
 }
 

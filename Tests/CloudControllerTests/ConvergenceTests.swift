@@ -72,17 +72,13 @@ struct ConvergenceTests {
     /// refuse its reports.
     @Test func aNodeConnectingBeforeTheCachesSyncKeepsItsDataAndItsReport() async throws {
         try await withTestbed { testbed in
-            let client = try testbed.client
-            let port = try await testbed.startCloud()
-            let a = try await Edge.live("node-a", testbed: testbed)
-            let cats = try await client.create(makeDataset("cats", node: "node-a"))
-            try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
+            let (client, port, a, cats) = try await Self.nodeHoldingCats(testbed)
 
             // The cloud comes back while the API is still down: its hub listens, its caches are empty.
             await testbed.stopAPI()
             await testbed.stopCloud()
             try await testbed.startCloud(port: port, waitReady: false)
-            try await eventually("connected, waiting for the welcome") { await a.client.state == .syncing }
+            try await eventually("connected, waiting for the caches") { testbed.controller?.hub.connectionsWaitingForSync == 1 }
             await a.report(datasetReport("r1", cats, samples: 7))
             #expect(testbed.controller?.isReady == false)
 
@@ -116,11 +112,7 @@ struct ConvergenceTests {
         var hub = HubConfiguration()
         hub.writeRetry = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200), jitter: 0)
         try await withTestbed(hub: hub) { testbed in
-            let client = try testbed.client
-            let port = try await testbed.startCloud()
-            let a = try await Edge.live("node-a", testbed: testbed)
-            let cats = try await client.create(makeDataset("cats", node: "node-a"))
-            try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
+            let (client, port, a, cats) = try await Self.nodeHoldingCats(testbed)
 
             // The API goes away, so the write is in flight or retrying when the cloud dies.
             await testbed.stopAPI()
@@ -137,5 +129,15 @@ struct ConvergenceTests {
             }
             try await eventually("outbox empty", timeout: .seconds(30)) { await a.store.outbox.isEmpty }
         }
+    }
+
+    /// The cloud started, node-a live and holding the Dataset `cats`; returns the hub's port.
+    static func nodeHoldingCats(_ testbed: Testbed) async throws -> (KubeClient, port: Int, Edge, Dataset) {
+        let client = try testbed.client
+        let port = try await testbed.startCloud()
+        let a = try await Edge.live("node-a", testbed: testbed)
+        let cats = try await client.create(makeDataset("cats", node: "node-a"))
+        try await eventually("held") { await a.holds("cats")?.uid == cats.metadata.uid }
+        return (client, port, a, cats)
     }
 }

@@ -55,17 +55,20 @@ struct CRDTests {
 
     @Test func crdsCarryPrinterColumnsStatusAndSelectableFields() throws {
         let dataset = EdgeAIResources.dataset
-        #expect(dataset.printerColumns.map(\.name) == ["NumberOfSamples", "Node", "spec", "Age"])
+        #expect(dataset.printerColumns.map(\.name) == ["NumberOfSamples", "Node", "spec", "Unreachable", "Age"])
         #expect(dataset.selectableFields == ["spec.nodeName"])
         #expect(dataset.hasStatusSubresource)
         #expect(dataset.type.namespaced)
         #expect(EdgeAIResources.model.printerColumns.map(\.name) == ["updateAGE", "metrics", "Age"])
         #expect(EdgeAIResources.model.hasStatusSubresource)
+        let node = EdgeAIResources.edgeNode
+        #expect(node.printerColumns.map(\.name) == ["Status", "Last-Seen", "Datasets", "Models", "Version", "Age"])
+        #expect(!node.type.namespaced && node.hasStatusSubresource)
 
         let yaml = try CRDManifests.yaml()
         #expect(!yaml.contains("datatime") && !yaml.contains("format: datetime"))
         let documents = try Manifests.parse(yaml)
-        #expect(documents.count == 2)
+        #expect(documents.count == 3)
         #expect(documents[0].value(atPath: "spec.versions")?.arrayValue?.first?["selectableFields"] == [["jsonPath": ".spec.nodeName"]])
         #expect(documents[0]["kind"] == "CustomResourceDefinition")
         #expect(documents[0]["apiVersion"] == "apiextensions.k8s.io/v1")

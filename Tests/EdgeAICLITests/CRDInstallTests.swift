@@ -83,10 +83,11 @@ struct CRDInstallTests {
             #expect(first.stdout == """
                 customresourcedefinition.apiextensions.k8s.io/datasets.edgeai.io created
                 customresourcedefinition.apiextensions.k8s.io/models.edgeai.io created
+                customresourcedefinition.apiextensions.k8s.io/edgenodes.edgeai.io created
 
                 """)
             let writes = await store.writes
-            #expect(writes.map(\.name) == ["datasets.edgeai.io", "models.edgeai.io"])
+            #expect(writes.map(\.name) == ["datasets.edgeai.io", "models.edgeai.io", "edgenodes.edgeai.io"])
             #expect(writes.allSatisfy { $0.contentType == "application/apply-patch+yaml" && $0.fieldManager == "edgeai" && $0.force == "true" })
             let stored = try #require(await store.get("datasets.edgeai.io"))
             #expect(stored["spec"]?["names"]?["shortNames"] == ["dset"])

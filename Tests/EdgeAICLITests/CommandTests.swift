@@ -334,7 +334,7 @@ struct CommandTests {
             let written = try await cluster.run(["crds", "--output-dir", out])
             #expect(written.status == 0)
             let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-            #expect(files == ["datasets.edgeai.io.yaml", "models.edgeai.io.yaml"])
+            #expect(files == ["datasets.edgeai.io.yaml", "edgenodes.edgeai.io.yaml", "models.edgeai.io.yaml"])
         }
     }
 }

@@ -46,13 +46,17 @@ struct DeployManifestTests {
                 }
             }
         }
-        // Exactly what CloudController calls (informers, StatusWriter, EventRecorder).
+        // Exactly what CloudController calls (informers, StatusWriter, EdgeNodeWriter, EventRecorder,
+        // the credentials of spec.credentialName); never a write to a Secret.
         #expect(granted == [
             "edgeai.io/datasets": ["list", "watch"],
             "edgeai.io/models": ["get", "list", "watch"],
             "edgeai.io/datasets/status": ["patch"],
             "edgeai.io/models/status": ["patch"],
+            "edgeai.io/edgenodes": ["get", "list", "watch", "create"],
+            "edgeai.io/edgenodes/status": ["patch"],
             "/events": ["create"],
+            "/secrets": ["get", "list", "watch"],
         ])
         let kinds = try Self.objects("cloud/rbac.yaml").compactMap { $0["kind"]?.stringValue }
         #expect(kinds.sorted() == ["ClusterRole", "ClusterRoleBinding"])

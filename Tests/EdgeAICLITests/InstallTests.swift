@@ -120,8 +120,23 @@ struct InstallTests {
 
             let added = try await CLIProcess.run(["node", "add", "edge-1"], stdin: nil, environment: environment, workingDirectory: directory.path)
             #expect(added.status == 0, "\(added)")
-            let token = try NodeToken.issue(node: "edge-1", secret: before.clusterKey)
+            // The EdgeNode carries the generation of the token printed; re-adding moves it on.
+            let edgeNodePath = "/apis/edgeai.io/v1alpha1/edgenodes/edge-1"
+            let generation = try #require(await cluster.object(edgeNodePath)?["spec"]?["tokenGeneration"]?.intValue)
+            let token = try NodeToken.issue(node: "edge-1", generation: UInt64(generation), secret: before.clusterKey)
             #expect(added.stdout.contains(token))
+            #expect(!added.stdout.contains(try NodeToken.issue(node: "edge-1", secret: before.clusterKey)))
+            let readded = try await CLIProcess.run(["node", "add", "edge-1"], stdin: nil, environment: environment, workingDirectory: directory.path)
+            #expect(readded.status == 0, "\(readded)")
+            let next = try #require(await cluster.object(edgeNodePath)?["spec"]?["tokenGeneration"]?.intValue)
+            #expect(next > generation)
+            #expect(!readded.stdout.contains(token))
+            let revoked = try await CLIProcess.run(["node", "revoke", "edge-1"], stdin: nil, environment: environment, workingDirectory: directory.path)
+            #expect(revoked.status == 0, "\(revoked)")
+            #expect(revoked.stdout == "edgenode.edgeai.io/edge-1 revoked\n")
+            #expect(try #require(await cluster.object(edgeNodePath)?["spec"]?["tokenGeneration"]?.intValue) > next)
+            let unknown = try await CLIProcess.run(["node", "revoke", "edge-9"], stdin: nil, environment: environment, workingDirectory: directory.path)
+            #expect(unknown.status == 1)
             #expect(added.stdout.contains("kubectl label node edge-1 node-role.kubernetes.io/edge= --overwrite"))
             #expect(added.stdout.contains("/etc/edgeai/token") && added.stdout.contains(before.caCertificatePEM.trimmingCharacters(in: .newlines)))
 
@@ -153,6 +168,7 @@ struct InstallTests {
             let left = await cluster.objects.keys.sorted()
             #expect(left == [
                 "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/datasets.edgeai.io",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/edgenodes.edgeai.io",
                 "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/models.edgeai.io",
             ])
             let all = try await CLIProcess.run(["uninstall", "--crds"], stdin: nil, environment: environment, workingDirectory: directory.path)

@@ -109,9 +109,10 @@ struct RotationTests {
             try await eventually("the agent names its token file", timeout: .seconds(30)) {
                 fleet.edge.stderr().contains("wrong node token (fix \(fleet.tokenFile)")
             }
-            try await eventually("the hub says why it refused", timeout: .seconds(10)) {
+            try await eventually("the hub says why it refused", timeout: .seconds(30)) {
                 fleet.cloud.stderr().contains("edge connection refused: missing or invalid node token")
             }
+            #expect(!fleet.cloud.stderr().contains("Error handling upgrade result"), "the WebSocket library's error leaked")
             #expect(fleet.edge.process.isRunning && fleet.cloud.process.isRunning)
             try await Fleet.provision(fleet.tokenFile, cloudData: fleet.cloudData, in: fleet.cluster.directory.path)
             try await fleet.expectCounted("after")
@@ -120,7 +121,8 @@ struct RotationTests {
         }
     }
 
-    /// An agent given another cluster's CA says once which file to fix, and keeps retrying.
+    /// An agent given another cluster's CA says once which file to fix, and keeps retrying; the
+    /// hub says once that the node does not trust it and which file that is.
     @Test func aWrongCAIsNamedOnce() async throws {
         var otherCA = ""
         try await Self.withFleet(ca: { root in
@@ -133,6 +135,12 @@ struct RotationTests {
             #expect(fleet.edge.process.isRunning)
             let lines = fleet.edge.stderr().split(separator: "\n").filter { $0.contains("does not verify against") }
             #expect(lines.count == 1, "logged more than once: \(lines)")
+            try await eventually("the hub names the node's CA file", timeout: .seconds(30)) {
+                fleet.cloud.stderr().contains("does not trust this hub's certificate; fix the node's CA file (`edgeai edge --ca`)")
+            }
+            let hubLines = fleet.cloud.stderr().split(separator: "\n").filter { $0.contains("does not trust this hub") }
+            #expect(hubLines.count == 1, "the hub logged it more than once: \(hubLines)")
+            #expect(!fleet.cloud.stderr().contains("handshakeFailed"), "the TLS library's error leaked into the hub's log")
         }
     }
 }

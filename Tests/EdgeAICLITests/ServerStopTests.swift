@@ -8,7 +8,7 @@ import Testing
 /// connection exits at once (it took 10 s when closing connections waited for the clients'
 /// TLS close_notify).
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ServerStopTests {
-    @Test func sigtermWithAnOpenWatchExitsWellUnderTwoSeconds() async throws {
+    @Test func sigtermWithAnOpenWatchExitsAtOnce() async throws {
         let directory = try TemporaryDirectory(prefix: "server-stop")
         defer { directory.remove() }
         let server = try CLIProcess.start(
@@ -28,7 +28,8 @@ import Testing
         let status = await server.exit()
         let elapsed = clock.now - start
         #expect(status == 0, "\(server.stderr())")
-        #expect(elapsed < .seconds(2), "exit took \(elapsed)")
+        // Closing used to wait 10 s for close_notify; a loaded machine may take a few seconds.
+        #expect(elapsed < .seconds(8), "exit took \(elapsed)")
         do {
             for try await _ in watch {}
         } catch {}  // the server's end of the watch is gone either way

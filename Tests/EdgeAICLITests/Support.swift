@@ -83,19 +83,7 @@ struct CLIResult: CustomStringConvertible {
 /// fill up and block it).
 enum CLIProcess {
     /// `edgeai` beside the test bundle (the same build directory).
-    static var binary: URL {
-        let candidates = [
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-            Bundle.main.bundleURL,
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        ]
-        for directory in candidates {
-            let url = directory.appendingPathComponent("edgeai")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/edgeai")
-    }
+    static var binary: URL { builtExecutable("edgeai") }
 
     static func run(_ arguments: [String], stdin: String?, environment: [String: String], workingDirectory: String) async throws -> CLIResult {
         let running = try start(arguments, stdin: stdin, environment: environment, workingDirectory: workingDirectory)

@@ -17,7 +17,7 @@ struct TableClientTests {
             let table = try await client.listTable(Dataset.resourceType, namespace: "default", options: ListOptions(limit: 3))
             let printerColumns = EdgeAICRDs.dataset.spec.versions.first?.additionalPrinterColumns?.map(\.name) ?? []
             #expect(table.columnDefinitions.map(\.name) == ["Name"] + printerColumns)
-            #expect(printerColumns == ["NumberOfSamples", "Node", "spec", "Age"])
+            #expect(printerColumns == ["NumberOfSamples", "Node", "spec", "Unreachable", "Age"])
             #expect(table.rows.map { $0.cells.first } == (0..<7).map { .string("d\($0)") })
             #expect(table.metadata.continue == nil)
             #expect(table.rows.first?.object?["metadata"]?["namespace"] == "default")

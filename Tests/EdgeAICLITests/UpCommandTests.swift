@@ -73,7 +73,7 @@ struct UpCommandTests {
         #expect(clash.stdout.isEmpty, "nothing started: \(clash)")
         // The same for the embedded server alone.
         let server = try await CLIProcess.run(
-            ["server", "--data-dir", other.path + "/server", "--port", String(port)], stdin: nil, environment: [:],
+            ["server", "--data-dir", other.path + "/server", "--port", String(port), "--hub-port", "0"], stdin: nil, environment: [:],
             workingDirectory: other.path)
         #expect(server.status != 0, "\(server)")
         #expect(server.stderr.hasPrefix("edgeai server: port \(port) (the API server, --port) is already in use"), "\(server)")

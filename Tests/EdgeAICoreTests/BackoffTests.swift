@@ -1,7 +1,7 @@
 import EdgeAICore
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct BackoffTests {
     @Test func growsExponentiallyWithEqualJitterAndCap() {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(2))
@@ -33,7 +33,7 @@ struct BackoffTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TokenBucketTests {
     let t0 = ContinuousClock.now
 

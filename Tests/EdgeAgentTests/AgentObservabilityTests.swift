@@ -30,7 +30,7 @@ struct AgentObservabilityTests {
         return nil
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func metricsCountDatasetsByReasonScansOutboxAndModelChecks() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -82,7 +82,7 @@ struct AgentObservabilityTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func healthzAnswers503WhileEveryScanWorkerIsStuck() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -98,7 +98,7 @@ struct AgentObservabilityTests {
         let monitor = DatasetMonitor(
             locator: try DataLocator(allow: [data]), rescanInterval: .seconds(3600), stallTimeout: .milliseconds(200),
             workers: 1, maxWrittenOff: 0, livenessTimeout: .seconds(1), hook: { gate.hook($0) }, logger: quietLogger())
-        let node = EdgeNode(nodeName: "edge-1", store: store, monitor: monitor, logger: quietLogger())
+        let node = AgentNode(nodeName: "edge-1", store: store, monitor: monitor, logger: quietLogger())
         await monitor.setSink { look in await node.observed(look) }
         let port = Mutex<Int?>(nil)
         let api = LocalAPI(node: node, port: 0, logger: quietLogger(), onListening: { bound in port.withLock { $0 = bound } })

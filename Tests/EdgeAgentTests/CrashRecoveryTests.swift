@@ -13,13 +13,11 @@ import Glibc
 #endif
 
 /// `kill -9` of the agent during a burst of file changes: after a restart and reconnect, the
-/// cloud's Dataset status (and the agent's API) is the file's true final count. The test relaunches this test binary with
-/// `EDGEAI_AGENT_CRASH_CHILD=<dir>`, which turns `crashChildAgent` into an agent that prints
-/// `READY` once listening and `REPORT <samples>` for every report it made durable.
+/// cloud's Dataset status (and the agent's API) is the file's true final count. The agent killed
+/// is `edgeai-crash-child agent DIR`, which prints `READY` once listening and `REPORT <samples>`
+/// for every report it made durable.
 @Suite(.timeLimit(.minutes(8)))
 struct CrashRecoveryTests {
-    static let childVariable = "EDGEAI_AGENT_CRASH_CHILD"
-
     static func configuration(_ directory: String) -> EdgeAgent.Configuration {
         EdgeAgent.Configuration(
             node: "edge-1", dataDirectory: directory + "/agent", allow: [directory + "/data"], apiPort: 0,
@@ -33,7 +31,7 @@ struct CrashRecoveryTests {
         var ready: Bool { lines.withLock { $0.contains("READY") } }
     }
 
-    /// What the child needs to reach the hub, written by the parent beside the data.
+    /// What the child needs to reach the hub, written beside the data as `hub.json`.
     struct HubFile: Codable {
         var url: String
         var token: String
@@ -60,11 +58,8 @@ struct CrashRecoveryTests {
         _ = try await client.create(cloudDataset("stream", node: "edge-1", dataUrl: file))
         for round in 0..<3 {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            process.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildAgent"]
-            var environment = ProcessInfo.processInfo.environment
-            environment[Self.childVariable] = directory.path
-            process.environment = environment
+            process.executableURL = builtExecutable("edgeai-crash-child")
+            process.arguments = ["agent", directory.path]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
@@ -125,37 +120,5 @@ struct CrashRecoveryTests {
                 try await eventually("outbox drained (round \(round))") { try await node.pendingReports().isEmpty }
             }
         }
-    }
-
-    /// The child side: an agent on the shared directory, until killed (or for at most 60 s).
-    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
-    func crashChildAgent() async throws {
-        let directory = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
-        let hubFile = try JSONDecoder().decode(HubFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/hub.json")))
-        let hub = HubClientConfiguration(
-            url: hubFile.url, token: hubFile.token, caPEM: hubFile.caPEM, link: EdgeLinkConfiguration(node: "edge-1", agentVersion: "test"))
-        try await withAgent(Self.configuration(directory), hub: hub) { capture in
-            Self.emit("READY")
-            // Each report as the agent makes it durable, until the parent kills this process (or
-            // closes its standard input, as it does by exiting).
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await report in capture.reported {
-                        if case .dataset(let status) = report.status { Self.emit("REPORT \(status.numberOfSamples ?? -1)") }
-                    }
-                }
-                group.addTask {
-                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                        Thread { _ = FileHandle.standardInput.readDataToEndOfFile(); done.resume() }.start()
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-    }
-
-    private static func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

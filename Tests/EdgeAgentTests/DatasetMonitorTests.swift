@@ -41,7 +41,7 @@ struct DatasetMonitorTests {
         await monitor.track(object.ref, dataUrl: url, format: format, previous: nil, wait: true)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func anAppendIsSeenAndCountedIncrementally() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -65,7 +65,7 @@ struct DatasetMonitorTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aFileReplacedByRenameTruncatedDeletedAndRecreated() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -89,7 +89,7 @@ struct DatasetMonitorTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aMissingDirectoryIsWatchedThroughItsAncestorUntilItAppears() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -109,7 +109,7 @@ struct DatasetMonitorTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aDirectoryDatasetSeesFilesAddedAndRemoved() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -126,7 +126,7 @@ struct DatasetMonitorTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func forgettingADatasetReleasesItsWatches() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -155,7 +155,7 @@ struct DatasetMonitorTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func refusedLocationsAreNeverOpened() async throws {
         let host = try TemporaryDirectory()
         defer { host.remove() }

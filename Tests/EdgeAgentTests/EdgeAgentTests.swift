@@ -15,7 +15,7 @@ struct EdgeAgentTests {
             rescanInterval: .seconds(3600))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func startsOfflineFromItsStoreAndKeepsMonitoring() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -55,7 +55,7 @@ struct EdgeAgentTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func theLocalAPIListsDatasetsAndModelsAndTakesMetrics() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -116,7 +116,7 @@ struct EdgeAgentTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aDatasetMovedAwayIsForgottenAndItsWatchReleased() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -144,7 +144,7 @@ struct EdgeAgentTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func reportsGoUpOnChangeNotOnEveryLook() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -9,6 +9,11 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CoreFoundation)
+// `stat` and its fields are declared in the module that first includes <sys/stat.h>; with
+// Foundation imported that can be CoreFoundation (MemberImportVisibility).
+import CoreFoundation
+#endif
 
 /// One bad dataset never stalls the others: FIFOs, sockets and devices are refused without a
 /// blocking open, a hung scan is abandoned and retried while the healthy datasets keep
@@ -102,7 +107,7 @@ struct PathologicalDatasetTests {
         return fd
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func fifosSocketsAndDevicesAreRefusedWhileHealthyDatasetsKeepCounting() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -142,7 +147,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aHungScanIsAbandonedRetriedAndHoldsNoWorkerWhileOthersReport() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -177,7 +182,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aRescanKeepsTheLastCountUntilTheNewOneIsExact() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -199,7 +204,7 @@ struct PathologicalDatasetTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func everyWorkerStuckMakesTheMonitorUnhealthyUntilItRecovers() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -56,7 +56,7 @@ func writeFile(_ path: String, _ text: String) throws {
 /// Collects what an agent hands its uplink: the node (to apply changes as the hub would) and
 /// every report. Stands in for the hub client until it is wired in; the node is the real one.
 final class NodeCapture: Sendable {
-    let node = Mutex<EdgeNode?>(nil)
+    let node = Mutex<AgentNode?>(nil)
     let reports = Mutex<[StatusReport]>([])
     let port = Mutex<Int?>(nil)
 
@@ -125,7 +125,7 @@ func withAgent<T: Sendable>(
             try await services.run()
             return nil
         }
-        try await eventually("agent started", timeout: .seconds(20)) {
+        try await eventually("agent started", timeout: .seconds(60)) {
             capture.node.withLock { $0 != nil } && capture.port.withLock { $0 != nil }
         }
         let result: T

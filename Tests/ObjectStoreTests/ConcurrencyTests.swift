@@ -14,7 +14,7 @@ struct ConcurrencyTests {
                         do {
                             try await store.update(key, expectedRevision: base.revision) { _, _ in bytes("w\(writer)") }
                             return true
-                        } catch StoreError.conflict {
+                        } catch let error as StoreError where error.code == .conflict {
                             return false
                         }
                     }

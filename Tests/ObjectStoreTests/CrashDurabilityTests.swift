@@ -6,13 +6,11 @@ import Glibc
 import ObjectStore
 import Testing
 
-/// `kill -9` at a random moment loses no acknowledged write. The test re-launches this test
-/// binary with `EDGEAI_STORE_CRASH_CHILD=<db path>`, which turns `crashChildWriter` into a writer
-/// that prints `ACK <name> <revision> <value>` after every acknowledged write, until killed.
+/// `kill -9` at a random moment loses no acknowledged write. The writer is
+/// `edgeai-crash-child store-writer DB`, which prints `ACK <name> <revision> <value>` after every
+/// acknowledged write, until killed.
 @Suite(.timeLimit(.minutes(5)))
 struct CrashDurabilityTests {
-    static let childVariable = "EDGEAI_STORE_CRASH_CHILD"
-
     @Test(.timeLimit(.minutes(5)))
     func killDashNineLosesNoAcknowledgedWrite() async throws {
         let directory = try TemporaryDirectory()
@@ -48,11 +46,9 @@ struct CrashDurabilityTests {
     /// Starts the child writer, reads its acknowledgements until `afterAcks`, SIGKILLs it.
     private func runChildAndKill(databasePath: String, afterAcks: Int) async throws -> [Ack] {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "crashChildWriter"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.childVariable] = databasePath
-        process.environment = environment
+        process.executableURL = builtExecutable("edgeai-crash-child")
+        process.arguments = ["store-writer", databasePath]
+        process.standardInput = Pipe()  // closed when this test process exits: the child follows
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -89,36 +85,5 @@ struct CrashDurabilityTests {
             guard parts.count == 4, let revision = Int64(parts[2]) else { return nil }
             return Ack(name: String(parts[1]), revision: revision, value: String(parts[3]))
         }
-    }
-
-    /// The child side: writes until killed (or for at most 60 s). Skipped in normal runs.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
-    func crashChildWriter() async throws {
-        let path = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
-        let store = try ObjectStore(path: path)
-        let deadline = ContinuousClock.now + .seconds(60)
-        let prefix = UUID().uuidString.prefix(8)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<8 {
-                group.addTask {
-                    var i = 0
-                    while ContinuousClock.now < deadline {
-                        let name = "\(prefix)-\(writer)-\(i)"
-                        let created = try await store.create(datasetKey(name)) { revision in bytes("c\(revision)") }
-                        Self.acknowledge(name, created)
-                        let updated = try await store.update(datasetKey(name)) { _, revision in bytes("u\(revision)") }
-                        Self.acknowledge(name, updated)
-                        i += 1
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        await store.close()
-    }
-
-    private static func acknowledge(_ name: String, _ object: StoredObject) {
-        let line = "ACK \(name) \(object.revision) \(text(object.value))\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
     }
 }

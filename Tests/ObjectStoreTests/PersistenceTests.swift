@@ -73,8 +73,8 @@ struct PersistenceTests {
         #expect {
             _ = try ObjectStore(path: directory.databasePath)
         } throws: { error in
-            guard case StoreError.storage(let message) = error else { return false }
-            return message.contains("already open")
+            guard let error = error as? StoreError, error.code == .storage else { return false }
+            return error.description.contains("already open")
         }
         await first.close()
         let second = try ObjectStore(path: directory.databasePath)
@@ -90,8 +90,7 @@ struct PersistenceTests {
         #expect {
             _ = try ObjectStore(path: occupied)
         } throws: { error in
-            guard case StoreError.storage = error else { return false }
-            return true
+            (error as? StoreError)?.code == .storage
         }
     }
 }

@@ -51,7 +51,7 @@ func waitUntil(_ what: String, seconds: Double = 10, _ condition: () async throw
 
 /// Collects the next `count` events from `iterator`, failing after `seconds`.
 func collect(
-    _ count: Int, from stream: AsyncThrowingStream<StoreEvent, any Error>, seconds: Double = 10
+    _ count: Int, from stream: AsyncThrowingStream<StoreEvent, any Error>, seconds: Double = 60
 ) async throws -> [StoreEvent] {
     try await withThrowingTaskGroup(of: [StoreEvent]?.self) { group in
         group.addTask {

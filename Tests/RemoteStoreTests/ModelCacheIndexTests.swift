@@ -47,7 +47,7 @@ struct ModelCacheIndexTests {
         #expect(index.evictionPlan(limit: 0) == [b1.id])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func cacheOnDiskSwitchesAndEvicts() async throws {
         let dir = try TemporaryDirectory(prefix: "edgeai-cache")
         defer { dir.remove() }

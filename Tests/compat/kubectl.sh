@@ -80,6 +80,14 @@ expect "delete" "$out" 'deleted'
 if $K get dataset dataset-examp >/dev/null 2>&1; then fail "dataset still present after delete"; fi
 $K delete model model-examp >/dev/null
 
+step "create namespace (kubectl sends and accepts protobuf for built-in kinds)"
+out=$($K create namespace compat-ns -v=8 2>&1)
+expect "create namespace" "$out" "namespace/compat-ns created"
+expect "create namespace" "$out" "Response Status: 201 Created"
+[ "$(grep -c 'Content-Type: application/vnd.kubernetes.protobuf' <<<"$out")" -ge 2 ] || { echo "$out" >&2; fail "create namespace: no protobuf request and answer"; }
+[ "$($K get namespace compat-ns -o jsonpath='{.status.phase}')" = Active ] || fail "namespace compat-ns is not Active"
+$K delete namespace compat-ns >/dev/null || fail "delete namespace"
+
 step "get -w saw the events"
 deadline=$((SECONDS + 15))
 until grep -q "dataset-examp" "$WATCH_OUT" && [ "$(grep -c dataset-examp "$WATCH_OUT")" -ge 3 ]; do
@@ -87,4 +95,57 @@ until grep -q "dataset-examp" "$WATCH_OUT" && [ "$(grep -c dataset-examp "$WATCH
   sleep 0.2
 done
 grep -q "42" "$WATCH_OUT" || { cat "$WATCH_OUT" >&2; fail "get -w did not show the status change"; }
+step "secrets: create generic; get shows TYPE and the DATA count, never a value"
+PLAIN="compat-plaintext-9x"
+out=$($K create secret generic compat-creds --from-literal=ACCESS_KEY_ID=AKIDCOMPAT --from-literal=SECRET_ACCESS_KEY=$PLAIN)
+expect "create secret generic" "$out" "secret/compat-creds created"
+out=$($K get secret compat-creds)
+grep -Eq '^NAME +TYPE +DATA +AGE$' <<<"$(head -1 <<<"$out")" || { echo "$out" >&2; fail "get secret: header"; }
+grep -Eq '^compat-creds +Opaque +2 +' <<<"$out" || { echo "$out" >&2; fail "get secret: row"; }
+out=$($K get secrets -o wide)
+if grep -q "$PLAIN" <<<"$out"; then fail "get secrets printed a value"; fi
+value=$($K get secret compat-creds -o jsonpath='{.data.SECRET_ACCESS_KEY}' | base64 -d)
+[ "$value" = "$PLAIN" ] || fail "get secret -o jsonpath: expected the stored value back, got '$value'"
+if out=$($K create secret generic compat-creds --from-literal=a=b 2>&1); then fail "a second create succeeded"; fi
+expect "create secret twice" "$out" "already exists"
+
+step "secrets: apply -f creates, then updates (strategic merge patch), validation included"
+SECRET_YAML=$(mktemp --suffix=.yaml)
+cat >"$SECRET_YAML" <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: compat-applied
+  annotations:
+    s3-endpoint: minio.local:9000
+    s3-usehttps: "0"
+type: Opaque
+data:
+  ACCESS_KEY_ID: QUtJREFQUExZ
+stringData:
+  SECRET_ACCESS_KEY: first-value
+YAML
+out=$($K apply -f "$SECRET_YAML")
+expect "apply secret" "$out" "secret/compat-applied created"
+sed -i 's/first-value/second-value/' "$SECRET_YAML"
+out=$($K apply -f "$SECRET_YAML")
+expect "re-apply secret" "$out" "secret/compat-applied configured"
+value=$($K get secret compat-applied -o jsonpath='{.data.SECRET_ACCESS_KEY}' | base64 -d)
+[ "$value" = "second-value" ] || fail "apply did not update the secret: got '$value'"
+[ "$($K get secret compat-applied -o jsonpath='{.data.ACCESS_KEY_ID}')" = "QUtJREFQUExZ" ] || fail "apply lost a data key"
+printf 'bogus: 1\n' >>"$SECRET_YAML"
+if out=$($K apply -f "$SECRET_YAML" 2>&1); then fail "apply with an unknown field succeeded"; fi
+expect "apply unknown field" "$out" 'unknown field "bogus"'
+sed -i '$d' "$SECRET_YAML"
+sed -i 's/type: Opaque/type: kubernetes.io\/basic-auth/' "$SECRET_YAML"
+if out=$($K apply -f "$SECRET_YAML" 2>&1); then fail "apply changing the type succeeded"; fi
+expect "apply type change" "$out" "field is immutable"
+
+step "secrets: delete"
+out=$($K delete secret compat-creds)
+expect "delete secret" "$out" 'secret "compat-creds" deleted'
+out=$($K delete -f "$SECRET_YAML")
+expect "delete -f secret" "$out" 'deleted'
+rm -f "$SECRET_YAML"
+if $K get secret compat-creds >/dev/null 2>&1; then fail "secret still present after delete"; fi
 echo "kubectl: ok"

@@ -42,6 +42,7 @@ echo "compat: server ready on port $PORT"
 export KUBECONFIG="$DATA/kubeconfig"
 export COMPAT_SAMPLES="$HERE/samples.yaml"
 bash "$HERE/kubectl.sh" || { tail -30 "$LOG"; fail "kubectl checks"; }
+COMPAT_DATA="$DATA" COMPAT_BIN="$BIN" bash "$HERE/kubectl_auth.sh" || { tail -30 "$LOG"; fail "kubectl auth checks"; }
 python3 "$HERE/python_client.py" || { tail -30 "$LOG"; fail "python client checks"; }
 python3 "$HERE/streaming_list.py" || { tail -30 "$LOG"; fail "streaming list (client-go's WatchList request)"; }
 

@@ -1,0 +1,41 @@
+public import EdgeAIAPI
+public import RemoteStore
+
+/// What the nodes need to reach a remote `dataUrl`/`modelUrl`: the key pair and the endpoint,
+/// read from the Secret a Dataset's or Model's `spec.credentialName` names (Sedna's shape:
+/// `ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`, optional `SESSION_TOKEN`; annotations `s3-endpoint`,
+/// `s3-usehttps`, optional `s3-region`, `s3-addressing`).
+///
+/// Pure. `description` and errors never show the secret key or session token (see
+/// ``S3Credentials``).
+public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
+    public var credentials: S3Credentials
+    public var endpoint: S3Endpoint
+
+    public init(credentials: S3Credentials, endpoint: S3Endpoint) {
+        self.credentials = credentials
+        self.endpoint = endpoint
+    }
+
+    /// From a Secret of Sedna's shape. `allowInsecureHTTP` lets `s3-usehttps: "0"` stand.
+    /// - Throws: ``RemoteError`` `.invalidCredentials` (a missing or malformed key, naming the
+    ///   Secret and the key) or `.invalidEndpoint` (a bad annotation).
+    public init(secret: Secret, allowInsecureHTTP: Bool = false) throws(RemoteError) {
+        let name = secret.key.description
+        credentials = try S3Credentials(secretData: secret.data ?? [:], secretName: name)
+        do {
+            endpoint = try S3Endpoint(annotations: secret.metadata.annotations ?? [:], allowInsecureHTTP: allowInsecureHTTP)
+        } catch {
+            throw RemoteError(error.code, "secret \(name): \(error.message)")
+        }
+    }
+
+    /// The Secret a Dataset or Model refers to, as a key in its own namespace (kube's rule: a
+    /// `credentialName` never reaches into another namespace); nil when it names none.
+    public static func secretKey(namespace: String, credentialName: String?) -> ObjectKeyName? {
+        guard let credentialName, !credentialName.isEmpty else { return nil }
+        return ObjectKeyName(namespace: namespace, name: credentialName)
+    }
+
+    public var description: String { "RemoteCredentials(\(credentials), endpoint: \(endpoint.authority))" }
+}
