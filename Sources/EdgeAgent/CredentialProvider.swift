@@ -18,21 +18,21 @@ public struct S3Access: Sendable, Equatable {
 /// name of a Secret holding `ACCESS_KEY_ID`/`SECRET_ACCESS_KEY`, with the endpoint in its
 /// `s3-endpoint`/`s3-usehttps` annotations).
 ///
-/// Today: ``CredentialsDirectory`` (`edgeai edge --credentials-dir`). Later the hub delivers the
-/// Secrets over the link and the agent's store answers through this same protocol.
+/// Sources: ``HeldCredentials`` (the Secrets the hub delivered, by namespace and name), falling
+/// back to ``CredentialsDirectory`` (`edgeai edge --credentials-dir`, by name).
 public protocol CredentialProvider: Sendable {
-    /// The access named `name`.
+    /// The access named `name` for an object in `namespace`.
     /// - Throws: ``RemoteError`` `.invalidCredentials` (unknown name, unreadable or malformed
     ///   source); the message names the credential, never a value.
-    func access(named name: String) async throws(RemoteError) -> S3Access
+    func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access
 }
 
 /// No credentials at all: every name is unknown.
 public struct NoCredentials: CredentialProvider {
     public init() {}
 
-    public func access(named name: String) async throws(RemoteError) -> S3Access {
-        throw RemoteError(.invalidCredentials, "no credentials named \(name): the agent was started without --credentials-dir")
+    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
+        throw RemoteError(.invalidCredentials, "no credentials named \(name) in namespace \(namespace): no such Secret was delivered and the agent has no --credentials-dir")
     }
 }
 

@@ -31,7 +31,8 @@ public struct CredentialsDirectory: CredentialProvider {
         self.allowInsecureHTTP = allowInsecureHTTP
     }
 
-    public func access(named name: String) async throws(RemoteError) -> S3Access {
+    /// The file `DIR/<name>`, whatever the namespace.
+    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
         guard NameValidation.isDNS1123Subdomain(name) else {
             throw RemoteError(.invalidCredentials, "credential name \"\(name.prefix(64))\" is not a DNS-1123 subdomain")
         }
@@ -83,11 +84,6 @@ public struct CredentialsDirectory: CredentialProvider {
         return .success(Array(bytes[0..<total]))
     }
 
-    static let dataKeys: Set<String> = [S3Credentials.accessKeyIDKey, S3Credentials.secretAccessKeyKey, S3Credentials.sessionTokenKey]
-    static let annotationKeys: Set<String> = [
-        S3Endpoint.endpointAnnotation, S3Endpoint.useHTTPSAnnotation, S3Endpoint.regionAnnotation, S3Endpoint.addressingAnnotation,
-    ]
-
     /// Parses a credentials file (pure). Messages name lines by number, never their text.
     static func parse(_ bytes: [UInt8], name: String, allowInsecureHTTP: Bool) throws(RemoteError) -> S3Access {
         var data: [String: [UInt8]] = [:]
@@ -102,9 +98,9 @@ public struct CredentialsDirectory: CredentialProvider {
             }
             let key = String(decoding: line[..<equals], as: UTF8.self).trimmingSpaces
             let value = Array(line[line.index(after: equals)...])
-            if Self.dataKeys.contains(key) {
+            if S3Credentials.secretDataKeys.contains(key) {
                 data[key] = value
-            } else if Self.annotationKeys.contains(key) {
+            } else if S3Endpoint.annotationKeys.contains(key) {
                 annotations[key] = String(decoding: value, as: UTF8.self).trimmingSpaces
             } else {
                 throw RemoteError(.invalidCredentials,

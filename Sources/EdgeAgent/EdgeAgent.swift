@@ -43,7 +43,8 @@ public struct EdgeAgent: Service {
         public var livenessTimeout: Duration?
         /// Whether `http://` data URLs and S3 endpoints are accepted (`--allow-http`).
         public var allowInsecureHTTP = false
-        /// Where `s3://` credentials come from (`--credentials-dir`: ``CredentialsDirectory``).
+        /// Where `s3://` credentials come from when the hub delivered no Secret of that name
+        /// (`--credentials-dir`: ``CredentialsDirectory``).
         public var credentials: any CredentialProvider = NoCredentials()
         /// How remote data is fetched (TLS trust, the no-progress timeout).
         public var remote = RemoteClient.Configuration()
@@ -114,16 +115,17 @@ public struct EdgeAgent: Service {
         let monitor = DatasetMonitor(
             locator: locator, rescanInterval: configuration.rescanInterval, stallTimeout: configuration.stallTimeout,
             workers: configuration.scanWorkers, livenessTimeout: configuration.livenessTimeout, logger: logger)
+        let credentials = HeldCredentials(fallback: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP)
         let remote = RemoteDatasetMonitor(
-            client: client, credentials: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
+            client: client, credentials: credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
             rescanInterval: configuration.rescanInterval, maximumConcurrent: configuration.remoteConcurrency,
             retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, logger: logger)
         let cache = try await ModelCache(root: configuration.dataDirectory + "/models", limitBytes: configuration.modelCacheBytes)
         let delivery = ModelDelivery(
-            cache: cache, client: client, downloader: configuration.downloader, credentials: configuration.credentials,
+            cache: cache, client: client, downloader: configuration.downloader, credentials: credentials,
             allowInsecureHTTP: configuration.allowInsecureHTTP, retryBackoff: configuration.modelRetryBackoff, logger: logger)
         let node = EdgeNode(
-            nodeName: configuration.node, store: store, monitor: monitor, remote: remote, delivery: delivery,
+            nodeName: configuration.node, store: store, monitor: monitor, remote: remote, delivery: delivery, credentials: credentials,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)
 
         await monitor.setSink { look in await node.observed(look) }

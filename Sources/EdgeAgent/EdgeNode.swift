@@ -36,6 +36,9 @@ public actor EdgeNode {
     /// Delivers the remote models into the model cache; nil: remote model URLs are probed like
     /// local ones (and refused).
     public nonisolated let delivery: ModelDelivery?
+    /// The credential Secrets held, for ``remote`` and ``delivery``; nil: Secrets are stored but
+    /// not used.
+    public nonisolated let credentials: HeldCredentials?
     let probe: ModelProbe
     let logger: Logger
     var uplink: (any ReportUplink)?
@@ -59,9 +62,10 @@ public actor EdgeNode {
     /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
     public init(
         nodeName: String, store: AgentStore, monitor: DatasetMonitor, remote: RemoteDatasetMonitor? = nil,
-        delivery: ModelDelivery? = nil, heartbeatInterval: Duration = .seconds(300), logger: Logger
+        delivery: ModelDelivery? = nil, credentials: HeldCredentials? = nil, heartbeatInterval: Duration = .seconds(300), logger: Logger
     ) {
         self.delivery = delivery
+        self.credentials = credentials
         self.nodeName = nodeName
         self.store = store
         self.monitor = monitor
@@ -82,6 +86,7 @@ public actor EdgeNode {
         }
         for report in try await store.reports() { pending[report.key] = (report.reportID, now) }
         logger.info("edge agent restored its objects", metadata: ["objects": "\(held.count)"])
+        // Sorted, so the Secrets are held before any dataset or model looks for one.
         for key in held.keys.sorted() { await startLooking(at: key) }
     }
 
@@ -100,12 +105,16 @@ public actor EdgeNode {
         case (.remove(let entry), _):
             held[entry.key] = nil
             pending[entry.key] = nil
-            if entry.kind == .dataset {
+            switch entry.kind {
+            case .dataset:
                 await monitor.forget(entry.key)
                 await remote?.forget(entry.key)
-            } else {
+            case .model:
                 delivered[entry.key] = nil
                 await delivery?.forget(entry.key)
+            case .secret:
+                credentials?.drop(ObjectKeyName(namespace: entry.namespace, name: entry.name))
+                await credentialsChanged(named: entry.name, namespace: entry.namespace)
             }
             logger.info("forgot \(entry)")
         default:
@@ -141,7 +150,23 @@ public actor EdgeNode {
             }
         case .model:
             await checkModel(key)
+        case .secret(let secret):
+            credentials?.hold(secret)
+            await credentialsChanged(named: key.name, namespace: key.namespace)
         }
+    }
+
+    /// The credential Secret held as `namespace/name`; never served by the local API.
+    func heldSecret(namespace: String, name: String) -> Secret? {
+        guard case .secret(let secret)? = held[SyncKey(kind: .secret, namespace: namespace, name: name)]?.object else { return nil }
+        return secret
+    }
+
+    /// The datasets and models using a credential look again (a delivered or fixed key applies
+    /// at once, not after their backoff).
+    private func credentialsChanged(named name: String, namespace: String) async {
+        await remote?.credentialsChanged(named: name, namespace: namespace)
+        await delivery?.credentialsChanged(named: name, namespace: namespace)
     }
 
     /// The monitor's sink: builds the status, reports it if due, persists the scan.

@@ -120,6 +120,20 @@ public actor ModelDelivery {
         try? await cache.forget(model: Self.modelName(key))
     }
 
+    /// The credential `name` in `namespace` arrived, changed or went: a model using it whose
+    /// delivery failed is tried again now; one ready or under way is left alone.
+    public func credentialsChanged(named name: String, namespace: String) {
+        for (key, entry) in tracked
+        where key.namespace == namespace && (entry.credentialName ?? CredentialNames.fallback) == name && entry.state.phase == .failed {
+            entry.task?.cancel()
+            tracked[key]?.generation += 1
+            tracked[key]?.failures = 0
+            tracked[key]?.state = State(phase: .pending, digest: entry.digest, version: entry.state.version, path: entry.state.path)
+            changed(key)
+            start(key)
+        }
+    }
+
     public func state(_ key: SyncKey) -> State? { tracked[key]?.state }
 
     /// Waits until the latest state the node took in satisfies `condition`, at most `timeout`
@@ -177,7 +191,7 @@ public actor ModelDelivery {
             let source: RemoteSource
             switch location {
             case .s3:
-                let access = try await credentials.access(named: credentialName ?? CredentialNames.fallback)
+                let access = try await credentials.access(named: credentialName ?? CredentialNames.fallback, namespace: key.namespace)
                 source = try RemoteSource(location: location, endpoint: access.endpoint, credentials: access.credentials)
             case .http:
                 source = try RemoteSource(location: location)

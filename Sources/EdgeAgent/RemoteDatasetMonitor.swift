@@ -103,6 +103,16 @@ public actor RemoteDatasetMonitor {
         for waiter in entry.waiters + entry.nextWaiters { waiter.resume() }
     }
 
+    /// The credential `name` in `namespace` arrived, changed or went: the datasets using it look
+    /// again now, whatever their backoff (a fixed key takes effect at once).
+    public func credentialsChanged(named name: String, namespace: String) {
+        for (key, entry) in tracked where key.namespace == namespace && (entry.credentialName ?? CredentialNames.fallback) == name {
+            tracked[key]?.failures = 0
+            tracked[key]?.retryAt = nil
+            requestLook(at: key, waiter: nil)
+        }
+    }
+
     /// The remote datasets being counted.
     public var trackedKeys: [SyncKey] { tracked.keys.sorted() }
 
@@ -165,7 +175,7 @@ public actor RemoteDatasetMonitor {
             let key = queue.removeFirst()
             guard var entry = tracked[key], !entry.running else { continue }
             let look = RemoteLook(
-                dataUrl: entry.dataUrl, format: entry.format, credentialName: entry.credentialName,
+                dataUrl: entry.dataUrl, format: entry.format, namespace: key.namespace, credentialName: entry.credentialName,
                 validators: entry.last == nil ? nil : entry.validators, client: client, credentials: credentials,
                 allowInsecureHTTP: allowInsecureHTTP, listPageSize: listPageSize)
             let generation = entry.generation

@@ -15,6 +15,7 @@ struct RemoteLook: Sendable {
 
     var dataUrl: String
     var format: String
+    var namespace: String
     var credentialName: String?
     var validators: RemoteCounter.Validators?
     var client: RemoteClient
@@ -37,7 +38,7 @@ struct RemoteLook: Sendable {
             let remote: RemoteSource
             switch location {
             case .s3:
-                let access = try await credentials.access(named: credentialName ?? CredentialNames.fallback)
+                let access = try await credentials.access(named: credentialName ?? CredentialNames.fallback, namespace: namespace)
                 remote = try RemoteSource(location: location, endpoint: access.endpoint, credentials: access.credentials)
             case .http:
                 remote = try RemoteSource(location: location)

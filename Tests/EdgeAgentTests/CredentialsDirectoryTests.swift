@@ -60,13 +60,13 @@ struct CredentialsDirectoryTests {
         try FileManager.default.createSymbolicLink(atPath: directory.path + "/link", withDestinationPath: directory.path + "/good")
         try write(directory, "big", String(repeating: "#", count: CredentialsDirectory.maximumFileBytes + 1))
         let provider = CredentialsDirectory(path: directory.path)
-        let good = try await provider.access(named: "good")
+        let good = try await provider.access(named: "good", namespace: "default")
         #expect(good.credentials?.secretAccessKey == Self.secret && good.endpoint.host == "s3.example.com")
         for (name, expected) in [("open", "chmod 600"), ("link", "symlink"), ("big", "larger than"), ("absent", "no credentials named absent"),
             ("../good", "not a DNS-1123 subdomain")]
         {
             do {
-                _ = try await provider.access(named: name)
+                _ = try await provider.access(named: name, namespace: "default")
                 Issue.record("\(name) was accepted")
             } catch {
                 #expect(error.code == .invalidCredentials)
@@ -75,7 +75,7 @@ struct CredentialsDirectoryTests {
             }
         }
         // Without a directory, every name is unknown.
-        await #expect(throws: RemoteError.self) { _ = try await NoCredentials().access(named: "good") }
+        await #expect(throws: RemoteError.self) { _ = try await NoCredentials().access(named: "good", namespace: "default") }
     }
 
     @Test func remoteObservationsBecomeStatus() {
