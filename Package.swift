@@ -178,8 +178,9 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc", "SQLiteSupport", "EdgeAICore",
+                "EdgeAIAPI", "EdgeSync", "DatasetScan", "HubClient", "CMalloc", "SQLiteSupport", "EdgeAICore", "RemoteStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -208,6 +209,15 @@ let package = Package(
         ),
         // Test kit, light: temporary directories and condition waits. Depends on nothing heavy.
         .target(name: "EdgeAITesting", swiftSettings: swiftSettings),
+        // Test kit, remote peers: nginx (HTTPS with Range) and moto's S3 server as real processes.
+        .target(
+            name: "EdgeAIPeerTesting",
+            dependencies: [
+                "EdgeAITesting", "EdgeAIPKI", "RemoteStore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Test kit, servers: the embedded API server in-process on port 0 with an admin client,
         // the cloud controller and edge nodes over the real hub (shared by tests and benchmarks).
         .target(
@@ -336,6 +346,9 @@ let package = Package(
             name: "EdgeAgentTests",
             dependencies: [
                 "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient", "EdgeAICore",
+                "RemoteStore", "EdgeAIPeerTesting",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "edgeai-crash-child",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -372,7 +385,7 @@ let package = Package(
         .testTarget(
             name: "RemoteStoreTests",
             dependencies: [
-                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPKI",
+                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPKI", "EdgeAIPeerTesting",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

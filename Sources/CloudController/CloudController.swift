@@ -6,8 +6,9 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// The cloud side of edgeai as one `Service`: informers on Datasets and Models, the per-node
-/// desired state derived from their caches (``DesiredState``), the edge hub that carries it to
+/// The cloud side of edgeai as one `Service`: informers on Datasets, Models and Secrets, the
+/// per-node desired state derived from their caches (``DesiredState``: a node's datasets, the
+/// models placed on it, and the credential Secrets those name), the edge hub that carries it to
 /// the nodes over TLS WebSockets, and the status writer that carries their reports back.
 ///
 /// `run()` starts the informers and the hub together; changes are routed as the informers
@@ -23,6 +24,8 @@ public final class CloudController: Service, Sendable {
     let events: EventRecorder
     let datasets: Informer<Dataset>
     let models: Informer<Model>
+    /// Secrets, each reduced to ``RemoteCredentials/projection(of:)`` as it is cached.
+    let secrets: Informer<Secret>
     /// EdgeNodes (nil when ``CloudControllerConfiguration/keepsEdgeNodes`` is off).
     let edgeNodes: Informer<EdgeNode>?
     /// Keeps the EdgeNodes' status.
@@ -33,6 +36,8 @@ public final class CloudController: Service, Sendable {
 
     /// The index of the dataset informer by `spec.nodeName`.
     static let nodeIndex = "node"
+    /// The index of the dataset informer by the Secret its `spec.credentialName` names.
+    static let credentialIndex = "credential"
 
     public init(configuration: CloudControllerConfiguration, client: KubeClient, logger: Logger = Logger(label: "edgeai.cloud")) {
         self.configuration = configuration
@@ -42,10 +47,17 @@ public final class CloudController: Service, Sendable {
         self.metrics = metrics
         var datasetConfiguration = Informer<Dataset>.Configuration(namespace: configuration.namespace)
         datasetConfiguration.indexers[Self.nodeIndex] = { dataset in dataset.spec.nodeName.isEmpty ? [] : [dataset.spec.nodeName] }
+        datasetConfiguration.indexers[Self.credentialIndex] = { dataset in
+            SyncObject.dataset(dataset).credentialKey.map { [$0.description] } ?? []
+        }
         let datasets = Informer<Dataset>(client: client, configuration: datasetConfiguration, logger: logger)
         let models = Informer<Model>(client: client, configuration: Informer<Model>.Configuration(namespace: configuration.namespace), logger: logger)
         self.datasets = datasets
         self.models = models
+        var secretConfiguration = Informer<Secret>.Configuration(namespace: configuration.namespace)
+        secretConfiguration.transform = RemoteCredentials.projection(of:)
+        let secrets = Informer<Secret>(client: client, configuration: secretConfiguration, logger: logger)
+        self.secrets = secrets
         let events = EventRecorder(client: client, logger: logger)
         self.events = events
         let edgeNodes = configuration.keepsEdgeNodes ? Informer<EdgeNode>(client: client, configuration: .init(), logger: logger) : nil
@@ -58,7 +70,9 @@ public final class CloudController: Service, Sendable {
         }
         let desired: Hub.DesiredSource = { node in
             let labels: [String: String] = edgeNode?(node)?.metadata.labels ?? [:]
-            return DesiredState.forNode(node, labels: labels, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list())
+            return DesiredState.forNode(
+                node, labels: labels, datasets: datasets.byIndex(Self.nodeIndex, node), models: models.list(),
+                credentials: { key in secrets.get(namespace: key.namespace, name: key.name) })
         }
         let hub = Hub(
             configuration: configuration.hub, closeTimeout: configuration.closeTimeout, writer: StatusWriter(client: client),
@@ -67,6 +81,7 @@ public final class CloudController: Service, Sendable {
             desiredSynced: {
                 try await datasets.waitForSync()
                 try await models.waitForSync()
+                try await secrets.waitForSync()
                 try await edgeNodes?.waitForSync()
             },
             nodes: keeper, edgeNode: edgeNode,
@@ -86,9 +101,9 @@ public final class CloudController: Service, Sendable {
     /// How many Datasets and Models the informers hold.
     public var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
 
-    /// Both informers synced and the hub listening.
+    /// The informers synced and the hub listening.
     public var isReady: Bool {
-        datasets.hasSynced && models.hasSynced && (edgeNodes?.hasSynced ?? true) && listening.withLock { $0 }
+        datasets.hasSynced && models.hasSynced && secrets.hasSynced && (edgeNodes?.hasSynced ?? true) && listening.withLock { $0 }
     }
 
     public func run() async throws {
@@ -107,15 +122,28 @@ public final class CloudController: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.datasets.run() }
             group.addTask { try await self.models.run() }
+            group.addTask { try await self.secrets.run() }
+            // A node's Secrets are brought in line before the object naming one is routed, so
+            // the credential is there when the node first looks.
             group.addTask {
                 for await event in self.datasets.events {
                     if let key = event.new?.key { self.reachability?.enqueue(key) }
-                    await hub.route(DesiredState.changes(old: event.old, new: event.new))
+                    let (old, new) = (event.old.map(SyncObject.dataset), event.new.map(SyncObject.dataset))
+                    await hub.refreshCredentials(DesiredState.credentialAudiences(old: old, new: new))
+                    await hub.route(DesiredState.changes(old: old, new: new))
                 }
             }
             group.addTask {
                 for await event in self.models.events {
-                    await hub.route(DesiredState.changes(old: event.old, new: event.new))
+                    let (old, new) = (event.old.map(SyncObject.model), event.new.map(SyncObject.model))
+                    await hub.refreshCredentials(DesiredState.credentialAudiences(old: old, new: new))
+                    await hub.route(DesiredState.changes(old: old, new: new))
+                }
+            }
+            group.addTask {
+                for await event in self.secrets.events {
+                    guard let secret = event.new ?? event.old else { continue }
+                    await hub.refreshCredentials(self.audiences(naming: secret.key))
                 }
             }
             group.addTask {
@@ -136,6 +164,7 @@ public final class CloudController: Service, Sendable {
                             let (before, after) = (event.old?.metadata.labels ?? [:], node.metadata.labels ?? [:])
                             if before != after {
                                 await hub.route(DesiredState.labelsChanged(node: node.name, old: before, new: after, models: self.models.list()))
+                                await hub.refreshCredentials([.node(node.name)])
                             }
                         case .deleted(let node):
                             await keeper.forget(node.name)
@@ -157,6 +186,15 @@ public final class CloudController: Service, Sendable {
             }
             try await group.waitForAll()
         }
+    }
+}
+
+extension CloudController {
+    /// The nodes holding an object that names the Secret `key`.
+    func audiences(naming key: ObjectKeyName) -> [DesiredState.Audience] {
+        let objects = datasets.byIndex(Self.credentialIndex, key.description).map(SyncObject.dataset)
+            + models.list().map(SyncObject.model).filter { $0.credentialKey == key }
+        return Array(Set(objects.compactMap(DesiredState.audience(of:))))
     }
 }
 

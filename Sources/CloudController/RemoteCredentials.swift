@@ -37,5 +37,22 @@ public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
         return ObjectKeyName(namespace: namespace, name: credentialName)
     }
 
+    /// What of a credential Secret travels to a node: its identity (name, namespace, uid,
+    /// resourceVersion), type, the key pair and session token, and the `s3-*` annotations. Other
+    /// keys, labels, other annotations (kubectl's last-applied one holds the data in plain text)
+    /// and managedFields stay in the cloud. The controller's Secret cache holds only this.
+    public static func projection(of secret: Secret) -> Secret {
+        var metadata = ObjectMeta()
+        metadata.name = secret.metadata.name
+        metadata.namespace = secret.metadata.namespace
+        metadata.uid = secret.metadata.uid
+        metadata.resourceVersion = secret.metadata.resourceVersion
+        metadata.deletionTimestamp = secret.metadata.deletionTimestamp
+        let annotations = (secret.metadata.annotations ?? [:]).filter { S3Endpoint.annotationKeys.contains($0.key) }
+        metadata.annotations = annotations.isEmpty ? nil : annotations
+        let data = (secret.data ?? [:]).filter { S3Credentials.secretDataKeys.contains($0.key) }
+        return Secret(metadata: metadata, data: data.isEmpty ? nil : data, type: secret.type)
+    }
+
     public var description: String { "RemoteCredentials(\(credentials), endpoint: \(endpoint.authority))" }
 }

@@ -48,16 +48,23 @@ public struct DatasetStatus: Codable, Sendable, Hashable {
     /// `Ready` with a reason when it is not: NotFound, PermissionDenied, NotAllowed,
     /// UnsupportedFormat, ParseError.
     public var conditions: [Condition]?
+    /// Where a remote dataset's data came from (`s3://bucket/key`, or the `https://` URL
+    /// without its query); nil for local data.
+    public var source: String?
+    /// The remote data's version: its ETag, or its Last-Modified date when it has none.
+    public var version: String?
 
     public init(
         numberOfSamples: Int64? = nil, updateTime: Time? = nil, sizeBytes: Int64? = nil,
-        observedGeneration: Int64? = nil, conditions: [Condition]? = nil
+        observedGeneration: Int64? = nil, conditions: [Condition]? = nil, source: String? = nil, version: String? = nil
     ) {
         self.numberOfSamples = numberOfSamples
         self.updateTime = updateTime
         self.sizeBytes = sizeBytes
         self.observedGeneration = observedGeneration
         self.conditions = conditions
+        self.source = source
+        self.version = version
     }
 }
 

@@ -19,7 +19,7 @@ public enum EdgeAICRDs {
                         spec: .object(
                             "Where the data is and which node holds it.",
                             properties: [
-                                "dataUrl": .string("Absolute path or file:// URL of the index file (a directory for format dir) on the node.", minLength: 1),
+                                "dataUrl": .string("The index file (a directory for format dir): an absolute path or file:// URL on the node, s3://bucket/key (a key prefix for dir), or an https:// URL.", minLength: 1),
                                 "format": .string("How samples are counted: txt, csv, jsonl, tfrecord or dir.", enum: DatasetFormatName.allCases.map(\.rawValue)),
                                 "nodeName": JSONSchemaProps(
                                     type: "string", description: "The edge node that holds the data (a DNS-1123 subdomain).",
@@ -35,6 +35,8 @@ public enum EdgeAICRDs {
                                 "sizeBytes": .integer("Size of the data in bytes.", minimum: 0),
                                 "observedGeneration": .integer("The metadata.generation this status describes."),
                                 "conditions": conditions,
+                                "source": .string("Where remote data came from: s3://bucket/key or the https:// URL without its query."),
+                                "version": .string("The remote data's ETag, or its Last-Modified date when it has none."),
                             ]))),
                     subresources: .init(status: .object([:])),
                     additionalPrinterColumns: [
@@ -63,8 +65,11 @@ public enum EdgeAICRDs {
                         spec: .object(
                             "Where the model is.",
                             properties: [
-                                "modelUrl": .string("Absolute path or file:// URL of the model on the nodes.", minLength: 1),
+                                "modelUrl": .string("The model: an absolute path or file:// URL on the nodes, s3://bucket/key, or an https:// URL (delivered into each node's model cache).", minLength: 1),
                                 "format": .string("Model format, e.g. pb, onnx, saved_model."),
+                                "digest": JSONSchemaProps(
+                                    type: "string", description: "The model file's expected digest, sha256:<64 hex digits>.",
+                                    pattern: "^sha256:[0-9a-f]{64}$"),
                                 "credentialName": credentialName,
                                 "nodeSelector": JSONSchemaProps(
                                     type: "object", description: "Only nodes whose EdgeNode has all these labels receive the model.",
@@ -90,6 +95,11 @@ public enum EdgeAICRDs {
                                         "sizeBytes": .integer("Size of the model file in bytes.", minimum: 0),
                                         "updateTime": .string("When the node last checked.", format: "date-time"),
                                         "message": .string("Why the model is not usable, if it is not."),
+                                        "phase": .string("A remote model's delivery.", enum: ["Pending", "Downloading", "Ready", "Failed"]),
+                                        "bytesDone": .integer("Bytes of the model on the node so far.", minimum: 0),
+                                        "bytesTotal": .integer("The model's size, when known.", minimum: 0),
+                                        "digest": .string("The digest of the file delivered (sha256:...)."),
+                                        "reason": .string("Why the delivery failed."),
                                     ], required: ["nodeName", "present"]),
                                     listType: "map", listMapKeys: ["nodeName"]),
                                 "observedGeneration": .integer("The metadata.generation this status describes."),

@@ -30,16 +30,19 @@ public struct ModelSpec: Codable, Sendable, Hashable {
     /// Only these nodes receive and report the model. With `nodeSelector`, a node must match both;
     /// with neither, every node does.
     public var nodeNames: [String]?
+    /// The model file's expected digest, `sha256:<64 hex>`; a delivered file must match it.
+    public var digest: String?
 
     public init(
         modelUrl: String, format: String? = nil, credentialName: String? = nil, nodeSelector: [String: String]? = nil,
-        nodeNames: [String]? = nil
+        nodeNames: [String]? = nil, digest: String? = nil
     ) {
         self.modelUrl = modelUrl
         self.format = format
         self.credentialName = credentialName
         self.nodeSelector = nodeSelector
         self.nodeNames = nodeNames
+        self.digest = digest
     }
 }
 
@@ -81,12 +84,28 @@ public struct ModelNodeStatus: Codable, Sendable, Hashable {
     public var sizeBytes: Int64?
     public var updateTime: Time?
     public var message: String?
+    /// A remote model's delivery: `Pending`, `Downloading`, `Ready` or `Failed`.
+    public var phase: String?
+    public var bytesDone: Int64?
+    public var bytesTotal: Int64?
+    /// The digest of the file delivered (`sha256:…`).
+    public var digest: String?
+    /// Why the delivery failed (`AccessDenied`, `NotFound`, `DigestMismatch`, `InsufficientSpace`, …).
+    public var reason: String?
 
-    public init(nodeName: String, present: Bool, sizeBytes: Int64? = nil, updateTime: Time? = nil, message: String? = nil) {
+    public init(
+        nodeName: String, present: Bool, sizeBytes: Int64? = nil, updateTime: Time? = nil, message: String? = nil,
+        phase: String? = nil, bytesDone: Int64? = nil, bytesTotal: Int64? = nil, digest: String? = nil, reason: String? = nil
+    ) {
         self.nodeName = nodeName
         self.present = present
         self.sizeBytes = sizeBytes
         self.updateTime = updateTime
         self.message = message
+        self.phase = phase
+        self.bytesDone = bytesDone
+        self.bytesTotal = bytesTotal
+        self.digest = digest
+        self.reason = reason
     }
 }

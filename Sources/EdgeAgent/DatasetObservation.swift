@@ -7,6 +7,10 @@ public enum DatasetObservation: Equatable, Sendable {
     /// The location was refused (`NotAllowed`); the data was not opened.
     case refused(LocationError)
     case failed(ScanError)
+    /// A remote dataset was counted (or found unchanged since its last count).
+    case remoteCounted(RemoteCount)
+    /// A remote dataset could not be counted.
+    case remoteFailed(RemoteFailure)
 
     /// The `Ready` condition's reason when the dataset is not ready; `nil` when it is.
     public var failureReason: String? {
@@ -14,6 +18,8 @@ public enum DatasetObservation: Equatable, Sendable {
         case .scanned: nil
         case .refused(let error): error.reason
         case .failed(let error): error.reason
+        case .remoteCounted: nil
+        case .remoteFailed(let failure): failure.reason
         }
     }
 
@@ -41,6 +47,19 @@ public enum DatasetObservation: Equatable, Sendable {
             if case .notFound = error.kind { status.numberOfSamples = 0 }
             ready = Condition(
                 type: "Ready", status: "False", reason: error.reason, message: error.description, observedGeneration: generation)
+        case .remoteCounted(let count):
+            status.numberOfSamples = Int64(count.samples)
+            status.sizeBytes = count.bytes
+            status.source = count.source
+            status.version = count.version
+            ready = Condition(
+                type: "Ready", status: "True", reason: "Counted",
+                message: "\(count.samples) samples in \(count.bytes) bytes", observedGeneration: generation)
+        case .remoteFailed(let failure):
+            status.source = failure.source
+            if failure.reason == "NotFound" { status.numberOfSamples = 0 }
+            ready = Condition(
+                type: "Ready", status: "False", reason: failure.reason, message: failure.message, observedGeneration: generation)
         }
         conditions.set(ready, now: now)
         status.conditions = conditions

@@ -1,6 +1,8 @@
+public import EdgeAICore
 public import EdgeSync
 import Foundation
 public import Logging
+public import RemoteStore
 public import ServiceLifecycle
 
 /// The hub client as the agent runs it: a service that connects, resyncs and sends reports.
@@ -39,6 +41,26 @@ public struct EdgeAgent: Service {
         /// `/healthz` answers 503 once the monitor made no progress for this long (nil: twice
         /// ``stallTimeout``, at least 60 s).
         public var livenessTimeout: Duration?
+        /// Whether `http://` data URLs and S3 endpoints are accepted (`--allow-http`).
+        public var allowInsecureHTTP = false
+        /// Where `s3://` credentials come from when the hub delivered no Secret of that name
+        /// (`--credentials-dir`: ``CredentialsDirectory``).
+        public var credentials: any CredentialProvider = NoCredentials()
+        /// How remote data is fetched (TLS trust, the no-progress timeout).
+        public var remote = RemoteClient.Configuration()
+        /// Remote datasets counted at once.
+        public var remoteConcurrency = 4
+        /// How long a remote dataset whose look failed waits before it is asked again.
+        public var remoteRetryBackoff = Backoff(initial: .seconds(30), maximum: .seconds(600))
+        /// Keys per listing page when counting an S3 prefix.
+        public var remoteListPageSize = 1000
+        /// The model cache's size (`<dataDirectory>/models`): least-recently-used versions no
+        /// model uses are evicted beyond it.
+        public var modelCacheBytes: Int64 = 10 << 30
+        /// How models are downloaded (free space kept, buffer size).
+        public var downloader = Downloader.Configuration()
+        /// How long a model download that failed retryably (cut, stalled) waits before resuming.
+        public var modelRetryBackoff = Backoff(initial: .seconds(5), maximum: .seconds(300))
         public var onAPIListening: @Sendable (Int) async -> Void
 
         public init(
@@ -76,16 +98,38 @@ public struct EdgeAgent: Service {
     }
 
     public func run() async throws {
+        // One client for all remote data, shut down on every path.
+        let client = RemoteClient(configuration: configuration.remote, logger: logger)
+        do { try await run(client: client) } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
+        logger.info("edge agent stopped")
+    }
+
+    private func run(client: RemoteClient) async throws {
         let locator = try DataLocator(root: configuration.root, allow: configuration.allow)
         let store = try AgentStore(path: configuration.databasePath)
         defer { store.close() }
         let monitor = DatasetMonitor(
             locator: locator, rescanInterval: configuration.rescanInterval, stallTimeout: configuration.stallTimeout,
             workers: configuration.scanWorkers, livenessTimeout: configuration.livenessTimeout, logger: logger)
+        let credentials = HeldCredentials(fallback: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP)
+        let remote = RemoteDatasetMonitor(
+            client: client, credentials: credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
+            rescanInterval: configuration.rescanInterval, maximumConcurrent: configuration.remoteConcurrency,
+            retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, logger: logger)
+        let cache = try await ModelCache(root: configuration.dataDirectory + "/models", limitBytes: configuration.modelCacheBytes)
+        let delivery = ModelDelivery(
+            cache: cache, client: client, downloader: configuration.downloader, credentials: credentials,
+            allowInsecureHTTP: configuration.allowInsecureHTTP, retryBackoff: configuration.modelRetryBackoff, logger: logger)
         let node = EdgeNode(
-            nodeName: configuration.node, store: store, monitor: monitor,
+            nodeName: configuration.node, store: store, monitor: monitor, remote: remote, delivery: delivery, credentials: credentials,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)
+
         await monitor.setSink { look in await node.observed(look) }
+        await remote.setSink { look in await node.observed(look) }
         logger.info("edge agent starting", metadata: [
             "node": "\(configuration.node)", "root": "\(locator.root)", "allow": "\(locator.allowed.joined(separator: ","))",
         ])
@@ -99,6 +143,17 @@ public struct EdgeAgent: Service {
         // goingAway); the monitor and the model loop are cancelled then. A failing part ends all.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
+            group.addTask { await cancelWhenGracefulShutdown { await remote.run() } }
+            // Delivery states are reported one at a time, in order (a late progress report never
+            // overwrites Ready), then shown to the jobs waiting for them.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    for await change in delivery.changes {
+                        await node.deliveryChanged(change.key, change.state)
+                        await delivery.notified(change.key, change.state)
+                    }
+                }
+            }
             try await node.restore()
             group.addTask { try await api.run() }
             if let uplink { group.addTask { try await uplink.run() } }
@@ -125,6 +180,6 @@ public struct EdgeAgent: Service {
             }
             for try await _ in group {}
         }
-        logger.info("edge agent stopped")
+        await delivery.stop()
     }
 }

@@ -1,5 +1,6 @@
 public import EdgeAIAPI
 public import EdgeSync
+import RemoteStore
 
 extension EdgeNode {
     /// A metric key or value that cannot be reported.
@@ -10,6 +11,11 @@ extension EdgeNode {
     /// Looks at a model's file now and reports its presence when it changed or the heartbeat is due.
     func checkModel(_ key: SyncKey) async {
         guard let before = held[key], case .model(let model) = before.object else { return }
+        if let delivery, RemoteLocation.isRemote(model.spec.modelUrl) {
+            await delivery.deliver(key, url: model.spec.modelUrl, digest: model.spec.digest, credentialName: model.spec.credentialName)
+            return
+        }
+        await delivery?.forget(key)
         monitor.metrics.modelChecked()
         let (probe, url, nodeName, uid) = (probe, model.spec.modelUrl, nodeName, before.object.uid)
         // The stat runs on the scan pool: a hung mount never blocks this actor.
@@ -21,6 +27,20 @@ extension EdgeNode {
         let heartbeat = entry.lastReport.map { now - $0 >= heartbeatInterval } ?? true
         guard status.differsInSubstance(from: entry.local.reportedModelNode) || heartbeat else { return }
         await reportModel(key, metrics: entry.local.metrics, node: status, at: now)
+    }
+
+    /// The delivery's sink: reports the model's new delivery state on this node when it changed
+    /// in substance (progress comes throttled by ``ModelDelivery``).
+    public func deliveryChanged(_ key: SyncKey, _ state: ModelDelivery.State) async {
+        guard let entry = held[key], case .model = entry.object else { return }
+        held[key]?.path = state.path
+        delivered[key] = state
+        let status = ModelNodeStatus(
+            nodeName: nodeName, present: state.path != nil, sizeBytes: state.phase == .ready ? state.bytesTotal : nil,
+            updateTime: Time.now(), message: state.message, phase: state.phase.rawValue, bytesDone: state.bytesDone,
+            bytesTotal: state.bytesTotal, digest: state.digest, reason: state.phase == .failed ? state.reason : nil)
+        guard status.differsInSubstance(from: entry.local.reportedModelNode) else { return }
+        await reportModel(key, metrics: entry.local.metrics, node: status, at: ContinuousClock.now)
     }
 
     /// Looks at every model again (the agent's periodic safety net).

@@ -29,6 +29,11 @@ public struct ModelView: Codable, Sendable, Equatable {
     public var present: Bool
     public var sizeBytes: Int64?
     public var message: String?
+    /// A remote model's delivery (`Pending`, `Downloading`, `Ready`, `Failed`), the version
+    /// ``path`` holds (it changes when a new version is switched in) and its digest.
+    public var phase: String?
+    public var version: String?
+    public var digest: String?
     /// The metrics reported on this node, latest value per key.
     public var metrics: [ModelMetric]
 }
@@ -69,6 +74,7 @@ extension EdgeNode {
         return ModelView(
             namespace: key.namespace, name: key.name, uid: entry.object.uid, modelUrl: model.spec.modelUrl,
             format: model.spec.format, path: entry.path, present: node?.present ?? false, sizeBytes: node?.sizeBytes,
-            message: node?.message, metrics: entry.local.metrics ?? [])
+            message: node?.message, phase: node?.phase, version: delivered[key]?.version, digest: node?.digest,
+            metrics: entry.local.metrics ?? [])
     }
 }

@@ -1,6 +1,7 @@
 import EdgeAIAPI
 public import EdgeSync
 public import Logging
+import RemoteStore
 
 /// Where status reports go once they are durable in the outbox: the hub client.
 public protocol ReportUplink: Sendable {
@@ -30,10 +31,20 @@ public actor EdgeNode {
     let store: AgentStore
     /// The node's dataset monitor.
     public nonisolated let monitor: DatasetMonitor
+    /// Counts the datasets whose data is remote; nil: remote URLs are refused like other schemes.
+    public nonisolated let remote: RemoteDatasetMonitor?
+    /// Delivers the remote models into the model cache; nil: remote model URLs are probed like
+    /// local ones (and refused).
+    public nonisolated let delivery: ModelDelivery?
+    /// The credential Secrets held, for ``remote`` and ``delivery``; nil: Secrets are stored but
+    /// not used.
+    public nonisolated let credentials: HeldCredentials?
     let probe: ModelProbe
     let logger: Logger
     var uplink: (any ReportUplink)?
     var held: [SyncKey: Held] = [:]
+    /// The latest delivery state of each remote model (for the local API's version).
+    var delivered: [SyncKey: ModelDelivery.State] = [:]
     /// The outbox, mirrored for `/metrics`: each object with a pending report, its latest
     /// report id and since when it has had one pending.
     var pending: [SyncKey: (reportID: String, since: ContinuousClock.Instant)] = [:]
@@ -50,12 +61,15 @@ public actor EdgeNode {
 
     /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
     public init(
-        nodeName: String, store: AgentStore, monitor: DatasetMonitor, heartbeatInterval: Duration = .seconds(300),
-        logger: Logger
+        nodeName: String, store: AgentStore, monitor: DatasetMonitor, remote: RemoteDatasetMonitor? = nil,
+        delivery: ModelDelivery? = nil, credentials: HeldCredentials? = nil, heartbeatInterval: Duration = .seconds(300), logger: Logger
     ) {
+        self.delivery = delivery
+        self.credentials = credentials
         self.nodeName = nodeName
         self.store = store
         self.monitor = monitor
+        self.remote = remote
         self.probe = ModelProbe(locator: monitor.locator)
         self.heartbeatInterval = heartbeatInterval
         self.logger = logger
@@ -72,6 +86,7 @@ public actor EdgeNode {
         }
         for report in try await store.reports() { pending[report.key] = (report.reportID, now) }
         logger.info("edge agent restored its objects", metadata: ["objects": "\(held.count)"])
+        // Sorted, so the Secrets are held before any dataset or model looks for one.
         for key in held.keys.sorted() { await startLooking(at: key) }
     }
 
@@ -90,7 +105,17 @@ public actor EdgeNode {
         case (.remove(let entry), _):
             held[entry.key] = nil
             pending[entry.key] = nil
-            if entry.kind == .dataset { await monitor.forget(entry.key) }
+            switch entry.kind {
+            case .dataset:
+                await monitor.forget(entry.key)
+                await remote?.forget(entry.key)
+            case .model:
+                delivered[entry.key] = nil
+                await delivery?.forget(entry.key)
+            case .secret:
+                credentials?.drop(ObjectKeyName(namespace: entry.namespace, name: entry.name))
+                await credentialsChanged(named: entry.name, namespace: entry.namespace)
+            }
             logger.info("forgot \(entry)")
         default:
             break
@@ -115,10 +140,33 @@ public actor EdgeNode {
         guard let entry = held[key] else { return }
         switch entry.object {
         case .dataset(let dataset):
-            await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)
+            if let remote, RemoteLocation.isRemote(dataset.spec.dataUrl) {
+                await monitor.forget(key)
+                await remote.track(
+                    entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: dataset.spec.credentialName)
+            } else {
+                await remote?.forget(key)
+                await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)
+            }
         case .model:
             await checkModel(key)
+        case .secret(let secret):
+            credentials?.hold(secret)
+            await credentialsChanged(named: key.name, namespace: key.namespace)
         }
+    }
+
+    /// The credential Secret held as `namespace/name`; never served by the local API.
+    func heldSecret(namespace: String, name: String) -> Secret? {
+        guard case .secret(let secret)? = held[SyncKey(kind: .secret, namespace: namespace, name: name)]?.object else { return nil }
+        return secret
+    }
+
+    /// The datasets and models using a credential look again (a delivered or fixed key applies
+    /// at once, not after their backoff).
+    private func credentialsChanged(named name: String, namespace: String) async {
+        await remote?.credentialsChanged(named: name, namespace: namespace)
+        await delivery?.credentialsChanged(named: name, namespace: namespace)
     }
 
     /// The monitor's sink: builds the status, reports it if due, persists the scan.

@@ -13,7 +13,10 @@ public import ServiceLifecycle
 ///   has made no progress for its liveness timeout (``MonitorHealth``): the liveness probe.
 /// - `GET /metrics`: Prometheus text (``AgentMetrics``).
 /// - `GET /v1/datasets`, `GET /v1/datasets/{namespace}/{name}`
-/// - `GET /v1/models`, `GET /v1/models/{namespace}/{name}`
+/// - `GET /v1/models`, `GET /v1/models/{namespace}/{name}`; a remote model's view has its
+///   delivery `phase`, the cached `path` and its `version`. `?wait=ready` long-polls until it is
+///   Ready or Failed, `?wait=change&version=V` until its version is no longer V (a new one was
+///   switched in) or it failed, each at most `timeoutSeconds` (default 30, at most 60).
 /// - `POST /v1/models/{namespace}/{name}/metrics` with `{"metrics":[{"key":…,"value":…}]}`
 ///
 /// Reads only ``EdgeNode``'s in-memory view; metrics go through the durable outbox before the
@@ -70,8 +73,21 @@ public struct LocalAPI: Service {
             return Self.json(view)
         }
         router.get("/v1/models") { _, _ in Self.json(Items(items: await node.models())) }
-        router.get("/v1/models/:namespace/:name") { _, context in
+        router.get("/v1/models/:namespace/:name") { request, context in
             let (namespace, name) = try Self.identity(context)
+            let query = request.uri.queryParameters
+            if let wait = query.get("wait") {
+                guard wait == "ready" || wait == "change" else { return Self.error(.badRequest, "wait must be ready or change") }
+                let seconds = query.get("timeoutSeconds").map { Int($0) } ?? 30
+                guard let seconds, (0...Self.maximumWaitSeconds).contains(seconds) else {
+                    return Self.error(.badRequest, "timeoutSeconds must be an integer from 0 to \(Self.maximumWaitSeconds)")
+                }
+                let version = query.get("version")
+                let key = SyncKey(kind: .model, namespace: namespace, name: name)
+                _ = await node.delivery?.wait(key, timeout: .seconds(seconds)) { state in
+                    state.phase == .failed || (wait == "ready" ? state.phase == .ready : state.version != nil && state.version != version)
+                }
+            }
             guard let view = await node.model(namespace: namespace, name: name) else {
                 return Self.error(.notFound, "model \(namespace)/\(name) is not on this node")
             }
@@ -97,6 +113,9 @@ public struct LocalAPI: Service {
         }
         return router
     }
+
+    /// The longest a model long-poll waits.
+    static let maximumWaitSeconds = 60
 
     private static func identity(_ context: BasicRequestContext) throws -> (String, String) {
         (try context.parameters.require("namespace"), try context.parameters.require("name"))

@@ -164,6 +164,18 @@ public actor Hub {
         }
     }
 
+    /// The credentials of the nodes in `audiences` may have changed (a Secret, or an object
+    /// naming one, changed): each such connected node's desired set is computed afresh and its
+    /// Secrets brought in line, so a node holds exactly the Secrets its objects name.
+    public func refreshCredentials(_ audiences: [DesiredState.Audience]) async {
+        guard !audiences.isEmpty else { return }
+        for (node, connection) in connections {
+            let labels = labels(of: node)
+            guard audiences.contains(where: { $0.includes(node, labels: labels) }) else { continue }
+            await connection.credentialsChanged(to: desired(node))
+        }
+    }
+
     /// The labels of `node`'s EdgeNode (none without one).
     nonisolated func labels(of node: String) -> [String: String] {
         edgeNode?(node)?.metadata.labels ?? [:]

@@ -90,7 +90,11 @@ actor HubConnection {
         var datasets = 0
         var models = 0
         for object in session.desired.objects.values {
-            if object.kind == .dataset { datasets += 1 } else { models += 1 }
+            switch object.kind {
+            case .dataset: datasets += 1
+            case .model: models += 1
+            case .secret: break
+            }
         }
         return NodeObservation(
             agentVersion: session.agentVersion, datasets: datasets, models: models,
@@ -158,6 +162,13 @@ actor HubConnection {
     /// A routed change for this node.
     func desiredChanged(_ change: ObjectChange) {
         perform(session.desiredChanged(change, now: clock.now))
+        tickSoonerIfDue()
+    }
+
+    /// The node's desired set computed afresh, for its credentials (see
+    /// ``HubSession/credentialsChanged(to:now:)``).
+    func credentialsChanged(to desired: DesiredSet) {
+        perform(session.credentialsChanged(to: desired, now: clock.now))
         tickSoonerIfDue()
     }
 

@@ -26,6 +26,25 @@ public struct DesiredSet: Hashable, Sendable {
     /// The objects sorted by slot.
     public var sorted: [SyncObject] { objects.values.sorted { $0.key < $1.key } }
 
+    /// The objects of one kind.
+    public func only(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind == kind }) }
+
+    /// The set without the objects of one kind.
+    public func removingAll(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind != kind }) }
+
+    /// The changes that make this set's objects of `kind` those of `target` (deletes first),
+    /// leaving the other kinds alone. Pure: apply them with ``apply(_:)``.
+    public func changes(toMatch target: DesiredSet, for kind: SyncKind) -> [ObjectChange] {
+        let wanted = target.only(kind).objects
+        let held = only(kind).objects
+        let deletes = held.values.filter { wanted[$0.key]?.uid != $0.uid }.sorted { $0.key < $1.key }.map { ObjectChange.delete($0.ref) }
+        let upserts = wanted.values.filter { object in
+            guard let current = held[object.key] else { return true }
+            return current.uid != object.uid || current.resourceVersion != object.resourceVersion
+        }.sorted { $0.key < $1.key }.map(ObjectChange.upsert)
+        return deletes + upserts
+    }
+
     /// Applies one change and returns the messages that bring an edge holding the old set to the
     /// new one: nothing when the change is a duplicate (same uid and resourceVersion, or a delete
     /// of an object not held); `delete old` then `upsert new` when an upsert replaces another uid.

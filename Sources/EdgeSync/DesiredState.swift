@@ -2,10 +2,11 @@ public import EdgeAIAPI
 
 /// Which node should hold what: pure functions of the cloud's caches.
 ///
-/// A node's desired set is its datasets (by `spec.nodeName`) and every model placed on it (all
-/// of them unless a model names `spec.nodeNames` or `spec.nodeSelector`). Objects that are
-/// being deleted (`metadata.deletionTimestamp` set) or lack a name, namespace, uid or
-/// resourceVersion are desired nowhere. Nothing here does I/O or keeps state.
+/// A node's desired set is its datasets (by `spec.nodeName`), every model placed on it (all
+/// of them unless a model names `spec.nodeNames` or `spec.nodeSelector`), and the Secrets those
+/// name in `spec.credentialName` — a Secret goes to the nodes whose objects name it, and to no
+/// other. Objects that are being deleted (`metadata.deletionTimestamp` set) or lack a name,
+/// namespace, uid or resourceVersion are desired nowhere. Nothing here does I/O or keeps state.
 public enum DesiredState {
     /// The nodes a change is meant for.
     public enum Audience: Hashable, Sendable, CustomStringConvertible {
@@ -53,15 +54,23 @@ public enum DesiredState {
             return dataset.spec.nodeName.isEmpty ? nil : .node(dataset.spec.nodeName)
         case .model(let model):
             return ModelPlacement(model.spec).map(Audience.placed) ?? .allNodes
+        case .secret:
+            // Follows the objects that name it: see ``forNode(_:labels:datasets:models:credentials:)``.
+            return nil
         }
     }
 
-    /// `node`'s desired set; `labels` are its EdgeNode's (for models' `nodeSelector`).
+    /// `node`'s desired set; `labels` are its EdgeNode's (for models' `nodeSelector`);
+    /// `credentials` looks a named Secret up (nil: none such yet, so none is sent).
     public static func forNode(
-        _ node: String, labels: [String: String] = [:], datasets: some Sequence<Dataset>, models: some Sequence<Model>
+        _ node: String, labels: [String: String] = [:], datasets: some Sequence<Dataset>, models: some Sequence<Model>,
+        credentials: (ObjectKeyName) -> Secret? = { _ in nil }
     ) -> DesiredSet {
-        let objects = datasets.lazy.map(SyncObject.dataset) + models.lazy.map(SyncObject.model)
-        return DesiredSet(objects.filter { audience(of: $0)?.includes(node, labels: labels) == true })
+        let objects = (datasets.lazy.map(SyncObject.dataset) + models.lazy.map(SyncObject.model))
+            .filter { audience(of: $0)?.includes(node, labels: labels) == true }
+        let named = Set(objects.compactMap(\.credentialKey))
+        let secrets = named.compactMap(credentials).map(SyncObject.secret).filter { $0.missingIdentityField == nil }
+        return DesiredSet(secrets + objects)
     }
 
     /// The changes a node needs when its EdgeNode's labels change from `old` to `new`: an upsert
@@ -135,6 +144,16 @@ public enum DesiredState {
                 RoutedChange(audience: newAudience, change: .upsert(newObject)),
             ]
         }
+    }
+
+    /// The nodes whose credentials an object event may change: the old and the new audience
+    /// when the object names a Secret and its Secret, uid or audience changed; none otherwise
+    /// (a status write to a Model placed on every node must not recompute every node).
+    public static func credentialAudiences(old: SyncObject?, new: SyncObject?) -> [Audience] {
+        let before = old.flatMap { object in object.credentialKey.map { ($0, object.uid, audience(of: object)) } }
+        let after = new.flatMap { object in object.credentialKey.map { ($0, object.uid, audience(of: object)) } }
+        if let before, let after, before == after { return [] }
+        return Array(Set([before?.2, after?.2].compactMap { $0 }))
     }
 
     /// Convenience for typed caches.

@@ -129,6 +129,8 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// only updates the set the resync will use.
     public mutating func desiredChanged(_ change: ObjectChange, now: Instant) -> [Action] {
         guard state != .closed else { return [] }
+        // A v1 edge cannot decode a Secret: its credentials stay out of its set.
+        if change.key.kind == .secret, let version, !version.carriesSecrets { return [] }
         let previousUID = desired[change.key]?.uid
         let messages = desired.apply(change)
         var actions: [Action] = []
@@ -143,6 +145,13 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
             }
         }
         return actions
+    }
+
+    /// The credentials the node needs are now those of `target` (its desired set computed
+    /// afresh): the Secret deletes and upserts that take the edge there. The other kinds change
+    /// only through ``desiredChanged(_:now:)``.
+    public mutating func credentialsChanged(to target: DesiredSet, now: Instant) -> [Action] {
+        desired.changes(toMatch: target, for: .secret).flatMap { desiredChanged($0, now: now) }
     }
 
     /// Timers: handshake timeout, pings, heartbeat and ack timeouts, rate-limited writes.
@@ -223,6 +232,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
             return fail(ProtocolError(.unsupportedVersion, "edge offered [\(offered)], hub speaks [\(speaks)]"))
         }
         self.version = version
+        if !version.carriesSecrets { desired = desired.removingAll(.secret) }
         agentVersion = hello.agentVersion
         let welcome = Welcome(
             version: version, nodeName: node,

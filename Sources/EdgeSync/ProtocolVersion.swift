@@ -13,8 +13,15 @@ public struct ProtocolVersion: RawRepresentable, Hashable, Comparable, Codable, 
     /// Version 1: the protocol described in `docs/protocol.md`.
     public static let v1 = ProtocolVersion(1)
 
+    /// Version 2: `upsert`/`delete` also carry `Secret`s, the credentials a node's remote
+    /// datasets and models name (``SyncObject/secret(_:)``).
+    public static let v2 = ProtocolVersion(2)
+
     /// The versions this build speaks, oldest first.
-    public static let supported: [ProtocolVersion] = [.v1]
+    public static let supported: [ProtocolVersion] = [.v1, .v2]
+
+    /// Whether a peer speaking this version understands Secrets in `upsert`/`delete`.
+    public var carriesSecrets: Bool { self >= .v2 }
 
     public var description: String { "v\(rawValue)" }
 

@@ -60,6 +60,8 @@ extension StatusReport: Codable {
         switch ref.kind {
         case .dataset: status = .dataset(try container.decode(DatasetStatus.self, forKey: .status))
         case .model: status = .model(try container.decode(ModelReport.self, forKey: .status))
+        case .secret:
+            throw DecodingError.dataCorruptedError(forKey: .status, in: container, debugDescription: "a Secret has no status to report")
         }
     }
 

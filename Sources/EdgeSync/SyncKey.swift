@@ -1,9 +1,21 @@
 /// The kinds of object the protocol carries.
+///
+/// Ordered Secret, Dataset, Model: a resync sends the credentials before the objects that name
+/// them. Secrets travel from protocol ``ProtocolVersion/v2`` on.
 public enum SyncKind: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
+    case secret = "Secret"
     case dataset = "Dataset"
     case model = "Model"
 
-    public static func < (lhs: SyncKind, rhs: SyncKind) -> Bool { lhs.rawValue < rhs.rawValue }
+    private var rank: Int {
+        switch self {
+        case .secret: 0
+        case .dataset: 1
+        case .model: 2
+        }
+    }
+
+    public static func < (lhs: SyncKind, rhs: SyncKind) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// What identifies a slot on the edge: kind, namespace and name. At most one object (one uid)

@@ -1,6 +1,6 @@
 public import EdgeAIAPI
 
-/// A Dataset or a Model as it travels down to the edge.
+/// A Dataset, a Model or a credential Secret as it travels down to the edge.
 ///
 /// On the wire it is the plain Kubernetes JSON of the object; its `kind` field says which.
 /// Decoding requires `metadata.name`, `metadata.namespace`, `metadata.uid` and
@@ -11,11 +11,15 @@ public import EdgeAIAPI
 public indirect enum SyncObject: Hashable, Sendable {
     case dataset(Dataset)
     case model(Model)
+    /// A Secret some Dataset or Model on the node names in `spec.credentialName`, reduced to
+    /// what reaching the store takes (``SyncObject/credential(from:)``).
+    case secret(Secret)
 
     public var kind: SyncKind {
         switch self {
         case .dataset: .dataset
         case .model: .model
+        case .secret: .secret
         }
     }
 
@@ -23,7 +27,21 @@ public indirect enum SyncObject: Hashable, Sendable {
         switch self {
         case .dataset(let dataset): dataset.metadata
         case .model(let model): model.metadata
+        case .secret(let secret): secret.metadata
         }
+    }
+
+    /// The credential Secret this Dataset or Model names (`spec.credentialName`, in its own
+    /// namespace); nil for none, and for Secrets.
+    public var credentialKey: ObjectKeyName? {
+        let name: String? =
+            switch self {
+            case .dataset(let dataset): dataset.spec.credentialName
+            case .model(let model): model.spec.credentialName
+            case .secret: nil
+            }
+        guard let name, !name.isEmpty else { return nil }
+        return ObjectKeyName(namespace: key.namespace, name: name)
     }
 
     public var key: SyncKey { SyncKey(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name ?? "") }
@@ -62,9 +80,10 @@ extension SyncObject: Codable {
         switch SyncKind(rawValue: kindName) {
         case .dataset: self = .dataset(try Dataset(from: decoder))
         case .model: self = .model(try Model(from: decoder))
+        case .secret: self = .secret(try Secret(from: decoder))
         case nil:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown kind \"\(kindName)\" (expected Dataset or Model)")
+                forKey: .kind, in: container, debugDescription: "unknown kind \"\(kindName)\" (expected Dataset, Model or Secret)")
         }
         if let field = missingIdentityField {
             throw DecodingError.keyNotFound(
@@ -76,6 +95,7 @@ extension SyncObject: Codable {
         switch self {
         case .dataset(let dataset): try dataset.encode(to: encoder)
         case .model(let model): try model.encode(to: encoder)
+        case .secret(let secret): try secret.encode(to: encoder)
         }
     }
 

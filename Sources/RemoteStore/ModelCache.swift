@@ -42,9 +42,9 @@ public actor ModelCache {
     /// Records a downloaded version, switches `model` to it and evicts beyond the limit.
     /// Returns the ids evicted.
     @discardableResult
-    public func commit(model: String, key: ModelCacheIndex.Key, size: Int64) async throws -> [String] {
+    public func commit(model: String, key: ModelCacheIndex.Key, size: Int64, digest: String? = nil) async throws -> [String] {
         var next = index
-        next.add(key, size: size)
+        next.add(key, size: size, digest: digest ?? index.entries[key.id]?.digest)
         next.switchModel(model, to: key.id)
         let evicted = next.evictionPlan(limit: limitBytes)
         next.remove(evicted)
@@ -55,6 +55,24 @@ public actor ModelCache {
             for id in evicted { try? FileManager.default.removeItem(atPath: "\(root)/versions/\(id)") }
         }
         return evicted
+    }
+
+    /// A version already downloaded (its file is there, at the recorded size): path, size, digest.
+    public func cached(key: ModelCacheIndex.Key, fileName: String) async throws -> (path: String, size: Int64, digest: String?)? {
+        guard let entry = index.entries[key.id] else { return nil }
+        let path = "\(root)/versions/\(key.id)/\(Self.safeFileName(fileName))"
+        let size = try await pool.runIfActive { FileOps.size(path) }
+        guard size == entry.size else { return nil }
+        return (path, entry.size, entry.digest)
+    }
+
+    /// Forgets `model` (deleted from the node): its version stays cached but becomes evictable.
+    public func forget(model: String) async throws {
+        guard index.current[model] != nil else { return }
+        var next = index
+        next.removeModel(model)
+        try await persist(next)
+        index = next
     }
 
     /// The current version's directory for `model`, marking it used.

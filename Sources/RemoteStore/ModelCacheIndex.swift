@@ -25,6 +25,8 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
     public struct Entry: Sendable, Equatable, Codable {
         public var key: Key
         public var size: Int64
+        /// The file's digest (`sha256:…`) when recorded.
+        public var digest: String?
         /// Logical time of the last use (a counter, not a clock: tests and restarts agree).
         public var lastUsed: Int64
     }
@@ -40,9 +42,9 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
 
     /// Records a downloaded version (not current for anyone yet). Returns its id.
     @discardableResult
-    public mutating func add(_ key: Key, size: Int64) -> String {
+    public mutating func add(_ key: Key, size: Int64, digest: String? = nil) -> String {
         tick += 1
-        entries[key.id] = Entry(key: key, size: size, lastUsed: tick)
+        entries[key.id] = Entry(key: key, size: size, digest: digest, lastUsed: tick)
         return key.id
     }
 

@@ -9,6 +9,8 @@ public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, Custo
     public static let accessKeyIDKey = "ACCESS_KEY_ID"
     public static let secretAccessKeyKey = "SECRET_ACCESS_KEY"
     public static let sessionTokenKey = "SESSION_TOKEN"
+    /// Every Secret key a credential uses.
+    public static let secretDataKeys: Set<String> = [accessKeyIDKey, secretAccessKeyKey, sessionTokenKey]
     public static let maximumKeyIDLength = 128
     public static let maximumSecretLength = 1024
     public static let maximumSessionTokenLength = 4096

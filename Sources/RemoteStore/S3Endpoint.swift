@@ -18,6 +18,8 @@ public struct S3Endpoint: Sendable, Equatable {
     public static let useHTTPSAnnotation = "s3-usehttps"
     public static let regionAnnotation = "s3-region"
     public static let addressingAnnotation = "s3-addressing"
+    /// Every annotation an endpoint is read from.
+    public static let annotationKeys: Set<String> = [endpointAnnotation, useHTTPSAnnotation, regionAnnotation, addressingAnnotation]
     public static let maximumHostLength = 253
 
     public let useHTTPS: Bool

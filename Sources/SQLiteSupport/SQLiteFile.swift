@@ -11,7 +11,8 @@ import Darwin
 ///
 /// Opening takes `<path>.lock` with `flock(LOCK_EX)` before SQLite touches the file, so a second
 /// store on the same path is refused instead of sharing it; the directory is created if needed
-/// and the lock file is private (0600). The writer's `synchronous` level is set after GRDB's own
+/// (0700) and the database, its WAL and shared-memory files and the lock file are private (0600):
+/// the stores hold tokens' subjects, Secrets and a node's credentials. The writer's `synchronous` level is set after GRDB's own
 /// WAL setup (which leaves it at NORMAL), then `pragmas` run on the writer (and, when asked, a new
 /// file is switched to incremental vacuum) and `schema` runs in a transaction. ``close()`` closes the pool and releases the lock; the file is unusable after.
 package final class SQLiteFile: Sendable {
@@ -36,10 +37,11 @@ package final class SQLiteFile: Sendable {
     ) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let descriptor = try Self.takeLock(path + ".lock", owner: owner)
         lock = Mutex(descriptor)
         do {
+            try Self.makePrivate(path)
             var config = Configuration()
             config.busyMode = .timeout(10)
             config.label = label
@@ -77,6 +79,17 @@ package final class SQLiteFile: Sendable {
             usleep(10_000)
         }
         return descriptor
+    }
+
+    /// Creates the database file owner-only before SQLite does (SQLite gives its WAL and
+    /// shared-memory files the database's mode), and narrows an existing set to 0600.
+    private static func makePrivate(_ path: String) throws(SQLiteFileError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw SQLiteFileError("cannot open \(path): errno \(errno)") }
+        let narrowed = fchmod(descriptor, 0o600)
+        closeDescriptor(descriptor)
+        guard narrowed == 0 else { throw SQLiteFileError("cannot make \(path) private: errno \(errno)") }
+        for suffix in ["-wal", "-shm"] { _ = chmod(path + suffix, 0o600) }
     }
 
     /// Closes the pool and releases the lock. Idempotent.

@@ -17,6 +17,8 @@ struct Edge: AsyncParsableCommand {
         discussion: """
             dataUrl and modelUrl are node paths (absolute, or file:// URLs), resolved under --root and \
             read only inside the --allow directories; `..`, escaping symlinks and other schemes are refused. \
+            A dataset's dataUrl may also be s3://BUCKET/KEY (a prefix for format dir; credentials and endpoint \
+            from --credentials-dir) or https://… (http:// only with --allow-http). \
             The local API for jobs is documented in docs/agent-api.md.
             """)
 
@@ -56,6 +58,15 @@ struct Edge: AsyncParsableCommand {
     @Option(help: "Threads scanning datasets (at most this many are scanned at once).")
     var scanWorkers: Int = 4
 
+    @Flag(help: "Accept plain http:// data URLs and S3 endpoints (unencrypted, unauthenticated transport).")
+    var allowHttp = false
+
+    @Option(help: "A directory with one owner-only (0600) file per credential name, KEY=VALUE lines: ACCESS_KEY_ID, SECRET_ACCESS_KEY, s3-endpoint, s3-usehttps (name `default` when a spec names none).")
+    var credentialsDir: String?
+
+    @Option(help: "MiB of remote models kept in the agent's model cache (least recently used versions evicted beyond it).")
+    var modelCacheMib: Int = 10240
+
     func validate() throws {
         if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
@@ -64,6 +75,7 @@ struct Edge: AsyncParsableCommand {
         if rescanSeconds < 1 { throw ValidationError("--rescan-seconds must be at least 1") }
         if stallSeconds < 1 || stallSeconds > 3600 { throw ValidationError("--stall-seconds must be between 1 and 3600") }
         if scanWorkers < 1 || scanWorkers > 64 { throw ValidationError("--scan-workers must be between 1 and 64") }
+        if modelCacheMib < 1 || modelCacheMib > 1 << 30 { throw ValidationError("--model-cache-mib must be between 1 and 1073741824") }
     }
 
     func run() async throws {
@@ -102,6 +114,12 @@ struct Edge: AsyncParsableCommand {
                 })
             configuration.stallTimeout = .seconds(stallSeconds)
             configuration.scanWorkers = scanWorkers
+            configuration.allowInsecureHTTP = allowHttp
+            configuration.modelCacheBytes = Int64(modelCacheMib) << 20
+            if let credentialsDir {
+                configuration.credentials = CredentialsDirectory(
+                    path: URL(fileURLWithPath: credentialsDir).standardizedFileURL.path, allowInsecureHTTP: allowHttp)
+            }
             let agent = EdgeAgent(configuration: configuration, logger: logger, uplink: hub.uplinkFactory(node: node, logger: logger))
             let group = ServiceGroup(configuration: .init(services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do {

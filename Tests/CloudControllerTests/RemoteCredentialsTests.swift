@@ -31,6 +31,22 @@ struct RemoteCredentialsTests {
         #expect(aws.endpoint.useHTTPS)
     }
 
+    /// A node receives the credential and nothing else of the Secret: kubectl's last-applied
+    /// annotation (the data in plain text), labels and unrelated keys stay in the cloud.
+    @Test func whatANodeReceivesIsTheCredentialOnly() throws {
+        var secret = Self.sedna(data: ["ACCESS_KEY_ID": "AKIDEXAMPLE", "SECRET_ACCESS_KEY": Self.secretKey, "ca.crt": "not for nodes"])
+        secret.metadata.annotations?["kubectl.kubernetes.io/last-applied-configuration"] = #"{"stringData":{"SECRET_ACCESS_KEY":"\#(Self.secretKey)"}}"#
+        secret.metadata.labels = ["team": "vision"]
+        secret.metadata.uid = "u-1"
+        secret.metadata.resourceVersion = "5"
+        let projected = RemoteCredentials.projection(of: secret)
+        #expect(Set(projected.data?.keys.map { $0 } ?? []) == ["ACCESS_KEY_ID", "SECRET_ACCESS_KEY"])
+        #expect(projected.metadata.annotations == ["s3-endpoint": "minio.local:9000", "s3-usehttps": "0"])
+        #expect(projected.metadata.labels == nil)
+        #expect(projected.metadata.uid == "u-1" && projected.metadata.resourceVersion == "5" && projected.key == secret.key)
+        #expect(try RemoteCredentials(secret: projected, allowInsecureHTTP: true) == RemoteCredentials(secret: secret, allowInsecureHTTP: true))
+    }
+
     @Test func malformedSecretsAreRefusedNamingTheKeyNeverTheValue() {
         let cases: [(Secret, RemoteError.Code, String)] = [
             (Self.sedna(data: ["ACCESS_KEY_ID": "AKID"]), .invalidCredentials, "SECRET_ACCESS_KEY"),

@@ -22,13 +22,13 @@ func makeDataset(_ name: String, dataUrl: String, format: String = "txt", uid: S
     return .dataset(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: dataUrl, format: format, nodeName: "edge-1")))
 }
 
-func makeModel(_ name: String, modelUrl: String, uid: String? = nil, rv: String = "1") -> SyncObject {
+func makeModel(_ name: String, modelUrl: String, digest: String? = nil, uid: String? = nil, rv: String = "1") -> SyncObject {
     var meta = ObjectMeta()
     meta.name = name
     meta.namespace = "default"
     meta.uid = uid ?? "uid-\(name)"
     meta.resourceVersion = rv
-    return .model(Model(metadata: meta, spec: ModelSpec(modelUrl: modelUrl, format: "onnx")))
+    return .model(Model(metadata: meta, spec: ModelSpec(modelUrl: modelUrl, format: "onnx", digest: digest)))
 }
 
 func datasetKey(_ name: String) -> SyncKey { SyncKey(kind: .dataset, namespace: "default", name: name) }

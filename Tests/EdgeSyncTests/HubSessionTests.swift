@@ -30,7 +30,7 @@ struct HubSessionTests {
         let orphan = InventoryEntry(kind: .dataset, namespace: "default", name: "moved", uid: "u-x", resourceVersion: "1")
         let actions = hub.receive(.hello(Hello(agentVersion: "0.1", inventory: [stale, orphan])), now: t0)
         let sent = actions.sent
-        #expect(sent.first == .welcome(Welcome(version: .v1, nodeName: "A", heartbeatIntervalMs: 10_000, maxFrameBytes: WireCodec.defaultMaxFrameBytes)))
+        #expect(sent.first == .welcome(Welcome(version: .v2, nodeName: "A", heartbeatIntervalMs: 10_000, maxFrameBytes: WireCodec.defaultMaxFrameBytes)))
         #expect(sent.dropFirst().first?.deletedRef == orphan.ref)
         #expect(Set(sent.compactMap(\.upsertedObject).map(\.key.name)) == ["mine", "m"])
         #expect(sent.last == .resyncDone(seq: 4))
@@ -88,7 +88,7 @@ struct HubSessionTests {
     @Test func noCommonVersionIsRefused() {
         var hub = session()
         let actions = hub.receive(.hello(Hello(versions: [ProtocolVersion(9)], agentVersion: "t", inventory: [])), now: t0)
-        #expect(actions.closeError == ProtocolError(.unsupportedVersion, "edge offered [v9], hub speaks [v1]"))
+        #expect(actions.closeError == ProtocolError(.unsupportedVersion, "edge offered [v9], hub speaks [v1, v2]"))
         #expect(actions.closeError?.closeCode == 4002)
     }
 

@@ -1,3 +1,4 @@
+import EdgeAIPeerTesting
 import EdgeAITesting
 import Foundation
 import Testing

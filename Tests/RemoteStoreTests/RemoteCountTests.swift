@@ -1,4 +1,5 @@
 import DatasetScan
+import EdgeAIPeerTesting
 import EdgeAITesting
 import Foundation
 import Testing

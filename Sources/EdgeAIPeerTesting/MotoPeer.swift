@@ -1,6 +1,6 @@
-import EdgeAITesting
+public import EdgeAITesting
 import Foundation
-import RemoteStore
+public import RemoteStore
 
 /// moto's S3 server on a loopback port, with signature checking on.
 ///
@@ -8,15 +8,15 @@ import RemoteStore
 /// through boto3 while moto still accepts anything; then `POST /moto-api/reset-auth 0` turns
 /// on authentication for every later request, so each of ours must carry a valid SigV4
 /// signature from that user's key.
-final class MotoPeer: @unchecked Sendable {
-    let directory: TemporaryDirectory
-    let port: Int
-    let bucket: String
-    private(set) var credentials: S3Credentials
+public final class MotoPeer: @unchecked Sendable {
+    public let directory: TemporaryDirectory
+    public let port: Int
+    public let bucket: String
+    public private(set) var credentials: S3Credentials
     private let process: PeerProcess
 
     /// `objects`: key → content; `generated`: a prefix and how many small objects to put under it.
-    init(bucket: String = "edgeai-data", objects: [String: String] = [:], generated: (prefix: String, count: Int)? = nil)
+    public init(bucket: String = "edgeai-data", objects: [String: String] = [:], generated: (prefix: String, count: Int)? = nil)
         async throws
     {
         let moto = try Peers.require(Peers.moto, install: Peers.motoInstall)
@@ -42,16 +42,16 @@ final class MotoPeer: @unchecked Sendable {
         credentials = try S3Credentials(accessKeyID: keys["id"] ?? "", secretAccessKey: keys["secret"] ?? "")
     }
 
-    var endpoint: S3Endpoint {
+    public var endpoint: S3Endpoint {
         get throws { try S3Endpoint(useHTTPS: false, host: "127.0.0.1", port: port, addressing: .path, allowInsecureHTTP: true) }
     }
 
-    func source(_ key: String, credentials: S3Credentials? = nil) throws -> RemoteSource {
+    public func source(_ key: String, credentials: S3Credentials? = nil) throws -> RemoteSource {
         try RemoteSource(location: RemoteLocation(parsing: "s3://\(bucket)/\(key)"), endpoint: endpoint,
             credentials: credentials ?? self.credentials)
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
         directory.remove()
     }

@@ -1,38 +1,39 @@
-import EdgeAIPKI
-import EdgeAITesting
+public import EdgeAIPKI
+public import EdgeAITesting
 import Foundation
-import NIOSSL
-import RemoteStore
+public import NIOSSL
+public import RemoteStore
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Real peers for the RemoteStore tests: nginx (HTTPS with Range) and moto's S3 server.
+/// Real peers for the RemoteStore and EdgeAgent tests: nginx (HTTPS with Range) and moto's S3 server.
 /// A test needing one is enabled when the binary is present, or when `EDGEAI_REQUIRE_PEERS=1`
 /// (then a missing binary fails the test with the install command).
-enum Peers {
-    static let required = ProcessInfo.processInfo.environment["EDGEAI_REQUIRE_PEERS"] == "1"
-    static let nginxInstall = "apt-get install -y nginx-light"
-    static let motoInstall = "pip install 'moto[server]' boto3"
+public enum Peers {
+    public static let required = ProcessInfo.processInfo.environment["EDGEAI_REQUIRE_PEERS"] == "1"
+    public static let nginxInstall = "apt-get install -y nginx-light"
+    public static let motoInstall = "pip install 'moto[server]' boto3"
 
-    static var nginx: String? { executable("nginx", extra: ["/usr/sbin", "/sbin"]) }
-    static var moto: String? { executable("moto_server") }
-    static var python: String? { executable("python3") }
+    public static var nginx: String? { executable("nginx", extra: ["/usr/sbin", "/sbin"]) }
+    public static var moto: String? { executable("moto_server") }
+    public static var python: String? { executable("python3") }
 
-    static var nginxEnabled: Bool { nginx != nil || required }
-    static var motoEnabled: Bool { (moto != nil && python != nil) || required }
+    public static var nginxEnabled: Bool { nginx != nil || required }
+    public static var motoEnabled: Bool { (moto != nil && python != nil) || required }
 
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    static func require(_ path: String?, install: String) throws -> String {
+    public static func require(_ path: String?, install: String) throws -> String {
         guard let path else { throw Missing(description: "peer binary missing: install it with `\(install)`") }
         return path
     }
 
-    static func executable(_ name: String, extra: [String] = []) -> String? {
+    public static func executable(_ name: String, extra: [String] = []) -> String? {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         for dir in path + extra {
             let candidate = "\(dir)/\(name)"
@@ -43,7 +44,7 @@ enum Peers {
 
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(_ port: Int) -> Bool {
+    public static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -57,11 +58,11 @@ enum Peers {
 }
 
 /// One child process, stopped by ``stop()`` (SIGTERM, then waited for).
-final class PeerProcess: @unchecked Sendable {
+public final class PeerProcess: @unchecked Sendable {
     let process = Process()
-    let name: String
+    public let name: String
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], log: String) throws {
+    public init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], log: String) throws {
         self.name = name
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -75,11 +76,11 @@ final class PeerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
     /// SIGKILL, whatever `isRunning` says (it can lag behind the child when many processes are
     /// spawned at once), then waits for the exit.
-    func kill9() {
+    public func kill9() {
         let pid = process.processIdentifier
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
@@ -87,7 +88,7 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: children of the test process may inherit a blocked SIGTERM.
-    func stop() { kill9() }
+    public func stop() { kill9() }
 }
 
 /// nginx serving `www` over HTTPS on a loopback port with a certificate from an EdgeAIPKI CA.
@@ -95,16 +96,16 @@ final class PeerProcess: @unchecked Sendable {
 /// header only, so a transfer cut early cannot have reached the client's socket buffers whole
 /// however slowly the client reads, and its resumption runs at full speed. The access log records
 /// `uri status body_bytes_sent range`.
-final class NginxPeer: @unchecked Sendable {
-    let directory: TemporaryDirectory
-    let port: Int
-    let ca: CertificateAuthority
-    var www: String { directory.path + "/www" }
-    var accessLog: String { directory.path + "/access.log" }
+public final class NginxPeer: @unchecked Sendable {
+    public let directory: TemporaryDirectory
+    public let port: Int
+    public let ca: CertificateAuthority
+    public var www: String { directory.path + "/www" }
+    public var accessLog: String { directory.path + "/access.log" }
     private var process: PeerProcess?
-    let slowRate: String
+    public let slowRate: String
 
-    init(slowRate: String = "64k") async throws {
+    public init(slowRate: String = "64k") async throws {
         let binary = try Peers.require(Peers.nginx, install: Peers.nginxInstall)
         directory = try TemporaryDirectory(prefix: "edgeai-nginx")
         port = try freeLoopbackPort()
@@ -153,7 +154,7 @@ final class NginxPeer: @unchecked Sendable {
 
     private let binary: String
 
-    func start() async throws {
+    public func start() async throws {
         let dir = directory.path
         process = try PeerProcess(name: "nginx", executable: binary,
             arguments: ["-p", dir, "-c", "\(dir)/nginx.conf", "-e", "\(dir)/error.log"], log: "\(dir)/stdout.log")
@@ -161,28 +162,28 @@ final class NginxPeer: @unchecked Sendable {
         try await eventually("nginx to listen on \(port)", timeout: .seconds(20)) { Peers.accepts(port) }
     }
 
-    func kill9() { process?.kill9() }
+    public func kill9() { process?.kill9() }
 
-    func stop() {
+    public func stop() {
         process?.stop()
         directory.remove()
     }
 
-    func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
+    public func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
 
-    func source(_ path: String) throws -> RemoteSource {
+    public func source(_ path: String) throws -> RemoteSource {
         try RemoteSource(location: RemoteLocation(parsing: url(path)))
     }
 
-    func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
+    public func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
 
     /// Writes a file under www.
-    func put(_ path: String, _ bytes: [UInt8]) throws {
+    public func put(_ path: String, _ bytes: [UInt8]) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: "\(www)/\(path)"))
     }
 
     /// Access-log lines so far: (uri, status, bytes sent, range header).
-    func accessEntries() throws -> [(uri: String, status: Int, bytes: Int64, range: String)] {
+    public func accessEntries() throws -> [(uri: String, status: Int, bytes: Int64, range: String)] {
         guard let text = try? String(contentsOfFile: accessLog, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ", maxSplits: 3).map(String.init)

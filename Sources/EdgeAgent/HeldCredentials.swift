@@ -1,0 +1,51 @@
+public import EdgeAIAPI
+public import RemoteStore
+import Synchronization
+
+/// The credential Secrets the hub delivered to this node, answering by namespace and name;
+/// a name none was delivered for goes to `fallback` (`--credentials-dir`, or none).
+///
+/// Kept by ``EdgeNode`` from the store's objects (the Secrets are durable in ``AgentStore``,
+/// whose file only the agent's user can read); holds nothing else. A Secret is parsed at each
+/// use, so a rotated key applies at the next look.
+public final class HeldCredentials: CredentialProvider {
+    public let fallback: any CredentialProvider
+    /// Whether an `s3-endpoint` may be plain HTTP (`edgeai edge --allow-http`).
+    public let allowInsecureHTTP: Bool
+    private let secrets = Mutex<[ObjectKeyName: Secret]>([:])
+
+    public init(fallback: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false) {
+        self.fallback = fallback
+        self.allowInsecureHTTP = allowInsecureHTTP
+    }
+
+    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
+        let key = ObjectKeyName(namespace: namespace, name: name)
+        guard let secret = secrets.withLock({ $0[key] }) else {
+            return try await fallback.access(named: name, namespace: namespace)
+        }
+        let data = secret.data ?? [:]
+        let endpoint: S3Endpoint
+        do {
+            endpoint = try S3Endpoint(annotations: secret.metadata.annotations ?? [:], allowInsecureHTTP: allowInsecureHTTP)
+        } catch {
+            throw RemoteError(error.code, "secret \(key): \(error.message)")
+        }
+        let anonymous = data[S3Credentials.accessKeyIDKey] == nil && data[S3Credentials.secretAccessKeyKey] == nil
+        let credentials = anonymous ? nil : try S3Credentials(secretData: data, secretName: key.description)
+        return S3Access(endpoint: endpoint, credentials: credentials)
+    }
+
+    /// Holds `secret` (replacing the one of the same name).
+    func hold(_ secret: Secret) {
+        secrets.withLock { $0[secret.key] = secret }
+    }
+
+    /// Drops the Secret `key`.
+    func drop(_ key: ObjectKeyName) {
+        _ = secrets.withLock { $0.removeValue(forKey: key) }
+    }
+
+    /// The names of the Secrets held (never their contents).
+    public var heldNames: [ObjectKeyName] { secrets.withLock { $0.keys.sorted() } }
+}

@@ -1,0 +1,286 @@
+public import EdgeAICore
+public import EdgeSync
+public import Logging
+public import RemoteStore
+
+/// Delivers the remote models (`s3://`, `https://`) this node holds into its ``ModelCache``:
+/// one download task per model (verified, resumable ``Downloader``), its state published in
+/// order on ``changes`` — phase changes at once, byte progress at most every ``progressInterval``.
+/// One consumer (the agent) reports each and then calls ``notified(_:_:)``; waiters
+/// (``wait(_:timeout:until:)``) see only states the node has taken in.
+///
+/// A model's version is its (URL, digest) (``ModelCacheIndex/Key``): a changed `modelUrl` or
+/// `digest` is downloaded beside the current version, which jobs keep using until the new one is
+/// committed (one index write); then the state switches to it. A version already in the cache is
+/// Ready without a transfer (after a restart too). A failed download is retried after
+/// ``retryBackoff`` when retrying may help (a cut connection, a stall: the retry resumes with a
+/// Range request); refused credentials, a missing object, a digest mismatch (the file is deleted)
+/// or a full disk stay `Failed` until the spec changes.
+public actor ModelDelivery {
+    public enum Phase: String, Sendable, Equatable, Codable {
+        case pending = "Pending", downloading = "Downloading", ready = "Ready", failed = "Failed"
+    }
+
+    /// What the node says about one model's delivery.
+    public struct State: Sendable, Equatable {
+        public var phase: Phase
+        public var bytesDone: Int64 = 0
+        public var bytesTotal: Int64?
+        /// The digest of the version being delivered (the spec's), or of the file delivered.
+        public var digest: String?
+        /// The version jobs should use: its cache id and file (the previous version's while a new
+        /// one downloads); nil until one is ready.
+        public var version: String?
+        public var path: String?
+        /// Why it failed (`AccessDenied`, `NotFound`, `DigestMismatch`, `InsufficientSpace`, …).
+        public var reason: String?
+        public var message: String?
+    }
+
+    /// A model's new state, in the order the states happened.
+    public struct Change: Sendable {
+        public var key: SyncKey
+        public var state: State
+    }
+
+    struct Tracked {
+        var url: String
+        var digest: String?
+        var credentialName: String?
+        var generation = 0
+        var state = State(phase: .pending)
+        /// The latest state the consumer of ``changes`` took in.
+        var notified: State?
+        var task: Task<Void, Never>?
+        var failures = 0
+        var lastProgressReport: ContinuousClock.Instant?
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public nonisolated let cache: ModelCache
+    let client: RemoteClient
+    let downloader: Downloader
+    let credentials: any CredentialProvider
+    let allowInsecureHTTP: Bool
+    public let retryBackoff: Backoff
+    public let progressInterval: Duration
+    private let logger: Logger
+    public nonisolated let changes: AsyncStream<Change>
+    private let continuation: AsyncStream<Change>.Continuation
+    private var tracked: [SyncKey: Tracked] = [:]
+
+    public init(
+        cache: ModelCache, client: RemoteClient, downloader: Downloader.Configuration = .init(),
+        credentials: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false,
+        retryBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(300)), progressInterval: Duration = .seconds(1),
+        logger: Logger = Logger(label: "edgeai.edge")
+    ) {
+        self.cache = cache
+        self.client = client
+        self.downloader = Downloader(client: client, configuration: downloader)
+        self.credentials = credentials
+        self.allowInsecureHTTP = allowInsecureHTTP
+        self.retryBackoff = retryBackoff
+        self.progressInterval = progressInterval
+        self.logger = logger
+        (changes, continuation) = AsyncStream.makeStream(of: Change.self)
+    }
+
+    /// The consumer of ``changes`` took `state` in: waiters may see it.
+    public func notified(_ key: SyncKey, _ state: State) {
+        guard tracked[key] != nil else { return }
+        tracked[key]?.notified = state
+        wakeAll(key)
+    }
+
+    /// Delivers `url` (checked against `digest` when given) for `key`; nothing new when that
+    /// version is already being delivered.
+    public func deliver(_ key: SyncKey, url: String, digest: String?, credentialName: String?) async {
+        if let entry = tracked[key], entry.url == url, entry.digest == digest, entry.credentialName == credentialName { return }
+        var entry = tracked[key] ?? Tracked(url: url, digest: digest, credentialName: credentialName)
+        entry.task?.cancel()
+        entry.url = url
+        entry.digest = digest
+        entry.credentialName = credentialName
+        entry.generation += 1
+        entry.failures = 0
+        // The current version (if any) stays what jobs use until the new one is ready.
+        entry.state = State(phase: .pending, digest: digest, version: entry.state.version, path: entry.state.path)
+        tracked[key] = entry
+        changed(key)
+        start(key)
+    }
+
+    /// Stops delivering a model (a transfer in flight is cancelled; its partial file stays for
+    /// a later resume) and lets the cache evict its version.
+    public func forget(_ key: SyncKey) async {
+        guard let entry = tracked.removeValue(forKey: key) else { return }
+        entry.task?.cancel()
+        for waiter in entry.waiters { waiter.resume() }
+        try? await cache.forget(model: Self.modelName(key))
+    }
+
+    /// The credential `name` in `namespace` arrived, changed or went: a model using it whose
+    /// delivery failed is tried again now; one ready or under way is left alone.
+    public func credentialsChanged(named name: String, namespace: String) {
+        for (key, entry) in tracked
+        where key.namespace == namespace && (entry.credentialName ?? CredentialNames.fallback) == name && entry.state.phase == .failed {
+            entry.task?.cancel()
+            tracked[key]?.generation += 1
+            tracked[key]?.failures = 0
+            tracked[key]?.state = State(phase: .pending, digest: entry.digest, version: entry.state.version, path: entry.state.path)
+            changed(key)
+            start(key)
+        }
+    }
+
+    public func state(_ key: SyncKey) -> State? { tracked[key]?.state }
+
+    /// Waits until the latest state the node took in satisfies `condition`, at most `timeout`
+    /// (at once when `key` is not delivered here).
+    public func wait(_ key: SyncKey, timeout: Duration, until condition: @escaping @Sendable (State) -> Bool) async -> State? {
+        let deadline = ContinuousClock.now + timeout
+        while let entry = tracked[key], !(entry.notified.map(condition) ?? false), ContinuousClock.now < deadline {
+            let timer = Task { [weak self] in
+                try? await Task.sleep(until: deadline)
+                await self?.wakeAll(key)
+            }
+            await withCheckedContinuation { continuation in tracked[key]?.waiters.append(continuation) }
+            timer.cancel()
+        }
+        return tracked[key]?.notified
+    }
+
+    private func wakeAll(_ key: SyncKey) {
+        guard let waiters = tracked[key]?.waiters else { return }
+        tracked[key]?.waiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Cancels every transfer (on the agent's shutdown) without waiting for them: a transfer
+    /// stuck connecting ends when the client shuts down; its partial file stays for the resume.
+    public func stop() {
+        for entry in tracked.values { entry.task?.cancel() }
+        continuation.finish()
+    }
+
+    static func modelName(_ key: SyncKey) -> String { "\(key.namespace)/\(key.name)" }
+
+    private func start(_ key: SyncKey) {
+        guard var entry = tracked[key] else { return }
+        let (generation, url, digest, credentialName) = (entry.generation, entry.url, entry.digest, entry.credentialName)
+        entry.task = Task { [weak self] in
+            guard let self else { return }
+            let outcome = await self.transfer(key, generation: generation, url: url, digest: digest, credentialName: credentialName)
+            await self.finished(key, generation: generation, outcome)
+        }
+        tracked[key] = entry
+    }
+
+    enum Outcome: Sendable {
+        case ready(path: String, version: String, size: Int64, digest: String)
+        case failed(reason: String, message: String, retryable: Bool)
+        case cancelled
+    }
+
+    private nonisolated func transfer(_ key: SyncKey, generation: Int, url: String, digest: String?, credentialName: String?) async -> Outcome {
+        let cacheKey = ModelCacheIndex.Key(url: url, digest: digest)
+        do {
+            let expected = try digest.map { text throws(RemoteError) in try ContentDigest(parsing: text) }
+            let location = try RemoteLocation(parsing: url, allowInsecureHTTP: allowInsecureHTTP)
+            let source: RemoteSource
+            switch location {
+            case .s3:
+                let access = try await credentials.access(named: credentialName ?? CredentialNames.fallback, namespace: key.namespace)
+                source = try RemoteSource(location: location, endpoint: access.endpoint, credentials: access.credentials)
+            case .http:
+                source = try RemoteSource(location: location)
+            }
+            let model = Self.modelName(key)
+            if let ready = try await cache.cached(key: cacheKey, fileName: url) {
+                try await cache.commit(model: model, key: cacheKey, size: ready.size)
+                return .ready(path: ready.path, version: cacheKey.id, size: ready.size, digest: ready.digest ?? digest ?? "")
+            }
+            let destination = try await cache.destination(for: cacheKey, fileName: url)
+            await running(key, generation: generation)
+            let result = try await downloader.download(source, to: destination, expecting: expected) { [weak self] progress in
+                Task { await self?.progressed(key, generation: generation, progress) }
+            }
+            try await cache.commit(model: model, key: cacheKey, size: result.size, digest: result.digest.description)
+            return .ready(path: result.path, version: cacheKey.id, size: result.size, digest: result.digest.description)
+        } catch let error as RemoteError {
+            let message = RemoteLook.redacted(error.message, url: url)
+            return .failed(reason: Self.reason(error.code), message: message, retryable: error.isRetryable)
+        } catch is CancellationError {
+            return .cancelled
+        } catch {
+            return .failed(reason: "IOError", message: "\(String(describing: error).prefix(200))", retryable: true)
+        }
+    }
+
+    static func reason(_ code: RemoteError.Code) -> String {
+        switch code {
+        case .digestMismatch: "DigestMismatch"
+        case .insufficientSpace: "InsufficientSpace"
+        case .fileSystem: "IOError"
+        default: RemoteLook.reason(code)
+        }
+    }
+
+    private func running(_ key: SyncKey, generation: Int) async {
+        guard tracked[key]?.generation == generation, tracked[key]?.state.phase != .downloading else { return }
+        tracked[key]?.state.phase = .downloading
+        changed(key)
+    }
+
+    private func progressed(_ key: SyncKey, generation: Int, _ progress: Downloader.Progress) async {
+        guard var entry = tracked[key], entry.generation == generation, entry.state.phase == .downloading,
+            progress.bytesDone >= entry.state.bytesDone
+        else { return }
+        entry.state.bytesDone = progress.bytesDone
+        entry.state.bytesTotal = progress.totalBytes
+        let now = ContinuousClock.now
+        let due = entry.lastProgressReport.map { now - $0 >= progressInterval } ?? true
+        if due { entry.lastProgressReport = now }
+        tracked[key] = entry
+        if due { changed(key) }
+    }
+
+    private func finished(_ key: SyncKey, generation: Int, _ outcome: Outcome) async {
+        guard var entry = tracked[key], entry.generation == generation else { return }
+        entry.task = nil
+        switch outcome {
+        case .cancelled:
+            tracked[key] = entry
+            return
+        case .ready(let path, let version, let size, let digest):
+            entry.failures = 0
+            entry.state = State(phase: .ready, bytesDone: size, bytesTotal: size, digest: digest, version: version, path: path)
+        case .failed(let reason, let message, let retryable):
+            entry.state.phase = .failed
+            entry.state.reason = reason
+            entry.state.message = message
+            logger.info("model delivery failed", metadata: ["model": "\(key)", "reason": "\(reason)"])
+            if retryable {
+                let delay = retryBackoff.delay(attempt: entry.failures)
+                entry.failures += 1
+                entry.task = Task { [weak self] in
+                    do { try await Task.sleep(for: delay) } catch { return }
+                    await self?.retry(key, generation: generation)
+                }
+            }
+        }
+        tracked[key] = entry
+        changed(key)
+    }
+
+    private func retry(_ key: SyncKey, generation: Int) {
+        guard tracked[key]?.generation == generation else { return }
+        start(key)
+    }
+
+    private func changed(_ key: SyncKey) {
+        guard let entry = tracked[key] else { return }
+        continuation.yield(Change(key: key, state: entry.state))
+    }
+}

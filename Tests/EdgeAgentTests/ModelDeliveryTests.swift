@@ -1,0 +1,150 @@
+import Crypto
+import EdgeAIAPI
+import EdgeAICore
+import EdgeAIPeerTesting
+import EdgeAITesting
+@testable import EdgeAgent
+import EdgeSync
+import Foundation
+import RemoteStore
+import Synchronization
+import Testing
+
+/// Models delivered into the agent's cache from nginx over HTTPS: verified, resumed after a cut,
+/// refused on a full disk, announced to jobs through the local API.
+@Suite(.timeLimit(.minutes(4)), .enabled(if: Peers.nginxEnabled, "nginx not installed (\(Peers.nginxInstall))"))
+struct ModelDeliveryTests {
+    func configuration(_ directory: TemporaryDirectory, nginx: NginxPeer) throws -> EdgeAgent.Configuration {
+        var configuration = EdgeAgent.Configuration(
+            node: "edge-1", dataDirectory: directory.path + "/agent", allow: [directory.path + "/data"], apiPort: 0,
+            rescanInterval: .seconds(3600))
+        configuration.remote = RemoteClient.Configuration(tls: try nginx.tls())
+        configuration.downloader = Downloader.Configuration(reserveBytes: 0, bufferBytes: 64 << 10)
+        configuration.modelRetryBackoff = Backoff(initial: .milliseconds(200), maximum: .seconds(1))
+        return configuration
+    }
+
+    static func digest(_ bytes: [UInt8]) -> String {
+        "sha256:" + SigV4Signer.hex(SHA256.hash(data: bytes))
+    }
+
+    static func bytes(_ count: Int, seed: UInt8 = 1) -> [UInt8] {
+        var state = UInt32(seed) &* 2_654_435_761
+        return (0..<count).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+    }
+
+    func latestNode(_ capture: NodeCapture, _ name: String) -> ModelNodeStatus? {
+        capture.reports.withLock { reports in
+            for report in reports.reversed() where report.key == SyncKey(kind: .model, namespace: "default", name: name) {
+                if case .model(let model) = report.status, let node = model.node { return node }
+            }
+            return nil
+        }
+    }
+
+    @Test func aModelIsDeliveredVerifiedAndHandedToJobs() async throws {
+        let nginx = try await NginxPeer()
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let weights = Self.bytes(300_000)
+        try nginx.put("m.onnx", weights)
+        try nginx.put("bad.onnx", Self.bytes(1000, seed: 9))
+        try await withAgent(try configuration(directory, nginx: nginx)) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            let api = APIClient(port: try #require(capture.port.withLock { $0 }))
+            try await node.apply(.upsert(makeModel("resnet", modelUrl: nginx.url("m.onnx"), digest: Self.digest(weights))))
+            // A job waits for Ready (long-poll, bounded).
+            let answer = try await api.get("/v1/models/default/resnet?wait=ready&timeoutSeconds=30")
+            #expect(answer.body["phase"] as? String == "Ready")
+            let path = try #require(answer.body["path"] as? String)
+            #expect(FileManager.default.contents(atPath: path).map(Array.init) == weights)
+            #expect(answer.body["digest"] as? String == Self.digest(weights))
+            let version = try #require(answer.body["version"] as? String)
+            try await eventually("Ready reported") { latestNode(capture, "resnet")?.phase == "Ready" }
+            let reported = try #require(latestNode(capture, "resnet"))
+            #expect(reported.present && reported.bytesDone == 300_000 && reported.bytesTotal == 300_000)
+            #expect(reported.digest == Self.digest(weights))
+            // Progress is throttled: a handful of reports, not one per 64 KiB chunk.
+            #expect(capture.reports.withLock { $0.filter { $0.key.name == "resnet" }.count } <= 5)
+
+            // A wrong digest: Failed, the file deleted, no retry.
+            try await node.apply(.upsert(makeModel("bad", modelUrl: nginx.url("bad.onnx"), digest: Self.digest(weights))))
+            try await eventually("mismatch") { latestNode(capture, "bad")?.phase == "Failed" }
+            #expect(latestNode(capture, "bad")?.reason == "DigestMismatch" && latestNode(capture, "bad")?.present == false)
+            let leftovers = try FileManager.default.subpathsOfDirectory(atPath: directory.path + "/agent/models/versions")
+            #expect(!leftovers.contains { $0.hasSuffix("bad.onnx") || $0.hasSuffix(".partial") })
+
+            // A missing object: Failed NotFound.
+            try await node.apply(.upsert(makeModel("gone", modelUrl: nginx.url("absent.onnx"))))
+            try await eventually("missing") { latestNode(capture, "gone")?.reason == "NotFound" }
+
+            // A new version: downloaded beside the old one, then switched; jobs see the version change.
+            let next = Self.bytes(200_000, seed: 3)
+            try nginx.put("m2.onnx", next)
+            try await node.apply(.upsert(makeModel("resnet", modelUrl: nginx.url("m2.onnx"), rv: "2")))
+            let changed = try await api.get("/v1/models/default/resnet?wait=change&version=\(version)&timeoutSeconds=30")
+            #expect(changed.body["phase"] as? String == "Ready" && changed.body["version"] as? String != version)
+            let newPath = try #require(changed.body["path"] as? String)
+            #expect(FileManager.default.contents(atPath: newPath).map(Array.init) == next)
+            #expect(FileManager.default.fileExists(atPath: path), "the old version stays until evicted")
+            // Bad waits are refused.
+            #expect(try await api.get("/v1/models/default/resnet?wait=forever").status == 400)
+            #expect(try await api.get("/v1/models/default/resnet?wait=ready&timeoutSeconds=999").status == 400)
+            // The wait is bounded.
+            let started = ContinuousClock.now
+            let bounded = try await api.get("/v1/models/default/gone?wait=ready&timeoutSeconds=1")
+            #expect(bounded.body["phase"] as? String == "Failed" && ContinuousClock.now - started < .seconds(20))
+        }
+    }
+
+    @Test func aCutDownloadResumesWithARange() async throws {
+        let nginx = try await NginxPeer()
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // 4 MiB at 256 KiB/s without a Range: the cut comes long before the end.
+        let weights = Self.bytes(4 << 20, seed: 5)
+        try nginx.put("cut/big.bin", weights)
+        try await withAgent(try configuration(directory, nginx: nginx)) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            let delivery = try #require(node.delivery)
+            try await node.apply(.upsert(makeModel("big", modelUrl: nginx.url("cut/big.bin"), digest: Self.digest(weights))))
+            let key = SyncKey(kind: .model, namespace: "default", name: "big")
+            try await eventually("some bytes on disk", timeout: .seconds(60)) { (await delivery.state(key)?.bytesDone ?? 0) > 0 }
+            nginx.kill9()
+            try await nginx.start()
+            try await eventually("delivered", timeout: .seconds(90)) { await delivery.state(key)?.phase == .ready }
+            let state = try #require(await delivery.state(key))
+            #expect(state.digest == Self.digest(weights))
+            let path = try #require(state.path)
+            #expect(FileManager.default.contents(atPath: path).map(Array.init) == weights)
+            // The second transfer was a Range request for the rest only.
+            let resumed = try nginx.accessEntries().filter { $0.uri == "/cut/big.bin" && $0.status == 206 }
+            let range = try #require(resumed.first?.range)
+            #expect(range.hasPrefix("bytes=") && range != "bytes=0-")
+            #expect(resumed.reduce(0) { $0 + $1.bytes } < Int64(weights.count))
+        }
+    }
+
+    @Test func aFullDiskIsRefusedBeforeTheTransfer() async throws {
+        let nginx = try await NginxPeer()
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try nginx.put("m.onnx", Self.bytes(10_000))
+        var configuration = try configuration(directory, nginx: nginx)
+        configuration.downloader = Downloader.Configuration(reserveBytes: 1 << 60)
+        try await withAgent(configuration) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            try await node.apply(.upsert(makeModel("m", modelUrl: nginx.url("m.onnx"))))
+            try await eventually("refused") { latestNode(capture, "m")?.reason == "InsufficientSpace" }
+            #expect(latestNode(capture, "m")?.phase == "Failed")
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: directory.path + "/agent/models/versions")) ?? []
+            #expect(!files.contains { $0.hasSuffix("m.onnx") })
+        }
+    }
+}
