@@ -45,9 +45,15 @@ import Testing
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
         var request = HTTPClientRequest(url: s.base + ds)
         request.headers.add(name: "Accept", value: "application/json")
-        let response = await Result { try await client.execute(request, timeout: .seconds(30)) }
-        try await client.shutdown()  // before any throw: a client dropped running ends the whole test process
-        #expect(try response.get().status.code == 200)
+        let status: UInt
+        do {
+            status = try await client.execute(request, timeout: .seconds(30)).status.code
+        } catch {
+            try? await client.shutdown()  // a client dropped running ends the whole test process
+            throw error
+        }
+        try await client.shutdown()
+        #expect(status == 200)
         try await s.stop()
     }
 
