@@ -53,7 +53,9 @@ $K wait dataset/dataset-examp --for=jsonpath='{.status.numberOfSamples}'=42 --ti
 
 step "describe"
 out=$($K describe dataset dataset-examp)
-expect "describe" "$out" "Number Of Samples:  42"
+# describe aligns values to the longest key of the block (the NodeReachable condition's lines).
+grep -qE -- "Number Of Samples: +42$" <<<"$out" || { echo "$out" >&2; fail "describe: expected 'Number Of Samples:' 42"; }
+expect "describe" "$out" "Reason:                NodeNeverConnected"
 expect "describe" "$out" "Node Name:"
 
 step "patch (edit) spec"

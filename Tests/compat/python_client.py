@@ -25,6 +25,12 @@ def main():
     def watcher():
         w = watch.Watch()
         for ev in w.stream(api.list_namespaced_custom_object, G, V, NS, P, resource_version=start_rv, timeout_seconds=30):
+            status = ev["object"].get("status", {})
+            # The controller marks a dataset whose node never connected (NodeReachable=False):
+            # its own write, not one of this script's.
+            if ev["type"] == "MODIFIED" and status.get("numberOfSamples") is None \
+                    and [c.get("type") for c in status.get("conditions", [])] == ["NodeReachable"]:
+                continue
             seen.append((ev["type"], ev["object"]["metadata"]["name"], ev["object"].get("status", {}).get("numberOfSamples")))
             if ev["type"] == "DELETED" and ev["object"]["metadata"]["name"] == "py-ds-2":
                 w.stop()

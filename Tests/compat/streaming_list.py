@@ -65,8 +65,9 @@ def main():
             meta = ev["object"]["metadata"]
             if meta.get("annotations", {}).get("k8s.io/initial-events-end") != "true":
                 fail(f"bookmark without the initial-events-end annotation: {ev}")
-            if meta.get("resourceVersion") != list_rv:
-                fail(f"bookmark at {meta.get('resourceVersion')}, the list was at {list_rv}")
+            # NotOlderThan: at least the list's revision (the controller may have written since).
+            if int(meta.get("resourceVersion", "0")) < int(list_rv):
+                fail(f"bookmark at {meta.get('resourceVersion')}, older than the list at {list_rv}")
             break
         if ev["type"] != "ADDED":
             fail(f"initial event {ev['type']}")
