@@ -15,8 +15,6 @@ import Glibc
 /// the resume vs the remainder; (3) a `--index-mb` txt index counted by RemoteCounter vs
 /// `curl -s URL | wc -l`; (4) `--objects` objects under an S3 prefix in moto counted by
 /// paginated listing vs boto3's paginator.
-/// - Important: Not yet run to completion (a debug smoke run with small sizes printed nothing
-///   within 150 s); no figures are recorded in BENCHMARKS-edge.md yet.
 struct RemoteBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remote", abstract: "Remote downloads and counts vs curl and boto3.")
 
@@ -49,7 +47,7 @@ struct RemoteBench: AsyncParsableCommand {
         let size = sizeMib << 20
         try writePattern(dir + "/www/model.bin", bytes: size)
         let url = nginx.url("model.bin")
-        print("remote: \(sizeMib) MiB over HTTPS from nginx on loopback, \(runs) runs each (median)")
+        say("remote: \(sizeMib) MiB over HTTPS from nginx on loopback, \(runs) runs each (median)")
         var curlTimes: [Double] = []
         var ourTimes: [Double] = []
         var growth: [Double] = []
@@ -69,7 +67,7 @@ struct RemoteBench: AsyncParsableCommand {
         let mib = Double(size) / 1_048_576
         let curlRate = mib / median(curlTimes)
         let ourRate = mib / median(ourTimes)
-        print("  download: curl -s -o \(f(curlRate, 0)) MiB/s (reference), Downloader \(f(ourRate, 0)) MiB/s "
+        say("  download: curl -s -o \(f(curlRate, 0)) MiB/s (reference), Downloader \(f(ourRate, 0)) MiB/s "
             + "(ratio \(f(ourRate / curlRate, 2)), sha256 + fsync + rename included); peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
 
         // Kill -9 at ~50 %, then resume.
@@ -106,7 +104,7 @@ struct RemoteBench: AsyncParsableCommand {
         try second.run()
         second.waitUntilExit()
         let sent = nginx.lastBytesSent()
-        print("  kill -9 at \(f(Double(killedAt) * 100 / Double(size), 0)) % (\(partial) bytes on disk): the resume transferred "
+        say("  kill -9 at \(f(Double(killedAt) * 100 / Double(size), 0)) % (\(partial) bytes on disk): the resume transferred "
             + "\(sent) bytes, remainder \(Int64(size) - partial) (difference \(sent - (Int64(size) - partial))); exit \(second.terminationStatus)")
         unlink(childDest)
 
@@ -125,7 +123,7 @@ struct RemoteBench: AsyncParsableCommand {
             }
             countTimes.append((ContinuousClock.now - start).seconds)
         }
-        print("  \(indexMb) MB txt index: curl | wc -l \(f(Double(indexMb) / median(wcTimes), 0)) MB/s (reference), RemoteCounter "
+        say("  \(indexMb) MB txt index: curl | wc -l \(f(Double(indexMb) / median(wcTimes), 0)) MB/s (reference), RemoteCounter "
             + "\(f(Double(indexMb) / median(countTimes), 0)) MB/s (ratio \(f(median(wcTimes) / median(countTimes), 2))); "
             + "\(counted) samples, expected \(lines)")
 
@@ -141,7 +139,8 @@ struct RemoteBench: AsyncParsableCommand {
         moto.standardError = FileHandle.nullDevice
         try moto.run()
         defer {
-            moto.terminate()
+            // A child of this process inherits its blocked SIGTERM.
+            kill(moto.processIdentifier, SIGKILL)
             moto.waitUntilExit()
         }
         let script = """
@@ -183,7 +182,7 @@ struct RemoteBench: AsyncParsableCommand {
             throw error
         }
         try await client.shutdown()
-        print("  S3 prefix of \(objects) objects in moto: boto3 paginator \(f(botoTime * 1000, 0)) ms (reference, \(botoCount) keys), "
+        say("  S3 prefix of \(objects) objects in moto: boto3 paginator \(f(botoTime * 1000, 0)) ms (reference, \(botoCount) keys), "
             + "RemoteCounter \(f(median(times) * 1000, 0)) ms (ratio \(f(botoTime / median(times), 2))), \(count) counted")
     }
 
@@ -316,8 +315,15 @@ final class BenchNginx {
         return text.split(separator: "\n").last.flatMap { $0.split(separator: " ").last }.flatMap { Int64($0) } ?? -1
     }
 
+    /// SIGKILL: a child of this process inherits its blocked SIGTERM, so nginx would ignore it.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
+}
+
+/// One line to standard output at once (`print` buffers whole blocks into a file or pipe, so a
+/// long run's figures would appear only at its end).
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
