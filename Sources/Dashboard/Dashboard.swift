@@ -1,0 +1,49 @@
+import Hummingbird
+import KubeClient
+public import Logging
+public import ServiceLifecycle
+
+/// The web dashboard under `/ui/`: a Hummingbird server whose every API request is made with the
+/// signed-in viewer's own token (see ``Viewer``), so the API server's authorization applies.
+///
+/// Nothing but the login page and the static assets is served without a session; a session is a
+/// random 256-bit id in an `HttpOnly`, `SameSite=Strict` cookie naming a server-side entry that
+/// holds the viewer's client (the token itself never reaches a page, URL, log line or error).
+public struct Dashboard: Service {
+    let configuration: DashboardConfiguration
+    let logger: Logger
+    let state: DashboardState
+
+    public init(configuration: DashboardConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.state = DashboardState(configuration: configuration)
+    }
+
+    public func run() async throws {
+        let configuration = self.configuration
+        let state = self.state
+        let logger = self.logger
+        let routes = DashboardRoutes(configuration: configuration, state: state, logger: logger)
+        let app = Application(
+            router: routes.router(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                var link: String?
+                if let token = configuration.loginLinkToken, let code = await state.mintCode(token: token) {
+                    link = configuration.baseURL(port: port) + "/ui/login?code=" + code
+                }
+                logger.info("dashboard listening", metadata: ["url": "\(configuration.baseURL(port: port))/ui/"])
+                await configuration.onListening(port, link)
+            },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            await state.shutDownAll()
+            throw error
+        }
+        await state.shutDownAll()
+    }
+}
