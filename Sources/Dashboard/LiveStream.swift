@@ -68,6 +68,12 @@ struct LiveStream: Sendable {
         } catch let error as KubeError where error.kind == .gone {
             try await writer.write(ByteBuffer(string: "event: expired\ndata: {}\n\n"))
         } catch let error as KubeError {
+            // Signing out shuts the session's client down, which ends its watches.
+            guard await state.viewer(session: session) != nil else {
+                try await writer.write(ByteBuffer(string: "event: signedout\ndata: {}\n\n"))
+                try await writer.finish(nil)
+                return
+            }
             let (_, text) = DashboardRoutes.describe(error)
             try await writer.write(ByteBuffer(string: "event: failed\ndata: \(JSONWriter.string(["message": .string(text)]))\n\n"))
         }
