@@ -9,7 +9,7 @@ public import ServiceLifecycle
 /// Nothing but the login page and the static assets is served without a session; a session is a
 /// random 256-bit id in an `HttpOnly`, `SameSite=Strict` cookie naming a server-side entry that
 /// holds the viewer's client (the token itself never reaches a page, URL, log line or error).
-public struct Dashboard: Service {
+public struct Dashboard: Service, CustomStringConvertible, CustomDebugStringConvertible {
     let configuration: DashboardConfiguration
     let logger: Logger
     let state: DashboardState
@@ -19,6 +19,10 @@ public struct Dashboard: Service {
         self.logger = logger
         self.state = DashboardState(configuration: configuration)
     }
+
+    /// Where it listens, never its configuration's token (a ServiceGroup prints a failed service).
+    public var description: String { "Dashboard(\(configuration))" }
+    public var debugDescription: String { description }
 
     public func run() async throws {
         let configuration = self.configuration
@@ -39,7 +43,7 @@ public struct Dashboard: Service {
             },
             logger: logger)
         do {
-            try await app.runService()
+            try await app.run()
         } catch {
             await state.shutDownAll()
             throw error

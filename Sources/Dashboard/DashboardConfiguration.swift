@@ -5,7 +5,7 @@ public import KubeClient
 /// The dashboard never uses credentials of its own against the API: ``apiServer`` says only where
 /// the API is and how to trust it; credentials in it are dropped and every request carries the
 /// viewer's token.
-public struct DashboardConfiguration: Sendable {
+public struct DashboardConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public static let defaultPort = 7080
 
     public var host = "127.0.0.1"
@@ -37,6 +37,10 @@ public struct DashboardConfiguration: Sendable {
     public init(apiServer: @escaping @Sendable () async throws -> KubeConfig) {
         self.apiServer = apiServer
     }
+
+    /// Names the address only: ``loginLinkToken`` is a credential.
+    public var description: String { "DashboardConfiguration(host: \(host), port: \(port))" }
+    public var debugDescription: String { description }
 
     /// The URL the dashboard is reached at, for printed links.
     public func baseURL(port: Int) -> String {

@@ -93,7 +93,7 @@ struct Cloud: AsyncParsableCommand {
             }
             let controller = CloudController(configuration: configuration, client: client, logger: logger)
             var services: [any Service] = [controller]
-            if let options = ui.options(printLoginLink: false) {
+            if let options = ui.options(defaultPort: nil, printLoginLink: false) {
                 services.append(Self.dashboard(options, api: kube))
             }
             let group = ServiceGroup(

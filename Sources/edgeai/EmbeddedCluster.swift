@@ -27,7 +27,7 @@ struct EmbeddedCluster {
         /// How long a disconnected node stays Online (nil: the hub's default).
         var nodeOfflineGrace: Duration?
         /// The dashboard (nil: not served), reaching the API over its HTTPS port.
-        var dashboard: DashboardOptions? = DashboardOptions()
+        var dashboard: DashboardOptions?
     }
 
     let credentials: ClusterCredentials

@@ -59,12 +59,12 @@ struct Server: AsyncParsableCommand {
         options.durability = processCrashSafe ? .processCrashSafe : .durable
         options.controller = !noController
         options.nodeOfflineGrace = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
-        options.dashboard = ui.options(printLoginLink: false)
+        options.dashboard = ui.options(defaultPort: nil, printLoginLink: false)
         let host = ["0.0.0.0", "::"].contains(address) ? "127.0.0.1" : address
         let ports = [
             ListenPort(role: "the API server", flag: "--port", host: address, port: port),
             ListenPort(role: "the edge hub", flag: "--hub-port", host: address, port: noController ? 0 : hubPort),
-            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort),
+            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort(defaultPort: nil)),
         ]
         if let busy = ListenPort.firstInUse(ports) {
             printError(busy.inUseMessage(command: "edgeai server"))

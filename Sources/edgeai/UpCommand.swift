@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import EdgeAIPKI
 import EdgeAgent
 import EdgeSync
@@ -59,7 +60,7 @@ struct Up: AsyncParsableCommand {
             ListenPort(role: "the API server", flag: "--port", host: "127.0.0.1", port: port),
             ListenPort(role: "the edge hub", flag: "--hub-port", host: "127.0.0.1", port: hubPort),
             ListenPort(role: "the agent's local API", flag: "--agent-port", host: "127.0.0.1", port: agentPort),
-            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort),
+            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort(defaultPort: DashboardConfiguration.defaultPort)),
         ]
         if let busy = ListenPort.firstInUse(ports) {
             printError(busy.inUseMessage(command: "edgeai up"))
@@ -71,7 +72,7 @@ struct Up: AsyncParsableCommand {
         options.port = port
         options.hubPort = hubPort
         options.nodeOfflineGrace = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
-        options.dashboard = ui.options(printLoginLink: true)
+        options.dashboard = ui.options(defaultPort: DashboardConfiguration.defaultPort, printLoginLink: true)
         let cluster = try EmbeddedCluster(
             options, logger: logger,
             onAPIListening: { port, kubeconfig in await progress.apiListening(port: port, kubeconfig: kubeconfig) },

@@ -143,6 +143,10 @@ struct DashboardHTTPTests {
     @Test func theStartupLinkSignsInAsItsToken() async throws {
         let h = try await DashboardHarness.start(loginLinkToken: "not-a-real-token")
         let link = try #require(h.loginLink)
+        // A ServiceGroup prints a failed service: the token must not be in it.
+        for text in ["\(h.dashboard)", String(reflecting: h.dashboard), "\(h.dashboard.configuration)", String(reflecting: h.dashboard.configuration)] {
+            #expect(!text.contains("not-a-real-token"))
+        }
         #expect(link.hasPrefix(h.base + "/ui/login?code="))
         // The code is bound to its token: a token the API refuses gives no session.
         let reply = try await h.request(.GET, String(link.dropFirst(h.base.count)))
