@@ -42,8 +42,23 @@ public struct Dashboard: Service, CustomStringConvertible, CustomDebugStringConv
                 await configuration.onListening(port, link)
             },
             logger: logger)
+        // On graceful shutdown every session's client is shut down first: the live streams' watches
+        // end at once (instead of at their next renewal) and the server's open requests with them.
         do {
-            try await app.run()
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await app.run()
+                    return true
+                }
+                group.addTask {
+                    try? await gracefulShutdown()
+                    await state.shutDownAll()
+                    return false
+                }
+                while let appEnded = try await group.next() {
+                    if appEnded { group.cancelAll() }
+                }
+            }
         } catch {
             await state.shutDownAll()
             throw error

@@ -26,6 +26,10 @@ actor DashboardState {
     func allowLoginAttempt() -> Bool { logins.tryTake(now: clock.now) }
 
     func startSession(_ viewer: Viewer) async -> String {
+        if stopping {
+            await shutDown([viewer])
+            return SecretID.make()  // names no session
+        }
         let (id, dropped) = sessions.insert(viewer, now: clock.now)
         await shutDown(dropped)
         return id
@@ -64,7 +68,11 @@ actor DashboardState {
 
     var openStreams: Int { totalStreams }
 
+    /// Set once the dashboard stops: no new sessions, live streams end.
+    private(set) var stopping = false
+
     func shutDownAll() async {
+        stopping = true
         await shutDown(sessions.removeAll())
     }
 

@@ -37,7 +37,9 @@ struct LiveStream: Sendable {
             let seconds = max(1, Int(renewal.components.seconds))
             while !Task.isCancelled {
                 guard await state.viewer(session: session) != nil else {
-                    try await writer.write(ByteBuffer(string: "event: signedout\ndata: {}\n\n"))
+                    let stopping = await state.stopping
+                    try await writer.write(ByteBuffer(string: stopping
+                        ? "event: failed\ndata: {\"message\":\"the dashboard is stopping\"}\n\n" : "event: signedout\ndata: {}\n\n"))
                     break
                 }
                 let events = try await viewer.client.watch(
@@ -68,7 +70,12 @@ struct LiveStream: Sendable {
         } catch let error as KubeError where error.kind == .gone {
             try await writer.write(ByteBuffer(string: "event: expired\ndata: {}\n\n"))
         } catch let error as KubeError {
-            // Signing out shuts the session's client down, which ends its watches.
+            // Signing out (or the dashboard stopping) shuts the session's client down, which ends its watches.
+            if await state.stopping {
+                try await writer.write(ByteBuffer(string: "event: failed\ndata: {\"message\":\"the dashboard is stopping\"}\n\n"))
+                try await writer.finish(nil)
+                return
+            }
             guard await state.viewer(session: session) != nil else {
                 try await writer.write(ByteBuffer(string: "event: signedout\ndata: {}\n\n"))
                 try await writer.finish(nil)

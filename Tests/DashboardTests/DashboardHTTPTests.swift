@@ -9,6 +9,7 @@ import JSON
 import KubeClient
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import Testing
 
 /// The dashboard over a real loopback server in front of a real embedded API server: nothing
@@ -203,6 +204,24 @@ struct DashboardHTTPTests {
             #expect(text.contains("event: signedout"))
         }
         try await eventually("stream slots returned") { await h.dashboard.state.openStreams == 0 }
+        await h.stop()
+    }
+
+    @Test func stoppingEndsOpenStreamsAtOnce() async throws {
+        let h = try await DashboardHarness.start(streamRenewal: .seconds(3600))
+        let session = try #require(try await h.signIn(token: h.api.credentials.adminToken).session)
+        var request = HTTPClientRequest(url: h.base + "/ui/stream/datasets")
+        request.headers.add(name: "Cookie", value: "\(DashboardRoutes.cookieName)=\(session)")
+        let response = try await h.http.execute(request, timeout: .seconds(60))
+        var body = response.body.makeAsyncIterator()
+        var text = ""
+        while !text.contains(": connected"), let chunk = try await body.next() { text += String(buffer: chunk) }
+        // With an hour between renewals, only the shutdown can end this stream within the time limit.
+        await h.group.triggerGracefulShutdown()
+        while let chunk = try await body.next() { text += String(buffer: chunk) }
+        #expect(text.contains("the dashboard is stopping"))
+        _ = try? await h.task.value
+        #expect(await h.dashboard.state.sessionCount == 0)
         await h.stop()
     }
 

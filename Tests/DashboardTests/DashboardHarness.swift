@@ -22,7 +22,7 @@ struct DashboardHarness {
     let dashboard: Dashboard
     let loginLink: String?
 
-    static func start(loginLinkToken: String? = nil) async throws -> DashboardHarness {
+    static func start(loginLinkToken: String? = nil, streamRenewal: Duration = .seconds(1)) async throws -> DashboardHarness {
         let api = try EmbeddedAPI(prefix: "dashboard-test")
         let port = try await api.start()
         let caPEM = api.credentials.certificateAuthority.certificatePEM
@@ -30,7 +30,7 @@ struct DashboardHarness {
             KubeConfig(server: "https://127.0.0.1:\(port)", certificateAuthorityPEM: Array(caPEM.utf8))
         })
         configuration.port = 0
-        configuration.streamRenewal = .seconds(1)
+        configuration.streamRenewal = streamRenewal
         configuration.loginLinkToken = loginLinkToken
         let (listening, continuation) = AsyncStream.makeStream(of: (Int, String?).self, bufferingPolicy: .bufferingNewest(1))
         configuration.onListening = { port, link in continuation.yield((port, link)) }
