@@ -85,6 +85,7 @@ struct PageKind: Sendable {
             row.cells["format"] = object["spec"]?["format"]?.stringValue ?? ""
             let samples = object["status"]?["numberOfSamples"]?.intValue
             row.samples = samples
+            row.point = samples.map(Double.init)
             row.cells["samples"] = samples.map(String.init) ?? ""
             let ready = condition(object, "Ready")
             row.cells["ready"] = [ready?["status"]?.stringValue, ready?["reason"]?.stringValue].compactMap { $0 }.joined(separator: " ")
@@ -118,6 +119,7 @@ struct PageKind: Sendable {
                 return "\(name): \(state)\(size)"
             }.joined(separator: "; ") + (nodes.count > 20 ? "; …" : "")
             let metrics = object["status"]?["metrics"]?.arrayValue ?? []
+            row.point = metrics.lazy.compactMap { $0["value"]?.stringValue.flatMap(Double.init) }.first { $0.isFinite }
             row.cells["metrics"] = metrics.prefix(10).map { "\($0["key"]?.stringValue ?? "")=\($0["value"]?.stringValue ?? "")" }
                 .joined(separator: ", ")
             row.cells["generation"] = int(object["metadata"]?["generation"])

@@ -92,6 +92,8 @@ enum Renderer {
                 """
         case "datasets":
             extra = "<p class=\"hint\">Sparklines: the last \(sparklinePoints) sample counts this page has seen since it was opened.</p>"
+        case "models":
+            extra = "<p class=\"hint\">Charts: each model's first numeric metric, the last \(sparklinePoints) values this page has seen since it was opened.</p>"
         default:
             extra = ""
         }
@@ -138,8 +140,8 @@ enum Renderer {
             switch column.id {
             case "name":
                 return "<td><a data-yaml href=\"\(HTML.escape(row?.yamlPath ?? "#"))\">\(span)</a></td>"
-            case "samples":
-                let point = row?.samples.map { " data-v=\"\($0)\"" } ?? ""
+            case "samples", "metrics":
+                let point = row?.point.map { " data-v=\"\($0)\"" } ?? ""
                 return """
                     <td class="num">\(span) <svg class="spark" viewBox="0 0 100 20" preserveAspectRatio="none" \
                     aria-hidden="true"\(point)><polyline points=""></polyline></svg></td>

@@ -15,6 +15,8 @@ struct Row: Sendable, Equatable {
     var yamlPath: String
     /// Datasets: the sample count, the point the page's sparkline adds.
     var samples: Int64?
+    /// The value the row's sparkline adds: a dataset's sample count, a model's first numeric metric.
+    var point: Double?
     /// Models: nodes holding the model out of nodes it is placed on (the progress bar).
     var delivered: (done: Int, total: Int)?
     /// EdgeNodes: the phase (the timeline notes its changes).
@@ -24,6 +26,7 @@ struct Row: Sendable, Equatable {
 
     static func == (lhs: Row, rhs: Row) -> Bool {
         lhs.key == rhs.key && lhs.cells == rhs.cells && lhs.yamlPath == rhs.yamlPath && lhs.samples == rhs.samples
+            && lhs.point == rhs.point
             && lhs.delivered?.done == rhs.delivered?.done && lhs.delivered?.total == rhs.delivered?.total
             && lhs.phase == rhs.phase && lhs.link?.text == rhs.link?.text && lhs.link?.path == rhs.link?.path
     }
@@ -35,6 +38,7 @@ struct Row: Sendable, Equatable {
             "cells": .object(cells.mapValues { .string($0) }),
         ]
         if let samples { object["samples"] = .int(samples) }
+        if let point, point.isFinite { object["point"] = .double(point) }
         if let delivered { object["delivered"] = ["done": .int(Int64(delivered.done)), "total": .int(Int64(delivered.total))] }
         if let phase { object["phase"] = .string(phase) }
         if let link { object["link"] = ["text": .string(link.text), "path": .string(link.path)] }

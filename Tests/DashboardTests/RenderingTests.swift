@@ -90,6 +90,21 @@ struct RenderingTests {
         #expect(PageKind.datasets.row(offline).cells["reachable"] == "False NodeOffline")
     }
 
+    @Test func aModelRowChartsItsFirstNumericMetric() {
+        let model: JSONValue = [
+            "metadata": ["name": "m", "namespace": "default"], "spec": ["modelUrl": "/models/m.pb"],
+            "status": ["nodes": [["nodeName": "edge0", "present": true, "sizeBytes": 10], ["nodeName": "edge1", "present": false]],
+                       "metrics": [["key": "stage", "value": "beta"], ["key": "accuracy", "value": "0.93"]]],
+        ]
+        let row = PageKind.models.row(model)
+        #expect(row.point == 0.93)
+        #expect(row.delivered?.done == 1 && row.delivered?.total == 2)
+        #expect(row.cells["metrics"] == "stage=beta, accuracy=0.93")
+        let html = Renderer.row(.models, row)
+        #expect(html.contains("data-v=\"0.93\""))
+        #expect(html.contains("<progress value=\"1\" max=\"2\">"))
+    }
+
     @Test func queriesAreBounded() throws {
         #expect(try PageQuery(items: []).limit == 100)
         #expect(try PageQuery(items: [("limit", "500"), ("namespace", "team-a")]).namespace == "team-a")

@@ -8,6 +8,7 @@ and sees its node go offline (the hub's grace is set to 2 s), and checks that a 
 the login page. Saves screenshots into $DASHBOARD_SCREENSHOTS (default: a temporary directory).
 Every wait has a deadline; any failure exits non-zero.
 """
+import json
 import os
 import re
 import signal
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
@@ -175,8 +177,24 @@ def main():
         yaml = wait_for("the YAML", lambda: driver.find_element(By.ID, "yaml").text)
         if "kind: Dataset" not in yaml or "numberOfSamples" not in yaml:
             fail("the YAML page does not show the dataset")
+        # A job on the node reports a model metric twice: the models page charts it live.
         driver.get(base + "/ui/models")
-        wait_for("the demo model", lambda: cell(driver, "default/model-examp", "name") == "model-examp")
+        model = "default/model-examp"
+        wait_for("the demo model", lambda: cell(driver, model, "name") == "model-examp")
+        wait_for("the live stream", lambda: driver.find_element(By.ID, "live").text == "live")
+        agent_api = re.search(r"jobs' API (http://127\.0\.0\.1:\d+)/v1/datasets", up.output()).group(1)
+        model_points = lambda: int(driver.find_element(By.CSS_SELECTOR, f'tr[data-key="{model}"] svg.spark').get_attribute("data-points") or 0)
+        start_points = model_points()
+        for value in ["0.51", "0.93"]:
+            body = json.dumps({"metrics": [{"key": "accuracy", "value": value}]}).encode()
+            request = urllib.request.Request(agent_api + "/v1/models/default/model-examp/metrics", data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=20) as reply:
+                if reply.status // 100 != 2:
+                    fail(f"the agent's API answered {reply.status} to a metric")
+            wait_for(f"accuracy={value} on the models page", lambda: f"accuracy={value}" in (cell(driver, model, "metrics") or ""))
+        wait_for("the metric chart's new points", lambda: model_points() >= start_points + 2)
+        shot(driver, "models")
         driver.get(base + "/ui/events")
         wait_for("the events page", lambda: driver.find_elements(By.CSS_SELECTOR, 'table#rows[data-page="events"]'))
 

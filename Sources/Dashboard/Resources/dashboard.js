@@ -1,6 +1,6 @@
 // edgeai dashboard: applies a page's server-sent events to its table, without reloading.
 // Every value from the API is set with textContent (never innerHTML). Bounded: each dataset's
-// sparkline keeps the last data-spark values, the fleet timeline the last data-max entries.
+// (and each model's metric) sparkline keeps the last data-spark values, the fleet timeline the last data-max entries.
 "use strict";
 (function () {
   var table = document.getElementById("rows");
@@ -77,7 +77,7 @@
     if (phase) { phase.setAttribute("data-phase", row.phase || ""); }
     var bar = tr.querySelector("progress");
     if (bar && row.delivered) { bar.max = Math.max(1, row.delivered.total); bar.value = row.delivered.done; }
-    if (row.samples !== undefined) { remember(row.key, row.samples); drawSpark(tr, row.key); }
+    if (row.point !== undefined) { remember(row.key, row.point); drawSpark(tr, row.key); }
     tr.classList.remove("flash");
     void tr.offsetWidth;
     tr.classList.add("flash");
@@ -108,7 +108,7 @@
   Array.prototype.forEach.call(tbody.rows, function (tr) {
     var key = tr.getAttribute("data-key");
     var svg = tr.querySelector("svg.spark");
-    if (svg && svg.hasAttribute("data-v")) { remember(key, parseInt(svg.getAttribute("data-v"), 10)); drawSpark(tr, key); }
+    if (svg && svg.hasAttribute("data-v")) { remember(key, parseFloat(svg.getAttribute("data-v"))); drawSpark(tr, key); }
     var phase = tr.querySelector("td.phase");
     if (phase) { phases[key] = phase.getAttribute("data-phase"); }
   });
