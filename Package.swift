@@ -389,7 +389,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "JSON",
+                "Dashboard", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "JSON", "edgeai",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

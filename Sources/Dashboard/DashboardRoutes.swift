@@ -173,7 +173,7 @@ struct DashboardRoutes: Sendable {
         } catch {
             return Self.text(error.description, status: .badRequest)
         }
-        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID") ?? .accept].flatMap { $0.isEmpty ? nil : $0 }
+        let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" && !$0.value.isEmpty }?.value
         let start = lastEventID ?? items.first { $0.0 == "resourceVersion" }?.1
         guard await state.acquireStream(session: id) else {
             return Self.text("too many live streams for this session", status: .tooManyRequests)
