@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -33,6 +34,9 @@ def fail(message):
     raise SystemExit(1)
 
 
+POLL = threading.Event()  # never set: waiting on it is the pause between polls
+
+
 def wait_for(what, condition, timeout=30.0, interval=0.1):
     """Polls `condition` until it returns a truthy value; fails naming `what` after `timeout`."""
     deadline = time.monotonic() + timeout
@@ -44,7 +48,7 @@ def wait_for(what, condition, timeout=30.0, interval=0.1):
                 return value
         except WebDriverException as error:  # an element replaced mid-read: try again
             last_error = error
-        time.sleep(interval)
+        POLL.wait(interval)
     fail(f"timed out after {timeout:.0f} s waiting for {what}" + (f" (last error: {last_error.msg})" if last_error else ""))
 
 
