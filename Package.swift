@@ -207,6 +207,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web dashboard under /ui/: login and sessions, server-rendered pages, live updates by
+        // server-sent events from watches made with the viewer's own token.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "KubeClient", "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Resources/dashboard.css"), .embedInCode("Resources/dashboard.js")],
+            swiftSettings: swiftSettings
+        ),
         // Test kit, light: temporary directories and condition waits. Depends on nothing heavy.
         .target(name: "EdgeAITesting", swiftSettings: swiftSettings),
         // Test kit, remote peers: nginx (HTTPS with Range) and moto's S3 server as real processes.
@@ -244,7 +261,7 @@ let package = Package(
         .executableTarget(
             name: "edgeai",
             dependencies: [
-                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient", "EdgeAgent", "HubClient", "EdgeSync",
+                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient", "EdgeAgent", "HubClient", "EdgeSync", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -377,6 +394,18 @@ let package = Package(
             name: "KubeClientTests",
             dependencies: [
                 "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "EdgeAICore", "JSON", "EdgeAICloudTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAICloudTesting", "EdgeAIPKI", "JSON", "edgeai",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

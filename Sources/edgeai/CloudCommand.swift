@@ -1,5 +1,6 @@
 import ArgumentParser
 import CloudController
+import Dashboard
 import EdgeAIPKI
 import EdgeSync
 import Foundation
@@ -49,6 +50,8 @@ struct Cloud: AsyncParsableCommand {
     @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
     var nodeOfflineGrace: Double = 40
 
+    @OptionGroup var ui: DashboardFlags
+
     func run() async throws {
         let logger = Logger(label: "edgeai.cloud")
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
@@ -89,8 +92,12 @@ struct Cloud: AsyncParsableCommand {
                 printLine("edgeai cloud: edge hub on wss://\(hubAddress):\(port)\(HubEndpoint.path); CA \(caPath); API \(apiServer)\(grace)")
             }
             let controller = CloudController(configuration: configuration, client: client, logger: logger)
+            var services: [any Service] = [controller]
+            if let options = ui.options(defaultPort: nil, printLoginLink: false) {
+                services.append(Self.dashboard(options, api: kube))
+            }
             let group = ServiceGroup(
-                configuration: .init(services: [controller], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             let deadline = retired.nextExpiry(after: now).map { ContinuousClock.now + .seconds(Int64($0.timeIntervalSince(now).rounded(.up))) }
             let change: CredentialWatch.Change?
             do {
@@ -106,6 +113,27 @@ struct Cloud: AsyncParsableCommand {
             case .deadline?: logger.notice("a retired cluster key's grace ended; its node tokens are refused from now on")
             }
         }
+    }
+}
+
+extension Cloud {
+    /// The dashboard against the same API server; the cloud's own credentials are dropped: every
+    /// viewer request carries the viewer's token.
+    static func dashboard(_ options: DashboardOptions, api: KubeConfig) -> Dashboard {
+        var server = api
+        server.credentials = .none
+        server.clientCertificatePEM = nil
+        server.clientKeyPEM = nil
+        server.qps = 50
+        server.burst = 100
+        var configuration = DashboardConfiguration(apiServer: { [server] in server })
+        configuration.host = options.address
+        configuration.port = options.port
+        configuration.secureCookies = options.secureCookies
+        configuration.onListening = { [configuration] port, _ in
+            printLine("edgeai cloud: dashboard on \(configuration.baseURL(port: port))/ui/ (`edgeai dashboard` prints a one-time login link)")
+        }
+        return Dashboard(configuration: configuration, logger: Logger(label: "edgeai.dashboard"))
     }
 }
 

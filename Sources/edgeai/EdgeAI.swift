@@ -9,6 +9,7 @@ struct EdgeAI: AsyncParsableCommand {
         version: EdgeAIVersion.current,
         subcommands: [
             Up.self,
+            DashboardCommand.self,
             Apply.self,
             Get.self,
             Describe.self,

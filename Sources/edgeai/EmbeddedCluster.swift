@@ -1,5 +1,6 @@
 import APIServer
 import CloudController
+import Dashboard
 import EdgeAIPKI
 import EdgeSync
 import KubeClient
@@ -23,6 +24,10 @@ struct EmbeddedCluster {
         var hubHosts: [String] = []
         var durability: Durability = .durable
         var controller = true
+        /// How long a disconnected node stays Online (nil: the hub's default).
+        var nodeOfflineGrace: Duration?
+        /// The dashboard (nil: not served), reaching the API over its HTTPS port.
+        var dashboard: DashboardOptions?
     }
 
     let credentials: ClusterCredentials
@@ -35,7 +40,8 @@ struct EmbeddedCluster {
     init(
         _ options: Options, logger: Logger,
         onAPIListening: @escaping @Sendable (_ port: Int, _ kubeconfig: String) async -> Void,
-        onHubListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        onHubListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+        onDashboardListening: @escaping @Sendable (_ url: String, _ loginLink: String?) async -> Void = { _, _ in }
     ) throws {
         var hosts = options.hubHosts
         let wildcard = ["0.0.0.0", "::"].contains(options.address)
@@ -47,6 +53,7 @@ struct EmbeddedCluster {
             ? try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup]) : nil
         let publicHost = wildcard ? "127.0.0.1" : options.address
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        let apiPort = BoundAPIPort()
         let api = APIServer.Configuration(
             dataDirectory: options.dataDirectory, host: options.address, port: options.port, durability: options.durability,
             onListening: { [credentials] bound in
@@ -57,6 +64,7 @@ struct EmbeddedCluster {
                     logger.error("could not write kubeconfig: \(error)")
                 }
                 portContinuation.yield(bound)
+                await apiPort.set(bound)
             })
         var services: [any Service] = [APIServer(configuration: api, credentials: credentials, logger: logger)]
         if let controllerToken {
@@ -64,10 +72,24 @@ struct EmbeddedCluster {
             controller.hubHost = options.address
             controller.hubPort = options.hubPort
             controller.onHubListening = onHubListening
+            if let grace = options.nodeOfflineGrace { controller.hub.nodes.offlineGracePeriod = grace }
             services.append(
                 EmbeddedController(
                     configuration: controller, apiPorts: ports, token: controllerToken,
                     caPEM: credentials.certificateAuthority.certificatePEM, logger: Logger(label: "edgeai.cloud")))
+        }
+        if let ui = options.dashboard {
+            let caPEM = credentials.certificateAuthority.certificatePEM
+            var dashboard = DashboardConfiguration(apiServer: {
+                let port = await apiPort.wait()
+                return KubeConfig(server: "https://127.0.0.1:\(port)", certificateAuthorityPEM: Array(caPEM.utf8))
+            })
+            dashboard.host = ui.address
+            dashboard.port = ui.port
+            dashboard.secureCookies = ui.secureCookies
+            dashboard.loginLinkToken = ui.printLoginLink ? credentials.adminToken : nil
+            dashboard.onListening = { [dashboard] port, link in await onDashboardListening(dashboard.baseURL(port: port) + "/ui/", link) }
+            services.append(Dashboard(configuration: dashboard, logger: Logger(label: "edgeai.dashboard")))
         }
         self.credentials = credentials
         self.services = services
@@ -99,5 +121,31 @@ struct EmbeddedController: Service {
             throw error
         }
         try await client.shutdown()
+    }
+}
+
+/// The dashboard's flags, as `edgeai up`, `server` and `cloud` take them.
+struct DashboardOptions {
+    var address = "127.0.0.1"
+    var port = DashboardConfiguration.defaultPort
+    /// Mint a one-time login link for the admin token at start (`edgeai up`).
+    var printLoginLink = false
+    var secureCookies = false
+}
+
+/// The API server's port once bound, for any number of waiters (the dashboard asks at each sign-in).
+actor BoundAPIPort {
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ port: Int) {
+        self.port = port
+        for waiter in waiters { waiter.resume(returning: port) }
+        waiters = []
+    }
+
+    func wait() async -> Int {
+        if let port { return port }
+        return await withCheckedContinuation { waiters.append($0) }
     }
 }

@@ -44,6 +44,11 @@ struct Server: AsyncParsableCommand {
     @Option(parsing: .singleValue, help: "A DNS name or IP address edge nodes use to reach the hub (repeatable); added to the certificate.")
     var hubHost: [String] = []
 
+    @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
+    var nodeOfflineGrace: Double = 40
+
+    @OptionGroup var ui: DashboardFlags
+
     func run() async throws {
         let logger = Logger(label: "edgeai.server")
         var options = EmbeddedCluster.Options(dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL.path)
@@ -53,10 +58,13 @@ struct Server: AsyncParsableCommand {
         options.hubHosts = hubHost
         options.durability = processCrashSafe ? .processCrashSafe : .durable
         options.controller = !noController
+        options.nodeOfflineGrace = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
+        options.dashboard = ui.options(defaultPort: nil, printLoginLink: false)
         let host = ["0.0.0.0", "::"].contains(address) ? "127.0.0.1" : address
         let ports = [
             ListenPort(role: "the API server", flag: "--port", host: address, port: port),
             ListenPort(role: "the edge hub", flag: "--hub-port", host: address, port: noController ? 0 : hubPort),
+            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort(defaultPort: nil)),
         ]
         if let busy = ListenPort.firstInUse(ports) {
             printError(busy.inUseMessage(command: "edgeai server"))
@@ -66,7 +74,8 @@ struct Server: AsyncParsableCommand {
         let cluster = try EmbeddedCluster(
             options, logger: logger,
             onAPIListening: { port, kubeconfig in printLine("edgeai server listening on https://\(host):\(port); KUBECONFIG=\(kubeconfig)") },
-            onHubListening: { port in printLine("edgeai edge hub listening on wss://\(host):\(port)\(HubEndpoint.path); CA \(caPath)") })
+            onHubListening: { port in printLine("edgeai edge hub listening on wss://\(host):\(port)\(HubEndpoint.path); CA \(caPath)") },
+            onDashboardListening: { url, _ in printLine("edgeai dashboard on \(url) (`edgeai dashboard` prints a one-time login link)") })
         let group = ServiceGroup(
             configuration: .init(services: cluster.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

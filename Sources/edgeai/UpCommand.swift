@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import EdgeAIPKI
 import EdgeAgent
 import EdgeSync
@@ -39,6 +40,11 @@ struct Up: AsyncParsableCommand {
     @Option(help: "A directory whose data the agent may read (repeatable; default: the current directory).")
     var allow: [String] = []
 
+    @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
+    var nodeOfflineGrace: Double = 40
+
+    @OptionGroup var ui: DashboardFlags
+
     @Flag(help: "Write a sample dataset and model, apply them, and show their status arrive.")
     var demo = false
 
@@ -54,6 +60,7 @@ struct Up: AsyncParsableCommand {
             ListenPort(role: "the API server", flag: "--port", host: "127.0.0.1", port: port),
             ListenPort(role: "the edge hub", flag: "--hub-port", host: "127.0.0.1", port: hubPort),
             ListenPort(role: "the agent's local API", flag: "--agent-port", host: "127.0.0.1", port: agentPort),
+            ListenPort(role: "the dashboard", flag: "--ui-port", host: ui.uiAddress, port: ui.checkedPort(defaultPort: DashboardConfiguration.defaultPort)),
         ]
         if let busy = ListenPort.firstInUse(ports) {
             printError(busy.inUseMessage(command: "edgeai up"))
@@ -64,10 +71,15 @@ struct Up: AsyncParsableCommand {
         var options = EmbeddedCluster.Options(dataDirectory: dataDirectory)
         options.port = port
         options.hubPort = hubPort
+        options.nodeOfflineGrace = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
+        options.dashboard = ui.options(defaultPort: DashboardConfiguration.defaultPort, printLoginLink: true)
         let cluster = try EmbeddedCluster(
             options, logger: logger,
             onAPIListening: { port, kubeconfig in await progress.apiListening(port: port, kubeconfig: kubeconfig) },
-            onHubListening: { port in await progress.hubListening(port: port) })
+            onHubListening: { port in await progress.hubListening(port: port) },
+            onDashboardListening: { url, link in
+                printLine("edgeai up: dashboard on \(url)" + (link.map { "; one-time login link (10 min): \($0)" } ?? ""))
+            })
         let credentials = cluster.credentials
         await progress.setJoinToken(try credentials.nodeToken(for: "edge1"))
 

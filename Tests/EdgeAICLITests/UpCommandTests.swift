@@ -6,7 +6,7 @@ import Testing
 /// to the hub over its authenticated WebSocket.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct UpCommandTests {
-    static let upArguments = ["up", "--demo", "--port", "0", "--hub-port", "0", "--agent-port", "0"]
+    static let upArguments = ["up", "--demo", "--port", "0", "--hub-port", "0", "--agent-port", "0", "--ui-port", "0"]
 
     /// The demo shows the count arrive and change; the running system keeps counting appends made
     /// by anyone; the CLI finds it through `./.edgeai/kubeconfig`; Ctrl-C stops it cleanly; a
@@ -64,7 +64,7 @@ struct UpCommandTests {
         let other = try TemporaryDirectory()
         defer { other.remove() }
         let clash = try await CLIProcess.run(
-            ["up", "--port", String(port), "--hub-port", "0", "--agent-port", "0"], stdin: nil, environment: [:],
+            ["up", "--port", String(port), "--hub-port", "0", "--agent-port", "0", "--ui-port", "0"], stdin: nil, environment: [:],
             workingDirectory: other.path)
         #expect(clash.status != 0, "\(clash)")
         #expect(
