@@ -101,23 +101,20 @@ struct PageKind: Sendable {
         id: "models", title: "Models", resource: Model.resourceType,
         columns: [
             Column(id: "name", title: "Model"), Column(id: "namespace", title: "Namespace"), Column(id: "url", title: "URL"),
-            Column(id: "format", title: "Format"), Column(id: "delivered", title: "Delivered"), Column(id: "nodes", title: "Per node"),
-            Column(id: "metrics", title: "Metrics"), Column(id: "generation", title: "Generation"),
+            Column(id: "format", title: "Format"), Column(id: "digest", title: "Digest"), Column(id: "delivered", title: "Delivered"),
+            Column(id: "nodes", title: "Per node"), Column(id: "metrics", title: "Metrics"), Column(id: "generation", title: "Generation"),
         ],
         row: { object in
             var row = base("models", object)
             row.cells["url"] = object["spec"]?["modelUrl"]?.stringValue ?? ""
             row.cells["format"] = object["spec"]?["format"]?.stringValue ?? ""
+            // `sha256:` and the first 12 hex digits, as image digests are shown.
+            row.cells["digest"] = object["spec"]?["digest"]?.stringValue.map { String($0.prefix(19)) } ?? ""
             let nodes = object["status"]?["nodes"]?.arrayValue ?? []
-            let done = nodes.filter { $0["present"]?.boolValue == true }.count
+            let done = nodes.filter { $0["present"]?.boolValue == true || $0["phase"]?.stringValue == "Ready" }.count
             row.delivered = (done, nodes.count)
             row.cells["delivered"] = "\(done)/\(nodes.count)"
-            row.cells["nodes"] = nodes.prefix(20).map { node in
-                let name = node["nodeName"]?.stringValue ?? "?"
-                let state = node["present"]?.boolValue == true ? "present" : (node["message"]?.stringValue ?? "pending")
-                let size = node["sizeBytes"]?.intValue.map { " \($0) B" } ?? ""
-                return "\(name): \(state)\(size)"
-            }.joined(separator: "; ") + (nodes.count > 20 ? "; …" : "")
+            row.cells["nodes"] = nodes.prefix(20).map(Self.nodeState).joined(separator: "; ") + (nodes.count > 20 ? "; …" : "")
             let metrics = object["status"]?["metrics"]?.arrayValue ?? []
             row.point = metrics.lazy.compactMap { $0["value"]?.stringValue.flatMap(Double.init) }.first { $0.isFinite }
             row.cells["metrics"] = metrics.prefix(10).map { "\($0["key"]?.stringValue ?? "")=\($0["value"]?.stringValue ?? "")" }
@@ -125,6 +122,23 @@ struct PageKind: Sendable {
             row.cells["generation"] = int(object["metadata"]?["generation"])
             return row
         })
+
+    /// One node's entry of a Model's status: its delivery phase and progress when the model is
+    /// remote (`edge0: Downloading 45 % (1 MiB of 2 MiB)`, `Failed DigestMismatch`), else presence.
+    static func nodeState(_ node: JSONValue) -> String {
+        let name = node["nodeName"]?.stringValue ?? "?"
+        if let phase = node["phase"]?.stringValue {
+            var text = "\(name): \(phase)"
+            if phase == "Downloading", let done = node["bytesDone"]?.intValue, let total = node["bytesTotal"]?.intValue, total > 0 {
+                text += " \(done * 100 / total) % (\(done) of \(total) B)"
+            }
+            if phase == "Failed", let reason = node["reason"]?.stringValue { text += " \(reason)" }
+            return text
+        }
+        let state = node["present"]?.boolValue == true ? "present" : (node["message"]?.stringValue ?? "pending")
+        let size = node["sizeBytes"]?.intValue.map { " \($0) B" } ?? ""
+        return "\(name): \(state)\(size)"
+    }
 
     static let events = PageKind(
         id: "events", title: "Events", resource: eventResource,

@@ -105,6 +105,23 @@ struct RenderingTests {
         #expect(html.contains("<progress value=\"1\" max=\"2\">"))
     }
 
+    /// A remote model's per-node delivery: phase, progress and why it failed; its digest shortened.
+    @Test func aRemoteModelRowShowsEachNodesDeliveryAndTheDigest() {
+        let digest = "sha256:" + String(repeating: "ab", count: 32)
+        let model: JSONValue = [
+            "metadata": ["name": "m", "namespace": "default"], "spec": ["modelUrl": "s3://b/m.onnx", "digest": .string(digest)],
+            "status": ["nodes": [
+                ["nodeName": "edge0", "phase": "Ready", "bytesDone": 400, "bytesTotal": 400],
+                ["nodeName": "edge1", "phase": "Downloading", "bytesDone": 100, "bytesTotal": 400],
+                ["nodeName": "edge2", "phase": "Failed", "reason": "DigestMismatch"],
+            ]],
+        ]
+        let row = PageKind.models.row(model)
+        #expect(row.cells["digest"] == "sha256:abababababab")
+        #expect(row.delivered?.done == 1 && row.delivered?.total == 3)
+        #expect(row.cells["nodes"] == "edge0: Ready; edge1: Downloading 25 % (100 of 400 B); edge2: Failed DigestMismatch")
+    }
+
     @Test func queriesAreBounded() throws {
         #expect(try PageQuery(items: []).limit == 100)
         #expect(try PageQuery(items: [("limit", "500"), ("namespace", "team-a")]).namespace == "team-a")
