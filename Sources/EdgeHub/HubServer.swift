@@ -73,6 +73,7 @@ package struct HubServer: Sendable {
         }
         let hub = self.hub
         let logger = self.logger
+        let maxFrameBytes = self.maxFrameBytes
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             ws: WebSocketServerConfiguration(maxFrameSize: maxFrameBytes, autoPing: .disabled, closeTimeout: closeTimeout))
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws -> ShouldUpgradeResult<
@@ -98,7 +99,8 @@ package struct HubServer: Sendable {
             }
             return .upgrade([:]) { inbound, outbound, _ in
                 guard synced else {
-                    try? await outbound.close(.goingAway, reason: "goingAway: hub starting: its caches have not synced yet")
+                    await Self.goAwayAfterHello(
+                        inbound: inbound, outbound: outbound, within: hub.configuration.helloTimeout, maxFrameBytes: maxFrameBytes)
                     return
                 }
                 try await hub.serve(
@@ -123,6 +125,25 @@ package struct HubServer: Sendable {
                 await onListening(port)
             },
             logger: logger)
+    }
+
+    /// A connection the hub cannot serve yet (its caches have not synced): waits for the node's
+    /// first frame, at most `timeout`, then closes with `goingAway` so the node retries. Closing
+    /// at once would put the close frame right behind the 101, and a client can lose bytes that
+    /// arrive in the same read as its upgrade response — it then waits for a close it dropped.
+    static func goAwayAfterHello(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, within timeout: Duration, maxFrameBytes: Int
+    ) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var messages = inbound.messages(maxSize: maxFrameBytes).makeAsyncIterator()
+                _ = try? await messages.next()
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        try? await outbound.close(.goingAway, reason: "goingAway: hub starting: its caches have not synced yet")
     }
 
     /// Answers the upgrade request with 401 before the upgrader declines it. The upgrader then
