@@ -154,7 +154,9 @@ public struct Downloader: Sendable {
             "\(directory) has \(mib(available)) free; the download needs \(mib(needed)) more plus a reserve of \(mib(reserve))")
     }
 
-    /// Streams the body to `fd`, writing one buffer while the next fills. Returns the new size.
+    /// Streams the body to `fd`: each full buffer is hashed and written on the thread pool while
+    /// the next one fills, so the reads never wait for SHA-256 or `write`. Buffers are hashed and
+    /// written in order (one in flight at a time). Returns the new size.
     private func stream(_ response: RemoteClient.Response, into fd: Int32, path: String, from start: Int64, total: Int64?,
         hash: inout SHA256, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int64
     {
@@ -164,15 +166,15 @@ public struct Downloader: Sendable {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(limit)
         var written = start
-        var inFlight: Task<Void, any Error>?
+        /// Hashes and writes the previous buffer; its value is the hash after it.
+        var inFlight: Task<SHA256, any Error>?
         var hasher = hash
         defer { hash = hasher }
         do {
             try await response.forEachChunk { chunk in
-                chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 buffer += chunk.readableBytesView
                 guard buffer.count >= limit else { return }
-                try await inFlight?.value
+                if let inFlight { hasher = try await inFlight.value }
                 let full = buffer
                 buffer = []
                 buffer.reserveCapacity(limit)
@@ -180,25 +182,33 @@ public struct Downloader: Sendable {
                 guard written <= maximum, total.map({ written <= $0 }) ?? true else {
                     throw RemoteError(.tooLarge, "\(response.source): more bytes than announced")
                 }
-                let done = written
+                let (done, before) = (written, hasher)
                 inFlight = Task {
-                    try await pool.runIfActive { try FileOps.write(fd, full, path: path) }
+                    let after = try await pool.runIfActive { () throws -> SHA256 in
+                        var next = before
+                        full.withUnsafeBytes { next.update(bufferPointer: $0) }
+                        try FileOps.write(fd, full, path: path)
+                        return next
+                    }
                     progress(Progress(bytesDone: done, totalBytes: total))
+                    return after
                 }
             }
         } catch {
-            // Keep what arrived when it extends an intact prefix: the resume continues from it.
+            // Keep what arrived when it extends an intact prefix: the resume continues from it
+            // (and hashes the kept file again).
             var prefixIntact = true
             if let inFlight {
-                do { try await inFlight.value } catch { prefixIntact = false }
+                do { hasher = try await inFlight.value } catch { prefixIntact = false }
             }
             let rest = buffer
             if prefixIntact { try? await pool.runIfActive { try FileOps.write(fd, rest, path: path) } }
             throw error
         }
-        try await inFlight?.value
+        if let inFlight { hasher = try await inFlight.value }
         let rest = buffer
         if !rest.isEmpty {
+            rest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             try await pool.runIfActive { try FileOps.write(fd, rest, path: path) }
             written += Int64(rest.count)
             progress(Progress(bytesDone: written, totalBytes: total))
