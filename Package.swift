@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "APIServer",
             dependencies: [
-                "EdgeAIAPI", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI", "KubeProtobuf",
+                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "ObjectStore", "EdgeAIPKI", "KubeProtobuf",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -107,13 +107,9 @@ public struct CredentialsDirectory: CredentialProvider {
                     "credentials \(name): line \(index + 1) has an unknown key (want ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN or an s3-* annotation)")
             }
         }
-        let endpoint: S3Endpoint
-        do { endpoint = try S3Endpoint(annotations: annotations, allowInsecureHTTP: allowInsecureHTTP) } catch {
-            throw RemoteError(error.code, "credentials \(name): \(error.message)")
-        }
-        let anonymous = data[S3Credentials.accessKeyIDKey] == nil && data[S3Credentials.secretAccessKeyKey] == nil
-        let credentials = anonymous ? nil : try S3Credentials(secretData: data, secretName: name)
-        return S3Access(endpoint: endpoint, credentials: credentials)
+        let parsed = try SednaCredential.parse(
+            data: data, annotations: annotations, name: name, label: "credentials \(name)", allowInsecureHTTP: allowInsecureHTTP)
+        return S3Access(endpoint: parsed.endpoint, credentials: parsed.credentials)
     }
 }
 

@@ -24,16 +24,10 @@ public final class HeldCredentials: CredentialProvider {
         guard let secret = secrets.withLock({ $0[key] }) else {
             return try await fallback.access(named: name, namespace: namespace)
         }
-        let data = secret.data ?? [:]
-        let endpoint: S3Endpoint
-        do {
-            endpoint = try S3Endpoint(annotations: secret.metadata.annotations ?? [:], allowInsecureHTTP: allowInsecureHTTP)
-        } catch {
-            throw RemoteError(error.code, "secret \(key): \(error.message)")
-        }
-        let anonymous = data[S3Credentials.accessKeyIDKey] == nil && data[S3Credentials.secretAccessKeyKey] == nil
-        let credentials = anonymous ? nil : try S3Credentials(secretData: data, secretName: key.description)
-        return S3Access(endpoint: endpoint, credentials: credentials)
+        let parsed = try SednaCredential.parse(
+            data: secret.data ?? [:], annotations: secret.metadata.annotations ?? [:], name: key.description, label: "secret \(key)",
+            allowInsecureHTTP: allowInsecureHTTP)
+        return S3Access(endpoint: parsed.endpoint, credentials: parsed.credentials)
     }
 
     /// Holds `secret` (replacing the one of the same name).
