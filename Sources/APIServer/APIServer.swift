@@ -1,14 +1,14 @@
-public import EdgeAIPKI
+package import EdgeAIPKI
 import EdgeAIAPI
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import JSON
-public import Logging
+package import Logging
 import NIOCore
 import NIOSSL
-public import ObjectStore
-public import ServiceLifecycle
+package import ObjectStore
+import ServiceLifecycle
 
 /// The embedded Kubernetes-compatible API server: HTTPS (TLS 1.2+, HTTP/1.1), bearer-token or
 /// client-certificate authentication, the edgeai kinds plus namespaces, events and leases, over
@@ -16,29 +16,29 @@ public import ServiceLifecycle
 ///
 /// A `Service`: `run()` opens the store, creates the initial namespaces, serves until graceful
 /// shutdown (which ends open watches), then closes the store. It starts no task in `init`.
-public struct APIServer: Service {
-    public struct Configuration: Sendable {
+package struct APIServer: Service {
+    package struct Configuration: Sendable {
         /// Holds `state.db` (the store) and `secrets-encryption.keys` (created 0600 on first start:
         /// Secrets are stored encrypted with it); the PKI material is passed in as credentials.
-        public var dataDirectory: String
-        public var host: String
+        package var dataDirectory: String
+        package var host: String
         /// 0 picks a free port; ``onListening`` receives the bound one.
-        public var port: Int
-        public var durability: Durability
-        public var compaction: CompactionPolicy
-        public var compactionInterval: Duration
+        package var port: Int
+        package var durability: Durability
+        package var compaction: CompactionPolicy
+        package var compactionInterval: Duration
         /// How often a watch with `allowWatchBookmarks` receives a BOOKMARK.
-        public var bookmarkInterval: Duration
+        package var bookmarkInterval: Duration
         /// Called once the server listens, with the bound port.
-        public var onListening: (@Sendable (Int) async -> Void)?
+        package var onListening: (@Sendable (Int) async -> Void)?
         /// Header-read and idle keep-alive timeouts; open watches are never cut by them.
-        public var connectionTimeouts: ConnectionTimeouts = .standard
+        package var connectionTimeouts: ConnectionTimeouts = .standard
         /// The store's tunables (WAL limit, event cache, batch size).
-        public var storeOptions = StoreOptions()
+        package var storeOptions = StoreOptions()
         /// Serve `/metrics` and record request metrics (off only to measure their cost).
-        public var metricsEnabled = true
+        package var metricsEnabled = true
 
-        public init(
+        package init(
             dataDirectory: String, host: String = "127.0.0.1", port: Int = 6443, durability: Durability = .durable,
             compaction: CompactionPolicy = .default, compactionInterval: Duration = .seconds(60),
             bookmarkInterval: Duration = .seconds(60), onListening: (@Sendable (Int) async -> Void)? = nil
@@ -54,20 +54,20 @@ public struct APIServer: Service {
         }
 
         /// `<dataDirectory>/state.db`.
-        public var databasePath: String { dataDirectory + "/state.db" }
+        package var databasePath: String { dataDirectory + "/state.db" }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let credentials: ClusterCredentials
     let logger: Logger
 
-    public init(configuration: Configuration, credentials: ClusterCredentials, logger: Logger = Logger(label: "edgeai.apiserver")) {
+    package init(configuration: Configuration, credentials: ClusterCredentials, logger: Logger = Logger(label: "edgeai.apiserver")) {
         self.configuration = configuration
         self.credentials = credentials
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let encryption = try SecretsEncryption.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let store = try ObjectStore(
             path: configuration.databasePath, durability: configuration.durability, compaction: configuration.compaction,

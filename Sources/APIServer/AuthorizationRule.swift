@@ -4,13 +4,13 @@ import JSON
 /// `apiGroups` or `resources` matches anything; a resource is `plural` or `plural/subresource`
 /// (`*/subresource` matches that subresource of every kind); empty `resourceNames` matches
 /// every name. Pure data.
-public struct ResourceRule: Sendable, Hashable {
-    public var verbs: [String]
-    public var apiGroups: [String]
-    public var resources: [String]
-    public var resourceNames: [String]
+package struct ResourceRule: Sendable, Hashable {
+    package var verbs: [String]
+    package var apiGroups: [String]
+    package var resources: [String]
+    package var resourceNames: [String]
 
-    public init(verbs: [String], apiGroups: [String], resources: [String], resourceNames: [String] = []) {
+    package init(verbs: [String], apiGroups: [String], resources: [String], resourceNames: [String] = []) {
         self.verbs = verbs
         self.apiGroups = apiGroups
         self.resources = resources
@@ -19,7 +19,7 @@ public struct ResourceRule: Sendable, Hashable {
 
     /// Whether this rule grants `attributes` (the namespace is not consulted: every rule here is
     /// cluster-wide, as a ClusterRoleBinding's).
-    public func matches(_ attributes: Authorizer.Attributes) -> Bool {
+    package func matches(_ attributes: Authorizer.Attributes) -> Bool {
         guard verbs.contains("*") || verbs.contains(attributes.verb) else { return false }
         guard apiGroups.contains("*") || apiGroups.contains(attributes.group) else { return false }
         let combined = attributes.subresource.map { "\(attributes.resource)/\($0)" } ?? attributes.resource
@@ -46,16 +46,16 @@ public struct ResourceRule: Sendable, Hashable {
 
 /// One grant on non-resource URLs (`/version`, `/metrics`), matched as RBAC does: `*` matches any
 /// path, a pattern ending in `*` matches that prefix, anything else matches exactly.
-public struct NonResourceRule: Sendable, Hashable {
-    public var verbs: [String]
-    public var nonResourceURLs: [String]
+package struct NonResourceRule: Sendable, Hashable {
+    package var verbs: [String]
+    package var nonResourceURLs: [String]
 
-    public init(verbs: [String], nonResourceURLs: [String]) {
+    package init(verbs: [String], nonResourceURLs: [String]) {
         self.verbs = verbs
         self.nonResourceURLs = nonResourceURLs
     }
 
-    public func matches(path: String, verb: String) -> Bool {
+    package func matches(path: String, verb: String) -> Bool {
         guard verbs.contains("*") || verbs.contains(verb) else { return false }
         return nonResourceURLs.contains { url in
             if url == "*" || url == path { return true }

@@ -1,4 +1,4 @@
-public import EdgeAIPKI
+package import EdgeAIPKI
 
 /// Who may do what: a pure function of identity and request, written as RBAC-shaped rules so
 /// that ``isAllowed(_:_:)`` and `SelfSubjectRulesReview` read the same grants.
@@ -11,21 +11,21 @@ public import EdgeAIPKI
 ///   datasets, models and namespaces, write only the status of datasets and models, create
 ///   EdgeNodes and write their status, and manage events and leases.
 /// - Nobody else gets more than the first item.
-public enum Authorizer {
-    public static let cloudControllerUser = "edgeai:cloud"
-    public static let controllersGroup = "edgeai:controllers"
-    public static let mastersGroup = "system:masters"
+package enum Authorizer {
+    package static let cloudControllerUser = "edgeai:cloud"
+    package static let controllersGroup = "edgeai:controllers"
+    package static let mastersGroup = "system:masters"
 
     /// One request to authorize. `subresource` is e.g. `status`; `group` "" is the core group.
-    public struct Attributes: Sendable, Hashable {
-        public var verb: String
-        public var group: String
-        public var resource: String
-        public var subresource: String?
-        public var namespace: String?
-        public var name: String?
+    package struct Attributes: Sendable, Hashable {
+        package var verb: String
+        package var group: String
+        package var resource: String
+        package var subresource: String?
+        package var namespace: String?
+        package var name: String?
 
-        public init(
+        package init(
             verb: String, group: String, resource: String, subresource: String? = nil, namespace: String? = nil, name: String? = nil
         ) {
             self.verb = verb
@@ -38,25 +38,25 @@ public enum Authorizer {
     }
 
     /// The grants of one identity, in the order `SelfSubjectRulesReview` lists them.
-    public struct Rules: Sendable, Hashable {
-        public var resourceRules: [ResourceRule]
-        public var nonResourceRules: [NonResourceRule]
+    package struct Rules: Sendable, Hashable {
+        package var resourceRules: [ResourceRule]
+        package var nonResourceRules: [NonResourceRule]
     }
 
-    public static func isAllowed(_ user: UserInfo, _ request: Attributes) -> Bool {
+    package static func isAllowed(_ user: UserInfo, _ request: Attributes) -> Bool {
         if isNodeReadingSecrets(user, request) { return false }
         if basic.resourceRules.contains(where: { $0.matches(request) }) { return true }
         return grants(of: user).contains { $0.resourceRules.contains { $0.matches(request) } }
     }
 
     /// For a non-resource URL such as `/metrics` (verbs are the lower-cased HTTP method).
-    public static func isAllowed(_ user: UserInfo, path: String, verb: String) -> Bool {
+    package static func isAllowed(_ user: UserInfo, path: String, verb: String) -> Bool {
         if basic.nonResourceRules.contains(where: { $0.matches(path: path, verb: verb) }) { return true }
         return grants(of: user).contains { $0.nonResourceRules.contains { $0.matches(path: path, verb: verb) } }
     }
 
     /// Everything `user` may do, the shared grants first.
-    public static func rules(for user: UserInfo) -> Rules {
+    package static func rules(for user: UserInfo) -> Rules {
         grants(of: user).reduce(into: basic) { all, more in
             all.resourceRules += more.resourceRules
             all.nonResourceRules += more.nonResourceRules

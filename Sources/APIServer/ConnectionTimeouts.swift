@@ -3,17 +3,17 @@
 /// connection, `body` from a request's head to the end of its body (kube-apiserver's 60 s request
 /// timeout covers the same wait). A request whose body has ended — an open watch above all — is
 /// never timed out here.
-public struct ConnectionTimeouts: Sendable, Equatable {
-    public var header: Duration
-    public var idle: Duration
-    public var body: Duration
+package struct ConnectionTimeouts: Sendable, Equatable {
+    package var header: Duration
+    package var idle: Duration
+    package var body: Duration
 
     /// 30 s to send a request head (Go's `ReadHeaderTimeout` is commonly set so), 90 s idle
     /// keep-alive (Go's `http.Transport` closes its idle connections after 90 s, so the client
     /// closes first), 60 s for a body (kube-apiserver's default `--request-timeout`).
-    public static let standard = ConnectionTimeouts(header: .seconds(30), idle: .seconds(90), body: .seconds(60))
+    package static let standard = ConnectionTimeouts(header: .seconds(30), idle: .seconds(90), body: .seconds(60))
 
-    public init(header: Duration, idle: Duration, body: Duration = .seconds(60)) {
+    package init(header: Duration, idle: Duration, body: Duration = .seconds(60)) {
         self.header = header
         self.idle = idle
         self.body = body

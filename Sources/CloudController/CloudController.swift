@@ -1,9 +1,9 @@
 import EdgeAIAPI
-public import EdgeHub
+package import EdgeHub
 import EdgeSync
-public import KubeClient
-public import Logging
-public import ServiceLifecycle
+package import KubeClient
+package import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The cloud side of edgeai as one `Service`: informers on Datasets, Models and Secrets, the
@@ -16,11 +16,11 @@ import Synchronization
 /// are, so its resync never sees a partial cache. `/readyz` answers 200 once both informers synced.
 /// On graceful shutdown it closes every edge connection with `goingAway`. It works against any
 /// API server: the embedded one or a real cluster.
-public final class CloudController: Service, Sendable {
-    public let configuration: CloudControllerConfiguration
-    public let client: KubeClient
-    public let metrics: HubMetrics
-    public let hub: Hub
+package final class CloudController: Service, Sendable {
+    package let configuration: CloudControllerConfiguration
+    package let client: KubeClient
+    package let metrics: HubMetrics
+    package let hub: Hub
     let events: EventRecorder
     let datasets: Informer<Dataset>
     let models: Informer<Model>
@@ -29,7 +29,7 @@ public final class CloudController: Service, Sendable {
     /// EdgeNodes (nil when ``CloudControllerConfiguration/keepsEdgeNodes`` is off).
     let edgeNodes: Informer<EdgeNode>?
     /// Keeps the EdgeNodes' status.
-    public let nodeKeeper: NodeKeeper?
+    package let nodeKeeper: NodeKeeper?
     let reachability: ReachabilityReconciler?
     let logger: Logger
     private let listening = Mutex(false)
@@ -39,7 +39,7 @@ public final class CloudController: Service, Sendable {
     /// The index of the dataset informer by the Secret its `spec.credentialName` names.
     static let credentialIndex = "credential"
 
-    public init(configuration: CloudControllerConfiguration, client: KubeClient, logger: Logger = Logger(label: "edgeai.cloud")) {
+    package init(configuration: CloudControllerConfiguration, client: KubeClient, logger: Logger = Logger(label: "edgeai.cloud")) {
         self.configuration = configuration
         self.client = client
         self.logger = logger
@@ -99,14 +99,14 @@ public final class CloudController: Service, Sendable {
     }
 
     /// How many Datasets and Models the informers hold.
-    public var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
+    package var cachedCounts: (datasets: Int, models: Int) { (datasets.count, models.count) }
 
     /// The informers synced and the hub listening.
-    public var isReady: Bool {
+    package var isReady: Bool {
         datasets.hasSynced && models.hasSynced && secrets.hasSynced && (edgeNodes?.hasSynced ?? true) && listening.withLock { $0 }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let server = HubServer(
             hub: hub, authenticator: NodeAuthenticator(secrets: [configuration.clusterSecret] + configuration.retiredSecrets), metrics: metrics,
             tls: configuration.tls, host: configuration.hubHost, port: configuration.hubPort,

@@ -1,42 +1,42 @@
-public import EdgeAIPKI
-public import EdgeSync
-public import NIOSSL
+package import EdgeAIPKI
+package import EdgeSync
+package import NIOSSL
 
 /// How the cloud controller and its hub run.
-public struct CloudControllerConfiguration: Sendable {
+package struct CloudControllerConfiguration: Sendable {
     /// Address the hub listens on.
-    public var hubHost: String = "0.0.0.0"
+    package var hubHost: String = "0.0.0.0"
     /// The hub's port; 0 picks a free one (``onHubListening`` receives it).
-    public var hubPort: Int = HubEndpoint.defaultPort
+    package var hubPort: Int = HubEndpoint.defaultPort
     /// The hub's TLS: a serving certificate from the cluster CA (whose PEM is `<data-dir>/ca.crt`).
-    public var tls: TLSConfiguration
+    package var tls: TLSConfiguration
     /// Verifies node tokens.
-    public var clusterSecret: ClusterSecret
+    package var clusterSecret: ClusterSecret
     /// Keys a rotation replaced whose tokens are still accepted (their grace has not ended).
-    public var retiredSecrets: [ClusterSecret] = []
+    package var retiredSecrets: [ClusterSecret] = []
     /// Session limits and timers.
-    public var hub = HubConfiguration()
+    package var hub = HubConfiguration()
     /// How long a closed connection waits for the peer's close before the socket is dropped.
-    public var closeTimeout: Duration = .seconds(5)
+    package var closeTimeout: Duration = .seconds(5)
     /// Keep an EdgeNode per node (created on first connect, status written by the hub). Off
     /// only for a cluster without the EdgeNode CRD.
-    public var keepsEdgeNodes = true
+    package var keepsEdgeNodes = true
     /// A node with a generation-less token and no EdgeNode is admitted and its EdgeNode created
     /// on first connect (fleets provisioned before token generations). Off: only nodes added
     /// with `edgeai node add` connect (see `NodeAdmission`).
-    public var adoptsLegacyNodes = true
+    package var adoptsLegacyNodes = true
     /// Watch only this namespace; `nil` watches all.
-    public var namespace: String?
+    package var namespace: String?
     /// Called once the hub listens, with the bound port.
-    public var onHubListening: (@Sendable (Int) async -> Void)?
+    package var onHubListening: (@Sendable (Int) async -> Void)?
 
-    public init(tls: TLSConfiguration, clusterSecret: ClusterSecret) {
+    package init(tls: TLSConfiguration, clusterSecret: ClusterSecret) {
         self.tls = tls
         self.clusterSecret = clusterSecret
     }
 
     /// The hub's TLS from a data directory's credentials: its serving certificate and CA.
-    public init(credentials: ClusterCredentials) throws {
+    package init(credentials: ClusterCredentials) throws {
         self.init(tls: try credentials.serverTLSConfiguration(requestClientCertificates: false), clusterSecret: credentials.clusterSecret)
     }
 }

@@ -1,8 +1,8 @@
 import EdgeAIAPI
-public import EdgeHub
-public import EdgeSync
+import EdgeHub
+package import EdgeSync
 import JSON
-public import KubeClient
+package import KubeClient
 
 /// Performs the hub's EdgeNode status writes: a JSON patch setting `/status` (the hub owns all
 /// of it; labels and the rest of metadata stay the operator's), creating the EdgeNode first when
@@ -10,14 +10,14 @@ public import KubeClient
 ///
 /// Outcomes: 2xx → `applied`; 404 for a write that may not create → `missing`; everything else
 /// → `failed` (the ledger retries). Never throws.
-public struct EdgeNodeWriter: NodeStatusWriting {
-    public let client: KubeClient
+package struct EdgeNodeWriter: NodeStatusWriting {
+    package let client: KubeClient
 
-    public init(client: KubeClient) {
+    package init(client: KubeClient) {
         self.client = client
     }
 
-    public func write(_ write: NodeStatusWrite) async -> NodeStatusWriteOutcome {
+    package func write(_ write: NodeStatusWrite) async -> NodeStatusWriteOutcome {
         do {
             let patch: JSONValue = [["op": "add", "path": "/status", "value": try KubeJSON.value(write.status)]]
             do {

@@ -1,9 +1,9 @@
 import EdgeAIAPI
-public import EdgeHub
+package import EdgeHub
 import EdgeSync
 import JSON
-public import KubeClient
-public import Logging
+package import KubeClient
+package import Logging
 
 /// Kubernetes Events about edge sync (core/v1 `Event` on the Dataset or Model), written in the
 /// background so the hub never waits for them.
@@ -11,8 +11,8 @@ public import Logging
 /// ``record(_:)`` only queues; ``run()`` writes the queue one event at a time. The queue keeps the
 /// newest 1,000: under a flood of refusals older events are dropped, never the hub's work.
 /// Write failures are logged at debug level and otherwise ignored (events are best effort).
-public final class EventRecorder: EventRecording {
-    public typealias Event = HubEvent
+package final class EventRecorder: EventRecording {
+    package typealias Event = HubEvent
 
     static let component = "edgeai-cloud"
     static let events = ResourceType(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true)
@@ -22,23 +22,23 @@ public final class EventRecorder: EventRecording {
     private let queue: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
 
-    public init(client: KubeClient, logger: Logger) {
+    package init(client: KubeClient, logger: Logger) {
         self.client = client
         self.logger = logger
         (queue, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1000))
     }
 
-    public func record(_ event: Event) {
+    package func record(_ event: Event) {
         continuation.yield(event)
     }
 
     /// Stops accepting events; ``run()`` returns once the queue is written.
-    public func finish() {
+    package func finish() {
         continuation.finish()
     }
 
     /// Writes queued events until ``finish()``.
-    public func run() async {
+    package func run() async {
         for await event in queue {
             do {
                 let namespace = event.edgeNode == nil ? event.ref.namespace : "default"

@@ -1,5 +1,5 @@
-public import EdgeAIAPI
-public import JSON
+package import EdgeAIAPI
+package import JSON
 
 /// The `NodeReachable` condition of Datasets, from their node's EdgeNode. Pure.
 ///
@@ -8,9 +8,9 @@ public import JSON
 /// EdgeNode, or one still `Pending`) `NodeReachable=False`, reason `NodeNeverConnected`. While the
 /// node is online (or within its grace period) the condition is absent: its status is the
 /// node's own report.
-public enum NodeReachability {
+package enum NodeReachability {
     /// The condition a Dataset on `nodeName` should carry, or nil when none.
-    public static func condition(nodeName: String, node: EdgeNode?) -> Condition? {
+    package static func condition(nodeName: String, node: EdgeNode?) -> Condition? {
         let phase = node?.status?.phase ?? EdgeNodePhase.pending.rawValue
         switch phase {
         case EdgeNodePhase.online.rawValue:
@@ -33,7 +33,7 @@ public enum NodeReachability {
     /// The JSON patch that gives `dataset` the condition `condition` (nil: removes it), or nil
     /// when it already has it. It tests uid and resourceVersion, so it never overwrites a report
     /// written since the cache saw the object (the write fails and the next event retries).
-    public static func patch(_ dataset: Dataset, condition: Condition?, now: Time) throws -> JSONValue? {
+    package static func patch(_ dataset: Dataset, condition: Condition?, now: Time) throws -> JSONValue? {
         let conditions = dataset.status?.conditions ?? []
         let current = conditions[type: EdgeNodeConditions.nodeReachable]
         switch (current, condition) {

@@ -1,5 +1,5 @@
-public import EdgeAIAPI
-public import RemoteStore
+package import EdgeAIAPI
+package import RemoteStore
 
 /// What the nodes need to reach a remote `dataUrl`/`modelUrl`: the key pair and the endpoint,
 /// read from the Secret a Dataset's or Model's `spec.credentialName` names (Sedna's shape:
@@ -8,11 +8,11 @@ public import RemoteStore
 ///
 /// Pure. `description` and errors never show the secret key or session token (see
 /// ``S3Credentials``).
-public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
-    public var credentials: S3Credentials
-    public var endpoint: S3Endpoint
+package struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
+    package var credentials: S3Credentials
+    package var endpoint: S3Endpoint
 
-    public init(credentials: S3Credentials, endpoint: S3Endpoint) {
+    package init(credentials: S3Credentials, endpoint: S3Endpoint) {
         self.credentials = credentials
         self.endpoint = endpoint
     }
@@ -20,7 +20,7 @@ public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
     /// From a Secret of Sedna's shape. `allowInsecureHTTP` lets `s3-usehttps: "0"` stand.
     /// - Throws: ``RemoteError`` `.invalidCredentials` (a missing or malformed key, naming the
     ///   Secret and the key) or `.invalidEndpoint` (a bad annotation).
-    public init(secret: Secret, allowInsecureHTTP: Bool = false) throws(RemoteError) {
+    package init(secret: Secret, allowInsecureHTTP: Bool = false) throws(RemoteError) {
         let name = secret.key.description
         credentials = try S3Credentials(secretData: secret.data ?? [:], secretName: name)
         do {
@@ -32,7 +32,7 @@ public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
 
     /// The Secret a Dataset or Model refers to, as a key in its own namespace (kube's rule: a
     /// `credentialName` never reaches into another namespace); nil when it names none.
-    public static func secretKey(namespace: String, credentialName: String?) -> ObjectKeyName? {
+    package static func secretKey(namespace: String, credentialName: String?) -> ObjectKeyName? {
         guard let credentialName, !credentialName.isEmpty else { return nil }
         return ObjectKeyName(namespace: namespace, name: credentialName)
     }
@@ -41,7 +41,7 @@ public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
     /// resourceVersion), type, the key pair and session token, and the `s3-*` annotations. Other
     /// keys, labels, other annotations (kubectl's last-applied one holds the data in plain text)
     /// and managedFields stay in the cloud. The controller's Secret cache holds only this.
-    public static func projection(of secret: Secret) -> Secret {
+    package static func projection(of secret: Secret) -> Secret {
         var metadata = ObjectMeta()
         metadata.name = secret.metadata.name
         metadata.namespace = secret.metadata.namespace
@@ -54,5 +54,5 @@ public struct RemoteCredentials: Sendable, Equatable, CustomStringConvertible {
         return Secret(metadata: metadata, data: data.isEmpty ? nil : data, type: secret.type)
     }
 
-    public var description: String { "RemoteCredentials(\(credentials), endpoint: \(endpoint.authority))" }
+    package var description: String { "RemoteCredentials(\(credentials), endpoint: \(endpoint.authority))" }
 }

@@ -1,7 +1,7 @@
 import EdgeAIAPI
-public import EdgeHub
-public import EdgeSync
-public import KubeClient
+import EdgeHub
+package import EdgeSync
+package import KubeClient
 
 /// Performs the hub's ``StatusWrite``s against the API: a JSON patch to `…/status` whose first
 /// operation tests the uid (``StatusPatch``), and classifies the result.
@@ -10,14 +10,14 @@ public import KubeClient
 /// `refused` (definitive; for a Model a failed test is re-read first, and only a changed uid or a
 /// missing object is definitive); 401/403, 409, 429, 5xx and network errors → `failed` (the
 /// session retries with backoff). It does not retry by itself and never throws.
-public struct StatusWriter: StatusWriting {
-    public let client: KubeClient
+package struct StatusWriter: StatusWriting {
+    package let client: KubeClient
 
-    public init(client: KubeClient) {
+    package init(client: KubeClient) {
         self.client = client
     }
 
-    public func write(_ write: StatusWrite) async -> StatusWriteOutcome {
+    package func write(_ write: StatusWrite) async -> StatusWriteOutcome {
         switch write.status {
         case .dataset(let status):
             do {

@@ -1,7 +1,7 @@
 import Hummingbird
 import KubeClient
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// The web dashboard under `/ui/`: a Hummingbird server whose every API request is made with the
 /// signed-in viewer's own token (see ``Viewer``), so the API server's authorization applies.
@@ -9,22 +9,22 @@ public import ServiceLifecycle
 /// Nothing but the login page and the static assets is served without a session; a session is a
 /// random 256-bit id in an `HttpOnly`, `SameSite=Strict` cookie naming a server-side entry that
 /// holds the viewer's client (the token itself never reaches a page, URL, log line or error).
-public struct Dashboard: Service, CustomStringConvertible, CustomDebugStringConvertible {
+package struct Dashboard: Service, CustomStringConvertible, CustomDebugStringConvertible {
     let configuration: DashboardConfiguration
     let logger: Logger
     let state: DashboardState
 
-    public init(configuration: DashboardConfiguration, logger: Logger) {
+    package init(configuration: DashboardConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.state = DashboardState(configuration: configuration)
     }
 
     /// Where it listens, never its configuration's token (a ServiceGroup prints a failed service).
-    public var description: String { "Dashboard(\(configuration))" }
-    public var debugDescription: String { description }
+    package var description: String { "Dashboard(\(configuration))" }
+    package var debugDescription: String { description }
 
-    public func run() async throws {
+    package func run() async throws {
         let configuration = self.configuration
         let state = self.state
         let logger = self.logger

@@ -6,13 +6,13 @@ import NIOHTTP1
 /// What `edgeai dashboard` does: asks a running dashboard for a one-time login link bound to the
 /// caller's token (`POST /ui/api/login-codes` with it as the bearer token). The link grants no
 /// more than the token does; the token travels only in the request header.
-public enum DashboardLink {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+package enum DashboardLink {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The full one-time login URL, e.g. `http://127.0.0.1:7080/ui/login?code=…`.
-    public static func mint(dashboard: String, token: String) async throws -> String {
+    package static func mint(dashboard: String, token: String) async throws -> String {
         var base = dashboard
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/ui") { base.removeLast(3) }

@@ -1,10 +1,10 @@
-public import APIServer
-public import EdgeAIPKI
-public import EdgeAITesting
+package import APIServer
+package import EdgeAIPKI
+package import EdgeAITesting
 import Foundation
-public import KubeClient
-public import Logging
-public import ObjectStore
+package import KubeClient
+package import Logging
+package import ObjectStore
 import ServiceLifecycle
 import Synchronization
 
@@ -14,29 +14,29 @@ import Synchronization
 /// ``start()`` listens on port 0 the first time and on the same port after a ``stop()``, so
 /// clients made before a restart reach it again. The admin's token and the cluster CA come from
 /// ``credentials``; ``config(port:token:)`` and ``client(port:retry:)`` make clients for it.
-public final class EmbeddedAPI: Sendable {
-    public struct Options: Sendable {
-        public var durability: Durability = .processCrashSafe
-        public var compaction: CompactionPolicy = .default
-        public var compactionInterval: Duration = .seconds(60)
-        public var bookmarkInterval: Duration = .seconds(60)
-        public var connectionTimeouts: ConnectionTimeouts = .standard
-        public var storeOptions = StoreOptions()
-        public var metricsEnabled = true
+package final class EmbeddedAPI: Sendable {
+    package struct Options: Sendable {
+        package var durability: Durability = .processCrashSafe
+        package var compaction: CompactionPolicy = .default
+        package var compactionInterval: Duration = .seconds(60)
+        package var bookmarkInterval: Duration = .seconds(60)
+        package var connectionTimeouts: ConnectionTimeouts = .standard
+        package var storeOptions = StoreOptions()
+        package var metricsEnabled = true
         /// The server's log level; `TEST_LOG=debug` overrides it.
-        public var logLevel: Logger.Level = .critical
-        public init() {}
+        package var logLevel: Logger.Level = .critical
+        package init() {}
     }
 
-    public let directory: TemporaryDirectory
-    public let dataDirectory: String
-    public let credentials: ClusterCredentials
-    public let options: Options
+    package let directory: TemporaryDirectory
+    package let dataDirectory: String
+    package let credentials: ClusterCredentials
+    package let options: Options
     private let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
     private let lastPort = Mutex(0)
 
     /// Over `dataDirectory` (inside `directory`) with `credentials` already bootstrapped there.
-    public init(directory: TemporaryDirectory, dataDirectory: String, credentials: ClusterCredentials, options: Options = Options()) {
+    package init(directory: TemporaryDirectory, dataDirectory: String, credentials: ClusterCredentials, options: Options = Options()) {
         self.directory = directory
         self.dataDirectory = dataDirectory
         self.credentials = credentials
@@ -45,7 +45,7 @@ public final class EmbeddedAPI: Sendable {
 
     /// Over a fresh temporary directory (the data in `dataSubdirectory` of it, if given), with
     /// new cluster credentials for 127.0.0.1 and localhost.
-    public convenience init(prefix: String, dataSubdirectory: String? = nil, options: Options = Options()) throws {
+    package convenience init(prefix: String, dataSubdirectory: String? = nil, options: Options = Options()) throws {
         let directory = try TemporaryDirectory(prefix: prefix)
         let data = dataSubdirectory.map { directory.path + "/" + $0 } ?? directory.path
         try self.init(directory: directory, dataDirectory: data, options: options)
@@ -53,12 +53,12 @@ public final class EmbeddedAPI: Sendable {
 
     /// Over `dataDirectory` inside `directory`, bootstrapping credentials for 127.0.0.1 and
     /// localhost there if it has none.
-    public convenience init(directory: TemporaryDirectory, dataDirectory: String, options: Options = Options()) throws {
+    package convenience init(directory: TemporaryDirectory, dataDirectory: String, options: Options = Options()) throws {
         let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory, hosts: ["127.0.0.1", "localhost"])
         self.init(directory: directory, dataDirectory: dataDirectory, credentials: credentials, options: options)
     }
 
-    public var logger: Logger {
+    package var logger: Logger {
         var logger = Logger(label: "test.apiserver")
         logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? options.logLevel
         return logger
@@ -66,7 +66,7 @@ public final class EmbeddedAPI: Sendable {
 
     /// Starts the server and returns its port once it listens.
     @discardableResult
-    public func start() async throws -> Int {
+    package func start() async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
         var configuration = APIServer.Configuration(
             dataDirectory: dataDirectory, port: lastPort.withLock { $0 }, durability: options.durability,
@@ -93,25 +93,25 @@ public final class EmbeddedAPI: Sendable {
     }
 
     /// The port it listens on (or last listened on).
-    public var port: Int { lastPort.withLock { $0 } }
+    package var port: Int { lastPort.withLock { $0 } }
 
-    public var isRunning: Bool { running.withLock { $0 != nil } }
+    package var isRunning: Bool { running.withLock { $0 != nil } }
 
     /// Graceful shutdown (open watches end); waits for it. Keeps the data.
-    public func stop() async {
+    package func stop() async {
         guard let (group, task) = running.withLock({ running in defer { running = nil }; return running }) else { return }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
     /// Stops and removes the data directory.
-    public func remove() async {
+    package func remove() async {
         await stop()
         directory.remove()
     }
 
     /// A client configuration for `token` (default: the admin's) at `port` (default: the server's).
-    public func config(port: Int? = nil, token: String? = nil) -> KubeConfig {
+    package func config(port: Int? = nil, token: String? = nil) -> KubeConfig {
         var config = KubeConfig(
             server: "https://127.0.0.1:\(port ?? self.port)",
             certificateAuthorityPEM: Array(credentials.certificateAuthority.certificatePEM.utf8),
@@ -122,12 +122,12 @@ public final class EmbeddedAPI: Sendable {
     }
 
     /// An admin client; shut it down when done.
-    public func client(port: Int? = nil, token: String? = nil, retry: RetryPolicy = RetryPolicy()) throws -> KubeClient {
+    package func client(port: Int? = nil, token: String? = nil, retry: RetryPolicy = RetryPolicy()) throws -> KubeClient {
         try KubeClient(config: config(port: port, token: token), retryPolicy: retry)
     }
 }
 
-public struct EmbeddedAPIError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct EmbeddedAPIError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,33 +1,33 @@
 import APIServer
-public import CloudController
+package import CloudController
 import EdgeAIAPI
 import EdgeAICore
-public import EdgeAIPKI
-public import EdgeAITesting
+package import EdgeAIPKI
+package import EdgeAITesting
 import EdgeHub
-public import EdgeSync
+package import EdgeSync
 import Foundation
-public import HubClient
-public import KubeClient
-public import Logging
+package import HubClient
+package import KubeClient
+package import Logging
 import ObjectStore
 import ServiceLifecycle
 import Synchronization
 
 /// An embedded API server and a cloud controller (hub on 127.0.0.1, port 0) in this process,
 /// over one temporary data directory; either can be stopped and started again.
-public final class Testbed: Sendable {
-    public let directory: TemporaryDirectory
-    public let credentials: ClusterCredentials
-    public let controllerToken: String
-    public let hubConfiguration: HubConfiguration
+package final class Testbed: Sendable {
+    package let directory: TemporaryDirectory
+    package let credentials: ClusterCredentials
+    package let controllerToken: String
+    package let hubConfiguration: HubConfiguration
     /// The API server; its data directory is the testbed's.
-    public let api: EmbeddedAPI
+    package let api: EmbeddedAPI
     private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
     let admin = Mutex<KubeClient?>(nil)
     let edges = Mutex<[Edge]>([])
 
-    public init(hub: HubConfiguration = HubConfiguration()) throws {
+    package init(hub: HubConfiguration = HubConfiguration()) throws {
         directory = try TemporaryDirectory(prefix: "cloud-test")
         var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path, hosts: ["127.0.0.1", "localhost"])
         controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
@@ -36,7 +36,7 @@ public final class Testbed: Sendable {
         api = EmbeddedAPI(directory: directory, dataDirectory: directory.path, credentials: credentials)
     }
 
-    public static var quietLogger: Logger {
+    package static var quietLogger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return logger
@@ -45,7 +45,7 @@ public final class Testbed: Sendable {
     // MARK: API server
 
     @discardableResult
-    public func startAPI() async throws -> Int {
+    package func startAPI() async throws -> Int {
         let port = try await api.start()
         if admin.withLock({ $0 }) == nil {
             admin.withLock { $0 = try? api.client() }
@@ -53,11 +53,11 @@ public final class Testbed: Sendable {
         return port
     }
 
-    public var apiPort: Int { api.port }
+    package var apiPort: Int { api.port }
 
-    public func config(token: String) -> KubeConfig { api.config(token: token) }
+    package func config(token: String) -> KubeConfig { api.config(token: token) }
 
-    public var client: KubeClient {
+    package var client: KubeClient {
         get throws {
             guard let client = admin.withLock({ $0 }) else { throw TestbedError("API server did not happen") }
             return client
@@ -69,7 +69,7 @@ public final class Testbed: Sendable {
     /// Starts the controller (against the API with the `edgeai:cloud` token); returns the hub port
     /// once the hub listens and, unless `waitReady` is false, its informers synced.
     @discardableResult
-    public func startCloud(port: Int = 0, waitReady: Bool = true) async throws -> Int {
+    package func startCloud(port: Int = 0, waitReady: Bool = true) async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = try CloudControllerConfiguration(credentials: credentials)
         configuration.hubHost = "127.0.0.1"
@@ -98,7 +98,7 @@ public final class Testbed: Sendable {
     }
 
     /// The value of an unlabelled metric on the controller's `/metrics`, or 0.
-    public func metric(_ name: String) -> Double {
+    package func metric(_ name: String) -> Double {
         let text = controller?.metrics.render() ?? ""
         for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.dropFirst(name.count + 1)) ?? 0
@@ -106,11 +106,11 @@ public final class Testbed: Sendable {
         return 0
     }
 
-    public var hubPort: Int { lastHubPort.withLock { $0 } }
+    package var hubPort: Int { lastHubPort.withLock { $0 } }
     private let lastHubPort = Mutex(0)
-    public var controller: CloudController? { cloud.withLock { $0?.3 } }
+    package var controller: CloudController? { cloud.withLock { $0?.3 } }
 
-    public func stopCloud() async {
+    package func stopCloud() async {
         guard let (group, task, _, _) = cloud.withLock({ $0 }) else { return }
         cloud.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
@@ -118,16 +118,16 @@ public final class Testbed: Sendable {
     }
 
     /// Cancels the controller without a graceful shutdown (no `goingAway`, writes cut short).
-    public func killCloud() async {
+    package func killCloud() async {
         guard let (_, task, _, _) = cloud.withLock({ $0 }) else { return }
         cloud.withLock { $0 = nil }
         task.cancel()
         _ = try? await task.value
     }
 
-    public func stopAPI() async { await api.stop() }
+    package func stopAPI() async { await api.stop() }
 
-    public func remove() async {
+    package func remove() async {
         for edge in edges.withLock({ $0 }) { await edge.stop() }
         await stopCloud()
         try? await admin.withLock({ $0 })?.shutdown()
@@ -137,12 +137,12 @@ public final class Testbed: Sendable {
 
     // MARK: Edge nodes
 
-    public func token(_ node: String) throws -> String { try credentials.nodeToken(for: node) }
+    package func token(_ node: String) throws -> String { try credentials.nodeToken(for: node) }
 
-    public var hubURL: String { "wss://127.0.0.1:\(hubPort)" }
+    package var hubURL: String { "wss://127.0.0.1:\(hubPort)" }
 
     /// How an edge of `node` reaches this hub, with fast reconnects for tests.
-    public func edgeConfiguration(_ node: String, token: String? = nil) throws -> HubClientConfiguration {
+    package func edgeConfiguration(_ node: String, token: String? = nil) throws -> HubClientConfiguration {
         var link = EdgeLinkConfiguration(node: node, agentVersion: "test")
         link.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(500))
         link.reportRetryDelay = .milliseconds(200)
@@ -154,13 +154,13 @@ public final class Testbed: Sendable {
 }
 
 /// An edge node in this process: a ``HubClient`` over an in-memory store, run in a service group.
-public final class Edge: Sendable {
-    public let node: String
-    public let store: InMemoryHubClientStore
-    public let client: HubClient
+package final class Edge: Sendable {
+    package let node: String
+    package let store: InMemoryHubClientStore
+    package let client: HubClient
     private let running: Mutex<(ServiceGroup, Task<Void, any Error>)?>
 
-    public init(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore(), token: String? = nil) throws {
+    package init(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore(), token: String? = nil) throws {
         self.node = node
         self.store = store
         client = HubClient(
@@ -170,25 +170,25 @@ public final class Edge: Sendable {
         testbed.edges.withLock { $0.append(self) }
     }
 
-    public func start() {
+    package func start() {
         let group = ServiceGroup(configuration: .init(services: [client], gracefulShutdownSignals: [], logger: Testbed.quietLogger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (group, task) }
     }
 
-    public func stop() async {
+    package func stop() async {
         guard let (group, task) = running.withLock({ $0 }) else { return }
         running.withLock { $0 = nil }
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
-    public func waitLive() async throws {
+    package func waitLive() async throws {
         try await eventually("\(node) live", timeout: .seconds(30)) { await client.state == .live }
     }
 
     /// An edge of `node`, started and live (resync acknowledged).
-    public static func live(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore()) async throws -> Edge {
+    package static func live(_ node: String, testbed: Testbed, store: InMemoryHubClientStore = InMemoryHubClientStore()) async throws -> Edge {
         let edge = try Edge(node, testbed: testbed, store: store)
         edge.start()
         try await edge.waitLive()
@@ -196,18 +196,18 @@ public final class Edge: Sendable {
     }
 
     /// Writes a report to the outbox and hands it to the client.
-    public func report(_ report: StatusReport) async {
+    package func report(_ report: StatusReport) async {
         await store.put(report)
         await client.report(report)
     }
 
-    public func holds(_ name: String, kind: SyncKind = .dataset, namespace: String = "default") async -> SyncObject? {
+    package func holds(_ name: String, kind: SyncKind = .dataset, namespace: String = "default") async -> SyncObject? {
         await store.object(SyncKey(kind: kind, namespace: namespace, name: name))
     }
 }
 
 /// Runs `body` against a fresh testbed with the API server started; removes it afterwards.
-public func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
+package func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
     let testbed = try Testbed(hub: hub)
     do {
         try await testbed.startAPI()
@@ -220,7 +220,7 @@ public func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Tes
 }
 
 /// A testbed step that did not happen.
-public struct TestbedError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct TestbedError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,15 +1,15 @@
 extension Duration {
     /// The duration in seconds, as a floating-point number.
-    public var seconds: Double {
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// The duration in milliseconds, as a floating-point number.
-    public var milliseconds: Double { seconds * 1e3 }
+    package var milliseconds: Double { seconds * 1e3 }
 
     /// The duration in whole nanoseconds, truncated; saturates at `Int64`'s range.
-    public var nanoseconds: Int64 {
+    package var nanoseconds: Int64 {
         let parts = components
         let (wholeSeconds, overflow) = parts.seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return parts.seconds < 0 ? .min : .max }

@@ -1,8 +1,8 @@
 /// `application/x-www-form-urlencoded` values and query strings, as Go's `url.ParseQuery`
 /// reads them: `+` is a space, `%XX` a byte; a malformed escape is kept literally.
-public enum FormDecoding {
+package enum FormDecoding {
     /// One decoded name or value.
-    public static func decode(_ text: Substring) -> String {
+    package static func decode(_ text: Substring) -> String {
         guard text.contains(where: { $0 == "%" || $0 == "+" }) else { return String(text) }
         let utf8 = Array(text.utf8)
         var bytes: [UInt8] = []
@@ -24,7 +24,7 @@ public enum FormDecoding {
     }
 
     /// `a=b&c=d` as decoded pairs in order (a missing `=` is an empty value); at most `limit`.
-    public static func pairs(_ text: String, limit: Int = .max) -> [(String, String)] {
+    package static func pairs(_ text: String, limit: Int = .max) -> [(String, String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).prefix(limit).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")

@@ -1,17 +1,17 @@
 /// A small seedable random number generator (SplitMix64), so state machines that jitter are
 /// reproducible in tests. Not for cryptography.
-public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// Seeded from the system generator.
-    public init() {
+    package init() {
         var system = SystemRandomNumberGenerator()
         state = system.next()
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -6,15 +6,15 @@
 /// - ``reserve(now:)`` always takes one, going into debt, and says how long to wait before using
 ///   it, so concurrent callers queue fairly (client-go's `tokenBucketRateLimiter`).
 /// A non-positive rate means unlimited.
-public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    public let ratePerSecond: Double
-    public let burst: Int
+package struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    package let ratePerSecond: Double
+    package let burst: Int
     /// May be negative after ``reserve(now:)``: the debt later callers wait out.
     private var tokens: Double
     private var refilledAt: Instant?
 
     /// A full bucket. `burst` is at least 1.
-    public init(ratePerSecond: Double, burst: Int) {
+    package init(ratePerSecond: Double, burst: Int) {
         self.ratePerSecond = ratePerSecond
         self.burst = max(1, burst)
         self.tokens = Double(max(1, burst))
@@ -30,7 +30,7 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
     }
 
     /// Takes one token if there is one.
-    public mutating func tryTake(now: Instant) -> Bool {
+    package mutating func tryTake(now: Instant) -> Bool {
         guard !unlimited else { return true }
         refill(now)
         guard tokens >= 1 - 1e-9 else { return false }
@@ -40,7 +40,7 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
 
     /// Takes one token, available or not, and returns the wait before it may be used: `.zero`
     /// when one was there.
-    public mutating func reserve(now: Instant) -> Duration {
+    package mutating func reserve(now: Instant) -> Duration {
         guard !unlimited else { return .zero }
         refill(now)
         tokens -= 1
@@ -49,7 +49,7 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
     }
 
     /// When the next token is available: `now` if one is, never earlier than the last refill.
-    public func nextToken(now: Instant) -> Instant {
+    package func nextToken(now: Instant) -> Instant {
         guard !unlimited else { return now }
         var copy = self
         let base = max(now, refilledAt ?? now)

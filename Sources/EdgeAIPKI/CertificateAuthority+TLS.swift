@@ -1,4 +1,4 @@
-public import NIOSSL
+package import NIOSSL
 
 extension CertificateAuthority {
     /// A NIOSSL server configuration presenting `serving`, trusting only this CA for client
@@ -10,7 +10,7 @@ extension CertificateAuthority {
     /// handshake. Read the verified peer after the handshake with `channel.nioSSL_peerCertificate()`
     /// and map it with ``UserInfo/from(certificate:)-(NIOSSLCertificate)``. Without it, no client
     /// certificate is requested.
-    public func serverTLSConfiguration(serving: IssuedCertificate, requestClientCertificates: Bool) throws -> TLSConfiguration {
+    package func serverTLSConfiguration(serving: IssuedCertificate, requestClientCertificates: Bool) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLBridge.certificate(serving.certificatePEM))],
             privateKey: .privateKey(try NIOSSLBridge.privateKey(serving.privateKeyPEM))
@@ -23,7 +23,7 @@ extension CertificateAuthority {
 
     /// A NIOSSL client configuration trusting only this CA (full hostname/IP verification),
     /// optionally presenting a client certificate.
-    public func clientTLSConfiguration(clientCertificate: IssuedCertificate? = nil) throws -> TLSConfiguration {
+    package func clientTLSConfiguration(clientCertificate: IssuedCertificate? = nil) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.trustRoots = .certificates([try NIOSSLBridge.certificate(certificatePEM)])
@@ -39,7 +39,7 @@ extension CertificateAuthority {
 extension ClusterCredentials {
     /// The API server's TLS configuration; see
     /// ``CertificateAuthority/serverTLSConfiguration(serving:requestClientCertificates:)``.
-    public func serverTLSConfiguration(requestClientCertificates: Bool) throws -> TLSConfiguration {
+    package func serverTLSConfiguration(requestClientCertificates: Bool) throws -> TLSConfiguration {
         try certificateAuthority.serverTLSConfiguration(
             serving: servingCertificate,
             requestClientCertificates: requestClientCertificates
@@ -47,7 +47,7 @@ extension ClusterCredentials {
     }
 
     /// A client TLS configuration trusting this cluster's CA.
-    public func clientTLSConfiguration(clientCertificate: IssuedCertificate? = nil) throws -> TLSConfiguration {
+    package func clientTLSConfiguration(clientCertificate: IssuedCertificate? = nil) throws -> TLSConfiguration {
         try certificateAuthority.clientTLSConfiguration(clientCertificate: clientCertificate)
     }
 }

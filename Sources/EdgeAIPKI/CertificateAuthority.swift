@@ -1,11 +1,11 @@
-public import X509
+package import X509
 import Crypto
 import SwiftASN1
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// A self-signed ECDSA P-256 certificate authority that issues serving and client certificates.
@@ -13,24 +13,24 @@ public import Foundation
 /// A value type: it holds the CA certificate and key in memory and does no I/O except in
 /// ``init(certificateFile:keyFile:)``. Issued certificates carry the CA's key identifier and are
 /// backdated by ``clockSkewAllowance`` so peers with slightly slow clocks accept them.
-public struct CertificateAuthority: Sendable {
+package struct CertificateAuthority: Sendable {
     /// The CA certificate (basicConstraints CA, keyUsage keyCertSign + cRLSign).
-    public let certificate: Certificate
+    package let certificate: Certificate
     /// The CA certificate, PEM encoded.
-    public let certificatePEM: String
+    package let certificatePEM: String
     /// The CA private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
-    public let privateKeyPEM: String
+    package let privateKeyPEM: String
     let privateKey: Certificate.PrivateKey
 
     /// Default lifetimes.
-    public static let defaultCAValidity: TimeInterval = 3650 * 86_400
-    public static let defaultServingValidity: TimeInterval = 365 * 86_400
-    public static let defaultClientValidity: TimeInterval = 365 * 86_400
+    package static let defaultCAValidity: TimeInterval = 3650 * 86_400
+    package static let defaultServingValidity: TimeInterval = 365 * 86_400
+    package static let defaultClientValidity: TimeInterval = 365 * 86_400
     /// How far `notValidBefore` is set before "now".
-    public static let clockSkewAllowance: TimeInterval = 5 * 60
+    package static let clockSkewAllowance: TimeInterval = 5 * 60
 
     /// Generates a new CA with a fresh P-256 key.
-    public static func generate(
+    package static func generate(
         commonName: String = "edgeai-ca",
         validity: TimeInterval = defaultCAValidity,
         now: Date = Date()
@@ -65,14 +65,14 @@ public struct CertificateAuthority: Sendable {
     ///
     /// Throws ``PKIError`` if either does not parse, the key does not match the certificate,
     /// or the certificate is not a CA.
-    public init(certificatePEM: String, privateKeyPEM: String) throws {
+    package init(certificatePEM: String, privateKeyPEM: String) throws {
         let certificate = try PEMCodec.certificate(certificatePEM, source: "CA certificate")
         let key = try PEMCodec.privateKey(privateKeyPEM, source: "CA key")
         try self.init(certificate: certificate, privateKey: key)
     }
 
     /// Loads a CA from a certificate file and a key file (PEM).
-    public init(certificateFile: String, keyFile: String) throws {
+    package init(certificateFile: String, keyFile: String) throws {
         guard let cert = try SecureFile.readString(certificateFile) else {
             throw PKIError(.missingFile, "CA certificate \(certificateFile) does not exist")
         }
@@ -97,7 +97,7 @@ public struct CertificateAuthority: Sendable {
 
     /// Issues a TLS serving certificate (extendedKeyUsage serverAuth) for `hosts` plus
     /// ``ServingHost/defaults``. Duplicates are removed; order is kept.
-    public func issueServingCertificate(
+    package func issueServingCertificate(
         hosts: [ServingHost] = [],
         commonName: String = "edgeai-server",
         validity: TimeInterval = defaultServingValidity,
@@ -120,7 +120,7 @@ public struct CertificateAuthority: Sendable {
     }
 
     /// Issues a TLS serving certificate for host strings (DNS names or IP literals).
-    public func issueServingCertificate(hosts: [String], validity: TimeInterval = defaultServingValidity, now: Date = Date()) throws
+    package func issueServingCertificate(hosts: [String], validity: TimeInterval = defaultServingValidity, now: Date = Date()) throws
         -> IssuedCertificate
     {
         try issueServingCertificate(hosts: hosts.map(ServingHost.init(parsing:)), validity: validity, now: now)
@@ -129,7 +129,7 @@ public struct CertificateAuthority: Sendable {
     /// Issues a client certificate (extendedKeyUsage clientAuth) whose subject is
     /// `CN=<user>` and one `O=<group>` per group: Kubernetes maps CN to the user name and each O
     /// to a group.
-    public func issueClientCertificate(
+    package func issueClientCertificate(
         user: String,
         groups: [String] = [],
         validity: TimeInterval = defaultClientValidity,
@@ -146,7 +146,7 @@ public struct CertificateAuthority: Sendable {
 
     /// True if `certificate` carries a valid signature by this CA's key.
     /// Does not check validity dates or extensions (use X509's `Verifier` for full path validation).
-    public func signed(_ certificate: Certificate) -> Bool {
+    package func signed(_ certificate: Certificate) -> Bool {
         certificate.issuer == self.certificate.subject
             && self.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
     }

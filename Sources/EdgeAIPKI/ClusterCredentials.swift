@@ -9,34 +9,34 @@ import Foundation
 ///
 /// A snapshot: values are read once. Mutating methods (``ensureToken(user:uid:groups:)``) update
 /// both the file and this value, under the directory lock.
-public struct ClusterCredentials: Sendable {
+package struct ClusterCredentials: Sendable {
     /// File layout of a data directory.
-    public struct Paths: Sendable, Hashable {
-        public let dataDirectory: String
-        public var caCertificate: String { dataDirectory + "/ca.crt" }
-        public var caKey: String { dataDirectory + "/ca.key" }
-        public var servingCertificate: String { dataDirectory + "/server.crt" }
-        public var servingKey: String { dataDirectory + "/server.key" }
-        public var tokenFile: String { dataDirectory + "/tokens.csv" }
-        public var clusterSecret: String { dataDirectory + "/cluster.key" }
-        public var kubeconfig: String { dataDirectory + "/kubeconfig" }
+    package struct Paths: Sendable, Hashable {
+        package let dataDirectory: String
+        package var caCertificate: String { dataDirectory + "/ca.crt" }
+        package var caKey: String { dataDirectory + "/ca.key" }
+        package var servingCertificate: String { dataDirectory + "/server.crt" }
+        package var servingKey: String { dataDirectory + "/server.key" }
+        package var tokenFile: String { dataDirectory + "/tokens.csv" }
+        package var clusterSecret: String { dataDirectory + "/cluster.key" }
+        package var kubeconfig: String { dataDirectory + "/kubeconfig" }
 
-        public init(dataDirectory: String) {
+        package init(dataDirectory: String) {
             var dir = dataDirectory
             while dir.count > 1, dir.hasSuffix("/") { dir.removeLast() }
             self.dataDirectory = dir
         }
     }
 
-    public let paths: Paths
-    public let certificateAuthority: CertificateAuthority
+    package let paths: Paths
+    package let certificateAuthority: CertificateAuthority
     /// The API server's serving certificate and key.
-    public let servingCertificate: IssuedCertificate
-    public let clusterSecret: ClusterSecret
+    package let servingCertificate: IssuedCertificate
+    package let clusterSecret: ClusterSecret
     /// Every static token, the admin's included.
-    public private(set) var tokens: TokenAuthenticator
+    package private(set) var tokens: TokenAuthenticator
     /// The bearer token of ``PKIBootstrap/adminUser`` (group `system:masters`).
-    public let adminToken: String
+    package let adminToken: String
 
     init(
         paths: Paths,
@@ -55,12 +55,12 @@ public struct ClusterCredentials: Sendable {
     }
 
     /// The node token for `node` (see ``NodeToken``).
-    public func nodeToken(for node: String) throws -> String {
+    package func nodeToken(for node: String) throws -> String {
         try NodeToken.issue(node: node, secret: clusterSecret)
     }
 
     /// A kubeconfig for the admin token against `https://<host>:<port>`.
-    public func adminKubeconfig(host: String = "127.0.0.1", port: Int) -> KubeconfigWriter {
+    package func adminKubeconfig(host: String = "127.0.0.1", port: Int) -> KubeconfigWriter {
         KubeconfigWriter(
             server: KubeconfigWriter.serverURL(host: host, port: port),
             certificateAuthorityPEM: certificateAuthority.certificatePEM,
@@ -70,7 +70,7 @@ public struct ClusterCredentials: Sendable {
 
     /// Writes the admin kubeconfig to `<dataDirectory>/kubeconfig` (0600) and returns its path.
     @discardableResult
-    public func writeAdminKubeconfig(host: String = "127.0.0.1", port: Int) throws -> String {
+    package func writeAdminKubeconfig(host: String = "127.0.0.1", port: Int) throws -> String {
         try adminKubeconfig(host: host, port: port).write(to: paths.kubeconfig)
         return paths.kubeconfig
     }
@@ -78,7 +78,7 @@ public struct ClusterCredentials: Sendable {
     /// Returns the token of `user` with exactly `groups`, adding one to `tokens.csv` if there is
     /// none. Idempotent across restarts: use it for long-lived identities (the cloud controller).
     /// Re-reads the file under the directory lock so concurrent writers do not lose entries.
-    public mutating func ensureToken(user: String, uid: String? = nil, groups: [String] = []) throws -> String {
+    package mutating func ensureToken(user: String, uid: String? = nil, groups: [String] = []) throws -> String {
         let paths = self.paths
         let (token, updated) = try SecureFile.withLock(in: paths.dataDirectory) { () throws -> (String, TokenAuthenticator) in
             var current = try TokenAuthenticator(tokenFile: SecureFile.readString(paths.tokenFile) ?? "")

@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// The cluster key of a data directory with the keys it replaced: `cluster.key` and
 /// `retired.keys` (``RetiredClusterKeys``). Reads and rotates under the directory lock.
-public enum ClusterKeyRotation {
+package enum ClusterKeyRotation {
     /// The retired keys of `dataDirectory` (none when the file is absent).
-    public static func retired(dataDirectory: String) throws -> RetiredClusterKeys {
+    package static func retired(dataDirectory: String) throws -> RetiredClusterKeys {
         let path = dataDirectory + "/" + RetiredClusterKeys.fileName
         guard let text = try SecureFile.readString(path) else { return RetiredClusterKeys() }
         do { return try RetiredClusterKeys(parsing: text) } catch let error as PKIError {
@@ -19,7 +19,7 @@ public enum ClusterKeyRotation {
     /// Replaces `cluster.key` with a fresh key; the old one is accepted until `now + grace`.
     /// Both files are written atomically, 0600; `retired.keys` first, so a crash in between
     /// leaves the old key current, never lost.
-    public static func rotate(dataDirectory: String, grace: Duration, now: Date = Date()) throws {
+    package static func rotate(dataDirectory: String, grace: Duration, now: Date = Date()) throws {
         let paths = ClusterCredentials.Paths(dataDirectory: dataDirectory)
         try SecureFile.withLock(in: paths.dataDirectory) {
             guard let text = try SecureFile.readString(paths.clusterSecret) else {

@@ -9,19 +9,19 @@ import Foundation
 /// The cluster's 32-byte secret, from which node tokens are derived (``NodeToken``).
 ///
 /// Stored as standard base64 in `cluster.key`. Its `description` never reveals the bytes.
-public struct ClusterSecret: Sendable, CustomStringConvertible {
+package struct ClusterSecret: Sendable, CustomStringConvertible {
     /// Required length in bytes.
-    public static let byteCount = 32
+    package static let byteCount = 32
 
     let key: SymmetricKey
 
     /// A fresh secret from the system CSPRNG.
-    public static func generate() -> ClusterSecret {
+    package static func generate() -> ClusterSecret {
         ClusterSecret(key: SymmetricKey(size: .bits256))
     }
 
     /// Exactly ``byteCount`` bytes.
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         guard bytes.count == Self.byteCount else {
             throw PKIError(.invalidSecret, "cluster secret must be \(Self.byteCount) bytes, got \(bytes.count)")
         }
@@ -29,7 +29,7 @@ public struct ClusterSecret: Sendable, CustomStringConvertible {
     }
 
     /// Standard base64 of ``byteCount`` bytes; surrounding whitespace is ignored.
-    public init(base64 text: String) throws {
+    package init(base64 text: String) throws {
         let trimmed = text.filter { !$0.isWhitespace }
         guard let data = Data(base64Encoded: trimmed) else {
             throw PKIError(.invalidSecret, "cluster secret is not valid base64")
@@ -40,9 +40,9 @@ public struct ClusterSecret: Sendable, CustomStringConvertible {
     private init(key: SymmetricKey) { self.key = key }
 
     /// The secret as standard base64 (what `cluster.key` holds).
-    public var base64: String {
+    package var base64: String {
         key.withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    public var description: String { "ClusterSecret(<redacted>)" }
+    package var description: String { "ClusterSecret(<redacted>)" }
 }

@@ -1,16 +1,16 @@
 /// Validation of DNS-1123 names, as Kubernetes applies them to object and node names.
 ///
 /// Pure functions; nothing here resolves names.
-public enum DNSName {
+package enum DNSName {
     /// The longest DNS-1123 subdomain Kubernetes accepts.
-    public static let maxSubdomainLength = 253
+    package static let maxSubdomainLength = 253
 
     /// True if `name` is a DNS-1123 subdomain: 1…253 characters of lowercase `a-z`, `0-9`,
     /// `-` and `.`, starting and ending with an alphanumeric character.
     ///
     /// Like Kubernetes' `IsDNS1123Subdomain`, labels are not checked individually
     /// (e.g. `a..b` and `a.-b` are refused, since each label must start and end alphanumeric).
-    public static func isSubdomain(_ name: String) -> Bool {
+    package static func isSubdomain(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard !bytes.isEmpty, bytes.count <= maxSubdomainLength else { return false }
         func isAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }

@@ -1,26 +1,26 @@
-public import X509
+package import X509
 import SwiftASN1
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// A leaf certificate with its private key, as PEM that NIOSSL and kubectl accept.
 ///
 /// Construction checks that the key matches the certificate; it does not check who signed it
 /// (see ``CertificateAuthority/signed(_:)``).
-public struct IssuedCertificate: Sendable {
-    public let certificate: Certificate
+package struct IssuedCertificate: Sendable {
+    package let certificate: Certificate
     /// The certificate, PEM encoded.
-    public let certificatePEM: String
+    package let certificatePEM: String
     /// The private key, PKCS#8 PEM.
-    public let privateKeyPEM: String
+    package let privateKeyPEM: String
     let privateKey: Certificate.PrivateKey
 
     /// Parses a certificate and its key (PKCS#8 or SEC1 PEM); throws if the key does not match.
-    public init(certificatePEM: String, privateKeyPEM: String) throws {
+    package init(certificatePEM: String, privateKeyPEM: String) throws {
         try self.init(
             certificate: PEMCodec.certificate(certificatePEM, source: "certificate"),
             privateKey: PEMCodec.privateKey(privateKeyPEM, source: "private key")
@@ -38,7 +38,7 @@ public struct IssuedCertificate: Sendable {
     }
 
     /// The DNS names and IP addresses in the subjectAlternativeName extension.
-    public var hosts: [ServingHost] {
+    package var hosts: [ServingHost] {
         guard let names = try? certificate.extensions.subjectAlternativeNames else { return [] }
         return names.compactMap { name in
             switch name {
@@ -50,13 +50,13 @@ public struct IssuedCertificate: Sendable {
     }
 
     /// True if every requested host is matched by a subjectAlternativeName.
-    public func covers(_ requested: [ServingHost]) -> Bool {
+    package func covers(_ requested: [ServingHost]) -> Bool {
         let names = hosts
         return requested.allSatisfy { host in names.contains { $0.matches(host) } }
     }
 
     /// True if `date` lies within the certificate's validity period.
-    public func isValid(at date: Date) -> Bool {
+    package func isValid(at date: Date) -> Bool {
         certificate.notValidBefore <= date && date <= certificate.notValidAfter
     }
 }

@@ -9,9 +9,9 @@ import Foundation
 /// Named `…Writer` so it does not clash with a client-side kubeconfig model. Every scalar is
 /// written as a YAML double-quoted string with escapes, so no user-controlled value can change
 /// the document's structure; no YAML library is needed. Does not merge into existing files.
-public struct KubeconfigWriter: Sendable {
+package struct KubeconfigWriter: Sendable {
     /// How the user authenticates.
-    public enum Credential: Sendable {
+    package enum Credential: Sendable {
         /// A bearer token (`users[].user.token`).
         case token(String)
         /// A client certificate and key, PEM (`client-certificate-data`, `client-key-data`).
@@ -19,16 +19,16 @@ public struct KubeconfigWriter: Sendable {
     }
 
     /// The API server URL, e.g. `https://127.0.0.1:6443`.
-    public var server: String
+    package var server: String
     /// The CA that signed the serving certificate, PEM (written as `certificate-authority-data`).
-    public var certificateAuthorityPEM: String
-    public var credential: Credential
-    public var clusterName: String
-    public var userName: String
-    public var contextName: String
-    public var namespace: String
+    package var certificateAuthorityPEM: String
+    package var credential: Credential
+    package var clusterName: String
+    package var userName: String
+    package var contextName: String
+    package var namespace: String
 
-    public init(
+    package init(
         server: String,
         certificateAuthorityPEM: String,
         credential: Credential,
@@ -47,13 +47,13 @@ public struct KubeconfigWriter: Sendable {
     }
 
     /// `https://<host>:<port>`, bracketing IPv6 literals.
-    public static func serverURL(host: String, port: Int) -> String {
+    package static func serverURL(host: String, port: Int) -> String {
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "https://\(bracketed):\(port)"
     }
 
     /// The kubeconfig YAML.
-    public func render() -> String {
+    package func render() -> String {
         func q(_ s: String) -> String { Self.quoted(s) }
         func b64(_ s: String) -> String { q(Data(s.utf8).base64EncodedString()) }
         var lines = [
@@ -89,7 +89,7 @@ public struct KubeconfigWriter: Sendable {
     }
 
     /// Writes ``render()`` to `path` atomically with mode 0600.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         try SecureFile.writeAtomically(render(), to: path, mode: 0o600)
     }
 

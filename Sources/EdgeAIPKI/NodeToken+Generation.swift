@@ -2,11 +2,11 @@ import Crypto
 
 /// Who a node token names: the node and, for a token `edgeai node add` issued for an EdgeNode,
 /// the EdgeNode's token generation (`nil` for a token of the original, generation-less form).
-public struct NodeIdentity: Sendable, Hashable {
-    public var node: String
-    public var generation: UInt64?
+package struct NodeIdentity: Sendable, Hashable {
+    package var node: String
+    package var generation: UInt64?
 
-    public init(node: String, generation: UInt64?) {
+    package init(node: String, generation: UInt64?) {
         self.node = node
         self.generation = generation
     }
@@ -21,14 +21,14 @@ extension NodeToken {
     ///
     /// The hub accepts it only while the node's EdgeNode carries this generation: re-adding the
     /// node (a new generation) or deleting its EdgeNode refuses it from then on.
-    public static func issue(node: String, generation: UInt64, secret: ClusterSecret) throws -> String {
+    package static func issue(node: String, generation: UInt64, secret: ClusterSecret) throws -> String {
         try DNSName.validateSubdomain(node, field: "node name")
         return node + ".g\(generation)." + Base64URL.encode(mac(node: node, generation: generation, secret: secret))
     }
 
     /// The identity `token` was issued for, in either form, or nil when it is malformed or its
     /// MAC does not match. The MAC comparison is constant-time.
-    public static func identity(_ token: String, secret: ClusterSecret) -> NodeIdentity? {
+    package static func identity(_ token: String, secret: ClusterSecret) -> NodeIdentity? {
         if let generation = verifyGeneration(token, secret: secret) { return generation }
         return verify(token, secret: secret).map { NodeIdentity(node: $0, generation: nil) }
     }

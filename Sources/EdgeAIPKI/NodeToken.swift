@@ -5,21 +5,21 @@ import Crypto
 /// The cloud needs no per-node storage: it recomputes the MAC. Rotating the ``ClusterSecret``
 /// revokes every node token at once; a single node cannot be revoked without a deny list.
 /// Pure functions, no I/O.
-public enum NodeToken {
+package enum NodeToken {
     /// Domain-separation prefix of the MAC input.
     static let context = "edgeai-node:"
     /// Length of an unpadded base64url SHA-256 MAC.
     static let macLength = 43
 
     /// The token for `node`; throws ``PKIError/Code/invalidName`` unless it is a DNS-1123 subdomain.
-    public static func issue(node: String, secret: ClusterSecret) throws -> String {
+    package static func issue(node: String, secret: ClusterSecret) throws -> String {
         try DNSName.validateSubdomain(node, field: "node name")
         return node + "." + Base64URL.encode(mac(node: node, secret: secret))
     }
 
     /// The node name `token` was issued for, or nil if it is malformed or its MAC does not match.
     /// The MAC comparison is constant-time.
-    public static func verify(_ token: String, secret: ClusterSecret) -> String? {
+    package static func verify(_ token: String, secret: ClusterSecret) -> String? {
         guard token.utf8.count <= DNSName.maxSubdomainLength + 1 + macLength,
             let dot = token.lastIndex(of: ".")
         else { return nil }

@@ -1,9 +1,9 @@
 import X509
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// Creates a cluster's data directory on first start and reuses it afterwards.
@@ -17,17 +17,17 @@ public import Foundation
 ///
 /// Safe against concurrent bootstraps of the same directory (an `flock` on `<dir>/.lock`).
 /// Never replaces an existing CA: a `ca.crt` without its `ca.key` is an error.
-public enum PKIBootstrap {
+package enum PKIBootstrap {
     /// The user name of the admin token.
-    public static let adminUser = "admin"
+    package static let adminUser = "admin"
     /// The groups of the admin token (`system:masters` is cluster-admin in Kubernetes RBAC).
-    public static let adminGroups = ["system:masters"]
+    package static let adminGroups = ["system:masters"]
     /// A serving certificate closer than this to expiry is re-issued.
-    public static let servingRenewalWindow: TimeInterval = 30 * 86_400
+    package static let servingRenewalWindow: TimeInterval = 30 * 86_400
 
     /// Loads or creates the material in `dataDirectory`; `hosts` (DNS names or IP literals) are
     /// added to the serving certificate's defaults (`localhost`, `127.0.0.1`, `::1`).
-    public static func ensure(dataDirectory: String, hosts: [String] = [], now: Date = Date()) throws -> ClusterCredentials {
+    package static func ensure(dataDirectory: String, hosts: [String] = [], now: Date = Date()) throws -> ClusterCredentials {
         let requested = try hosts.map(ServingHost.init(parsing:))
         let paths = ClusterCredentials.Paths(dataDirectory: dataDirectory)
         try SecureFile.createDirectory(paths.dataDirectory, mode: 0o700)
@@ -48,7 +48,7 @@ public enum PKIBootstrap {
     }
 
     /// ``ensure(dataDirectory:hosts:now:)`` for a file URL.
-    public static func ensure(dataDirectory: URL, hosts: [String] = [], now: Date = Date()) throws -> ClusterCredentials {
+    package static func ensure(dataDirectory: URL, hosts: [String] = [], now: Date = Date()) throws -> ClusterCredentials {
         try ensure(dataDirectory: dataDirectory.path, hosts: hosts, now: now)
     }
 

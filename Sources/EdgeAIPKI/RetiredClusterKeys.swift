@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+package import FoundationEssentials
 #else
-public import Foundation
+package import Foundation
 #endif
 
 /// Cluster keys replaced by a rotation that the hub still accepts until their grace ends:
@@ -9,22 +9,22 @@ public import Foundation
 ///
 /// Pure value: parsing, rendering and expiry. At most ``maxKeys`` keys (a rotation drops expired
 /// ones first), so a file cannot grow without bound. `description` never shows a key.
-public struct RetiredClusterKeys: Sendable, CustomStringConvertible {
-    public static let fileName = "retired.keys"
+package struct RetiredClusterKeys: Sendable, CustomStringConvertible {
+    package static let fileName = "retired.keys"
     /// The most retired keys kept (the oldest are dropped beyond this).
-    public static let maxKeys = 8
+    package static let maxKeys = 8
 
-    public struct Key: Sendable {
-        public var secret: ClusterSecret
-        public var acceptedUntil: Date
+    package struct Key: Sendable {
+        package var secret: ClusterSecret
+        package var acceptedUntil: Date
     }
 
-    public private(set) var keys: [Key]
+    package private(set) var keys: [Key]
 
-    public init() { keys = [] }
+    package init() { keys = [] }
 
     /// - Throws: ``PKIError`` with the line number of a malformed line (never its content).
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         var keys: [Key] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -39,24 +39,24 @@ public struct RetiredClusterKeys: Sendable, CustomStringConvertible {
     }
 
     /// The file text.
-    public var text: String {
+    package var text: String {
         keys.map { "\($0.secret.base64) \(Self.formatDate($0.acceptedUntil))\n" }.joined()
     }
 
     /// The keys still accepted at `now`.
-    public func valid(at now: Date) -> [ClusterSecret] { keys.filter { $0.acceptedUntil > now }.map(\.secret) }
+    package func valid(at now: Date) -> [ClusterSecret] { keys.filter { $0.acceptedUntil > now }.map(\.secret) }
 
     /// The earliest expiry after `now`, when the accepted set next changes.
-    public func nextExpiry(after now: Date) -> Date? { keys.map(\.acceptedUntil).filter { $0 > now }.min() }
+    package func nextExpiry(after now: Date) -> Date? { keys.map(\.acceptedUntil).filter { $0 > now }.min() }
 
     /// These keys without the expired ones, plus `secret` accepted until `until`.
-    public func adding(_ secret: ClusterSecret, until: Date, now: Date) -> RetiredClusterKeys {
+    package func adding(_ secret: ClusterSecret, until: Date, now: Date) -> RetiredClusterKeys {
         var copy = RetiredClusterKeys()
         copy.keys = Array((keys.filter { $0.acceptedUntil > now } + [Key(secret: secret, acceptedUntil: until)]).suffix(Self.maxKeys))
         return copy
     }
 
-    public var description: String { "RetiredClusterKeys(\(keys.count) keys, <redacted>)" }
+    package var description: String { "RetiredClusterKeys(\(keys.count) keys, <redacted>)" }
 
     static func formatDate(_ date: Date) -> String { String(Int64(date.timeIntervalSince1970.rounded(.down))) }
 

@@ -12,16 +12,16 @@ import Foundation
 /// ``PKIBootstrap/ensure(dataDirectory:hosts:now:)`` loads it, so the pod needs no shell or init
 /// container and the Secret stays the one source of truth. Error messages name the file and the
 /// Secret key, never a file's contents.
-public enum SecretDirectory {
+package enum SecretDirectory {
     /// The Secret keys the cloud needs, with the mode each gets in the data directory.
-    public static let files: [(name: String, mode: UInt32)] = [("cluster.key", 0o600), ("ca.key", 0o600), ("ca.crt", 0o644)]
+    package static let files: [(name: String, mode: UInt32)] = [("cluster.key", 0o600), ("ca.key", 0o600), ("ca.crt", 0o644)]
 
     /// The largest file accepted (a PEM CA key and certificate are a few kilobytes).
-    public static let maxFileBytes = 64 * 1024
+    package static let maxFileBytes = 64 * 1024
 
     /// Copies every file of ``files`` from `secretDirectory` into `dataDirectory` (created 0700).
     /// - Throws: ``PKIError`` naming the missing, unreadable or oversized file.
-    public static func copy(from secretDirectory: String, into dataDirectory: String) throws {
+    package static func copy(from secretDirectory: String, into dataDirectory: String) throws {
         try SecureFile.createDirectory(dataDirectory, mode: 0o700)
         try SecureFile.withLock(in: dataDirectory) {
             for file in files {
@@ -48,7 +48,7 @@ public enum SecretDirectory {
     }
 
     /// The files whose content the cloud watches in `secretDirectory`.
-    public static func watchedFiles(in secretDirectory: String) -> [String] {
+    package static func watchedFiles(in secretDirectory: String) -> [String] {
         (files.map(\.name) + [RetiredClusterKeys.fileName]).map { secretDirectory + "/" + $0 }
     }
 }

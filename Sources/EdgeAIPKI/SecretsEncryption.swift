@@ -16,9 +16,9 @@ import Foundation
 /// Keys live in ``fileName`` in the data directory (mode 0600), one `<name> <base64 32 bytes>`
 /// per line, the first one sealing. `description` and errors never show key material or
 /// plaintext.
-public struct SecretsEncryption: Sendable, CustomStringConvertible {
-    public static let fileName = "secrets-encryption.keys"
-    public static let envelopePrefix = "k8s:enc:aesgcm:v1:"
+package struct SecretsEncryption: Sendable, CustomStringConvertible {
+    package static let fileName = "secrets-encryption.keys"
+    package static let envelopePrefix = "k8s:enc:aesgcm:v1:"
     static let nonceSize = 12
     static let tagSize = 16
 
@@ -30,12 +30,12 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
     let keys: [Key]
 
     /// The name of the key that seals new values.
-    public var activeKeyName: String { keys.first?.name ?? "" }
+    package var activeKeyName: String { keys.first?.name ?? "" }
 
-    public var description: String { "SecretsEncryption(keys: \(keys.map(\.name).joined(separator: ", ")))" }
+    package var description: String { "SecretsEncryption(keys: \(keys.map(\.name).joined(separator: ", ")))" }
 
     /// A fresh single-key configuration named `name`.
-    public static func generate(name: String = "key1") -> SecretsEncryption {
+    package static func generate(name: String = "key1") -> SecretsEncryption {
         SecretsEncryption(keys: [Key(name: name, key: SymmetricKey(size: .bits256))])
     }
 
@@ -43,7 +43,7 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
 
     /// Parses a key file. Blank lines and `#` comments are ignored.
     /// - Throws: ``PKIError`` `.invalidSecret` naming the line (never its key).
-    public init(keyFile text: String) throws {
+    package init(keyFile text: String) throws {
         var keys: [Key] = []
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let fields = raw.split { $0 == " " || $0 == "\t" || $0 == "\r" }
@@ -65,7 +65,7 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
     }
 
     /// The key file's text.
-    public var keyFile: String {
+    package var keyFile: String {
         var text = "# edgeai Secrets encryption keys (AES-256-GCM). The first seals, all open. Losing this file loses every Secret.\n"
         for k in keys {
             text += k.name + " " + k.key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
@@ -76,7 +76,7 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
     /// Reads `<dataDirectory>/secrets-encryption.keys`, creating it (0600) with a fresh key if
     /// absent. The directory is locked while doing so, so two processes never make two keys.
     /// Blocking file I/O: call it at start-up, off any actor.
-    public static func loadOrCreate(dataDirectory: String) throws -> SecretsEncryption {
+    package static func loadOrCreate(dataDirectory: String) throws -> SecretsEncryption {
         try SecureFile.createDirectory(dataDirectory)
         let path = dataDirectory + "/" + fileName
         return try SecureFile.withLock(in: dataDirectory) {
@@ -88,7 +88,7 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
     }
 
     /// Seals `plaintext` with the first key, bound to `context` (the storage key).
-    public func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
+    package func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
         guard let active = keys.first else { throw PKIError(.invalidSecret, "no encryption key") }
         let box = try AES.GCM.seal(plaintext, using: active.key, nonce: AES.GCM.Nonce(), authenticating: Array(context.utf8))
         var out = Array((Self.envelopePrefix + active.name + ":").utf8)
@@ -102,7 +102,7 @@ public struct SecretsEncryption: Sendable, CustomStringConvertible {
     /// Opens a value sealed by ``seal(_:context:)`` with any configured key.
     /// - Throws: ``PKIError`` `.invalidSecret`: not an envelope, an unknown key name, or a value
     ///   that fails authentication (wrong key, wrong context, altered bytes).
-    public func open(_ stored: [UInt8], context: String) throws -> [UInt8] {
+    package func open(_ stored: [UInt8], context: String) throws -> [UInt8] {
         let prefix = Array(Self.envelopePrefix.utf8)
         guard stored.count > prefix.count, Array(stored.prefix(prefix.count)) == prefix else {
             throw PKIError(.invalidSecret, "the stored value is not encrypted (no \(Self.envelopePrefix) prefix)")

@@ -10,17 +10,17 @@ import Darwin
 ///
 /// Parsing normalises: DNS names are lowercased and lose a trailing dot, IPv6 literals may be
 /// bracketed (`[::1]`) and are compared by their 16 bytes, so `::1` and `0:0::1` are equal.
-public enum ServingHost: Hashable, Sendable, CustomStringConvertible {
+package enum ServingHost: Hashable, Sendable, CustomStringConvertible {
     case dns(String)
     /// 4 bytes for IPv4, 16 for IPv6.
     case ip([UInt8])
 
     /// The hosts every serving certificate covers: `localhost`, `127.0.0.1`, `::1`.
-    public static let defaults: [ServingHost] = [.dns("localhost"), .ip([127, 0, 0, 1]), .ip(Array(repeating: 0, count: 15) + [1])]
+    package static let defaults: [ServingHost] = [.dns("localhost"), .ip([127, 0, 0, 1]), .ip(Array(repeating: 0, count: 15) + [1])]
 
     /// Parses a host name or IP literal; throws ``PKIError/Code/invalidHost`` otherwise.
     /// A leading `*.` wildcard label is allowed on DNS names.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         var host = Substring(text)
         if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
         if let bytes = Self.parseIP(String(host)) {
@@ -36,7 +36,7 @@ public enum ServingHost: Hashable, Sendable, CustomStringConvertible {
         self = .dns(name)
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .dns(let name): return name
         case .ip(let bytes): return Self.format(bytes)

@@ -6,13 +6,13 @@ import Crypto
 /// ``tokenFile``. Lookups compare the SHA-256 digest of the presented token against every entry
 /// with a constant-time comparison and no early exit, so timing reveals neither which entry
 /// matched nor how much of a token was right.
-public struct TokenAuthenticator: Sendable {
+package struct TokenAuthenticator: Sendable {
     /// The entries in file order.
-    public private(set) var entries: [TokenEntry]
+    package private(set) var entries: [TokenEntry]
     private var digests: [[UInt8]]
 
     /// An authenticator over `entries`; throws on empty or duplicate tokens.
-    public init(entries: [TokenEntry] = []) throws {
+    package init(entries: [TokenEntry] = []) throws {
         self.entries = []
         self.digests = []
         var seen = Set<String>()
@@ -26,15 +26,15 @@ public struct TokenAuthenticator: Sendable {
     }
 
     /// Parses Kubernetes static token file text (see ``TokenFile``).
-    public init(tokenFile text: String) throws {
+    package init(tokenFile text: String) throws {
         try self.init(entries: TokenFile.parse(text))
     }
 
     /// The entries rendered in the static token file format.
-    public var tokenFile: String { TokenFile.render(entries) }
+    package var tokenFile: String { TokenFile.render(entries) }
 
     /// The user a bearer token authenticates as, or nil for an unknown or empty token.
-    public func authenticate(bearerToken token: String) -> UserInfo? {
+    package func authenticate(bearerToken token: String) -> UserInfo? {
         guard !token.isEmpty else { return nil }
         let presented = Array(SHA256.hash(data: Array(token.utf8)))
         var match: Int = -1
@@ -50,7 +50,7 @@ public struct TokenAuthenticator: Sendable {
     /// The user an `Authorization` header value (`Bearer <token>`) authenticates as.
     /// The scheme is case-insensitive, as in Kubernetes; spaces and tabs around the token are
     /// ignored. Parsed over the bytes: this runs on every request.
-    public func authenticate(authorizationHeader value: String) -> UserInfo? {
+    package func authenticate(authorizationHeader value: String) -> UserInfo? {
         let bytes = Array(value.utf8)
         let space = UInt8(ascii: " ")
         func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == UInt8(ascii: "\t") }
@@ -70,7 +70,7 @@ public struct TokenAuthenticator: Sendable {
     /// Adds a new random token (32 bytes, base64url, unpadded) for `user` and returns it.
     /// `uid` defaults to the user name. Throws on names the file format cannot carry.
     @discardableResult
-    public mutating func addToken(user: String, uid: String? = nil, groups: [String] = []) throws -> String {
+    package mutating func addToken(user: String, uid: String? = nil, groups: [String] = []) throws -> String {
         let uid = uid ?? user
         try UserInfo.validate(name: user, uid: uid, groups: groups)
         let token = Self.generateToken()
@@ -79,13 +79,13 @@ public struct TokenAuthenticator: Sendable {
     }
 
     /// The token of the first entry for `user` with exactly these groups, if any.
-    public func token(forUser user: String, groups: [String]? = nil) -> String? {
+    package func token(forUser user: String, groups: [String]? = nil) -> String? {
         entries.first { $0.user.name == user && (groups == nil || $0.user.groups == groups) }?.token
     }
 
     /// Removes every token of `user`; returns how many were removed.
     @discardableResult
-    public mutating func removeTokens(ofUser user: String) -> Int {
+    package mutating func removeTokens(ofUser user: String) -> Int {
         let before = entries.count
         let kept = entries.filter { $0.user.name != user }
         entries = []
@@ -95,7 +95,7 @@ public struct TokenAuthenticator: Sendable {
     }
 
     /// A new random bearer token: 32 bytes from the system CSPRNG, base64url without padding.
-    public static func generateToken() -> String {
+    package static func generateToken() -> String {
         Base64URL.encode(SecureRandom.bytes(32))
     }
 

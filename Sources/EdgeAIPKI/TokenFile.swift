@@ -1,9 +1,9 @@
 /// One line of a Kubernetes static token file: `token,user,uid,"group1,group2"`.
-public struct TokenEntry: Hashable, Sendable {
-    public var token: String
-    public var user: UserInfo
+package struct TokenEntry: Hashable, Sendable {
+    package var token: String
+    package var user: UserInfo
 
-    public init(token: String, user: UserInfo) {
+    package init(token: String, user: UserInfo) {
         self.token = token
         self.user = user
     }
@@ -15,9 +15,9 @@ public struct TokenEntry: Hashable, Sendable {
 /// columns (token, user, uid), an optional fourth column of comma-separated groups; blank lines
 /// are skipped. Unlike kube-apiserver (which warns and keeps the last), a duplicate or empty
 /// token is an error, so a typo cannot silently change who a token authenticates as.
-public enum TokenFile {
+package enum TokenFile {
     /// Parses token file text; errors name the 1-based line.
-    public static func parse(_ text: String) throws -> [TokenEntry] {
+    package static func parse(_ text: String) throws -> [TokenEntry] {
         var entries: [TokenEntry] = []
         var seen = Set<String>()
         var lineNumber = 0
@@ -48,7 +48,7 @@ public enum TokenFile {
 
     /// Renders entries, one per line, quoting fields that need it; `parse(render(x)) == x`
     /// for entries whose fields are valid (see ``TokenAuthenticator/addToken(user:uid:groups:)``).
-    public static func render(_ entries: [TokenEntry]) -> String {
+    package static func render(_ entries: [TokenEntry]) -> String {
         entries.map { entry in
             var fields = [entry.token, entry.user.name, entry.user.uid]
             if !entry.user.groups.isEmpty { fields.append(entry.user.groups.joined(separator: ",")) }

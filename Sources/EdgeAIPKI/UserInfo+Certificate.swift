@@ -1,5 +1,5 @@
-public import X509
-public import NIOSSL
+package import X509
+package import NIOSSL
 import SwiftASN1
 
 extension UserInfo {
@@ -14,7 +14,7 @@ extension UserInfo {
     ///   that is `channel.nioSSL_peerCertificate()` (or `NIOSSLHandler.peerCertificate` on the event
     ///   loop) after the handshake; with `.optionalVerification` a presented certificate that does
     ///   not chain to the CA fails the handshake, so a non-nil peer certificate is a verified one.
-    public static func from(certificate: Certificate) -> UserInfo? {
+    package static func from(certificate: Certificate) -> UserInfo? {
         if let eku = try? certificate.extensions.extendedKeyUsage,
             !eku.contains(.clientAuth), !eku.contains(.any)
         {
@@ -37,7 +37,7 @@ extension UserInfo {
 
     /// The Kubernetes user of a NIOSSL peer certificate; see ``from(certificate:)-(Certificate)``.
     /// Returns nil also if the certificate cannot be re-parsed.
-    public static func from(certificate: NIOSSLCertificate) -> UserInfo? {
+    package static func from(certificate: NIOSSLCertificate) -> UserInfo? {
         guard let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der) else {
             return nil
         }

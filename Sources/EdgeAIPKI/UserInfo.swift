@@ -1,16 +1,16 @@
 /// An authenticated identity, as Kubernetes' `user.Info`: a name, a uid and groups.
-public struct UserInfo: Hashable, Sendable, CustomStringConvertible {
-    public var name: String
-    public var uid: String
-    public var groups: [String]
+package struct UserInfo: Hashable, Sendable, CustomStringConvertible {
+    package var name: String
+    package var uid: String
+    package var groups: [String]
 
-    public init(name: String, uid: String = "", groups: [String] = []) {
+    package init(name: String, uid: String = "", groups: [String] = []) {
         self.name = name
         self.uid = uid
         self.groups = groups
     }
 
-    public var description: String {
+    package var description: String {
         groups.isEmpty ? name : "\(name) (groups: \(groups.joined(separator: ", ")))"
     }
 

@@ -1,6 +1,6 @@
-public import EdgeAITesting
+package import EdgeAITesting
 import Foundation
-public import RemoteStore
+package import RemoteStore
 
 /// moto's S3 server on a loopback port, with signature checking on.
 ///
@@ -8,15 +8,15 @@ public import RemoteStore
 /// through boto3 while moto still accepts anything; then `POST /moto-api/reset-auth 0` turns
 /// on authentication for every later request, so each of ours must carry a valid SigV4
 /// signature from that user's key.
-public final class MotoPeer: @unchecked Sendable {
-    public let directory: TemporaryDirectory
-    public let port: Int
-    public let bucket: String
-    public private(set) var credentials: S3Credentials
+package final class MotoPeer: @unchecked Sendable {
+    package let directory: TemporaryDirectory
+    package let port: Int
+    package let bucket: String
+    package private(set) var credentials: S3Credentials
     private let process: PeerProcess
 
     /// `objects`: key → content; `generated`: a prefix and how many small objects to put under it.
-    public init(bucket: String = "edgeai-data", objects: [String: String] = [:], generated: (prefix: String, count: Int)? = nil)
+    package init(bucket: String = "edgeai-data", objects: [String: String] = [:], generated: (prefix: String, count: Int)? = nil)
         async throws
     {
         let moto = try Peers.require(Peers.moto, install: Peers.motoInstall)
@@ -42,16 +42,16 @@ public final class MotoPeer: @unchecked Sendable {
         credentials = try S3Credentials(accessKeyID: keys["id"] ?? "", secretAccessKey: keys["secret"] ?? "")
     }
 
-    public var endpoint: S3Endpoint {
+    package var endpoint: S3Endpoint {
         get throws { try S3Endpoint(useHTTPS: false, host: "127.0.0.1", port: port, addressing: .path, allowInsecureHTTP: true) }
     }
 
-    public func source(_ key: String, credentials: S3Credentials? = nil) throws -> RemoteSource {
+    package func source(_ key: String, credentials: S3Credentials? = nil) throws -> RemoteSource {
         try RemoteSource(location: RemoteLocation(parsing: "s3://\(bucket)/\(key)"), endpoint: endpoint,
             credentials: credentials ?? self.credentials)
     }
 
-    public func stop() {
+    package func stop() {
         process.stop()
         directory.remove()
     }

@@ -1,8 +1,8 @@
-public import EdgeAIPKI
-public import EdgeAITesting
+package import EdgeAIPKI
+package import EdgeAITesting
 import Foundation
-public import NIOSSL
-public import RemoteStore
+package import NIOSSL
+package import RemoteStore
 
 #if canImport(Glibc)
 import Glibc
@@ -11,29 +11,29 @@ import Glibc
 /// Real peers for the RemoteStore and EdgeAgent tests: nginx (HTTPS with Range) and moto's S3 server.
 /// A test needing one is enabled when the binary is present, or when `EDGEAI_REQUIRE_PEERS=1`
 /// (then a missing binary fails the test with the install command).
-public enum Peers {
-    public static let required = ProcessInfo.processInfo.environment["EDGEAI_REQUIRE_PEERS"] == "1"
-    public static let nginxInstall = "apt-get install -y nginx-light"
-    public static let motoInstall = "pip install 'moto[server]' boto3"
+package enum Peers {
+    package static let required = ProcessInfo.processInfo.environment["EDGEAI_REQUIRE_PEERS"] == "1"
+    package static let nginxInstall = "apt-get install -y nginx-light"
+    package static let motoInstall = "pip install 'moto[server]' boto3"
 
-    public static var nginx: String? { executable("nginx", extra: ["/usr/sbin", "/sbin"]) }
-    public static var moto: String? { executable("moto_server") }
-    public static var python: String? { executable("python3") }
+    package static var nginx: String? { executable("nginx", extra: ["/usr/sbin", "/sbin"]) }
+    package static var moto: String? { executable("moto_server") }
+    package static var python: String? { executable("python3") }
 
-    public static var nginxEnabled: Bool { nginx != nil || required }
-    public static var motoEnabled: Bool { (moto != nil && python != nil) || required }
+    package static var nginxEnabled: Bool { nginx != nil || required }
+    package static var motoEnabled: Bool { (moto != nil && python != nil) || required }
 
-    public struct Missing: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+    package struct Missing: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
-    public static func require(_ path: String?, install: String) throws -> String {
+    package static func require(_ path: String?, install: String) throws -> String {
         guard let path else { throw Missing(description: "peer binary missing: install it with `\(install)`") }
         return path
     }
 
-    public static func executable(_ name: String, extra: [String] = []) -> String? {
+    package static func executable(_ name: String, extra: [String] = []) -> String? {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         for dir in path + extra {
             let candidate = "\(dir)/\(name)"
@@ -44,7 +44,7 @@ public enum Peers {
 
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    public static func accepts(_ port: Int) -> Bool {
+    package static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -58,11 +58,11 @@ public enum Peers {
 }
 
 /// One child process, stopped by ``stop()`` (SIGTERM, then waited for).
-public final class PeerProcess: @unchecked Sendable {
+package final class PeerProcess: @unchecked Sendable {
     let process = Process()
-    public let name: String
+    package let name: String
 
-    public init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], log: String) throws {
+    package init(name: String, executable: String, arguments: [String], environment: [String: String] = [:], log: String) throws {
         self.name = name
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -76,11 +76,11 @@ public final class PeerProcess: @unchecked Sendable {
         try process.run()
     }
 
-    public var isRunning: Bool { process.isRunning }
+    package var isRunning: Bool { process.isRunning }
 
     /// SIGKILL, whatever `isRunning` says (it can lag behind the child when many processes are
     /// spawned at once), then waits for the exit.
-    public func kill9() {
+    package func kill9() {
         let pid = process.processIdentifier
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
@@ -88,7 +88,7 @@ public final class PeerProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: children of the test process may inherit a blocked SIGTERM.
-    public func stop() { kill9() }
+    package func stop() { kill9() }
 }
 
 /// nginx serving `www` over HTTPS on a loopback port with a certificate from an EdgeAIPKI CA.
@@ -96,16 +96,16 @@ public final class PeerProcess: @unchecked Sendable {
 /// header only, so a transfer cut early cannot have reached the client's socket buffers whole
 /// however slowly the client reads, and its resumption runs at full speed. The access log records
 /// `uri status body_bytes_sent range`.
-public final class NginxPeer: @unchecked Sendable {
-    public let directory: TemporaryDirectory
-    public let port: Int
-    public let ca: CertificateAuthority
-    public var www: String { directory.path + "/www" }
-    public var accessLog: String { directory.path + "/access.log" }
+package final class NginxPeer: @unchecked Sendable {
+    package let directory: TemporaryDirectory
+    package let port: Int
+    package let ca: CertificateAuthority
+    package var www: String { directory.path + "/www" }
+    package var accessLog: String { directory.path + "/access.log" }
     private var process: PeerProcess?
-    public let slowRate: String
+    package let slowRate: String
 
-    public init(slowRate: String = "64k") async throws {
+    package init(slowRate: String = "64k") async throws {
         let binary = try Peers.require(Peers.nginx, install: Peers.nginxInstall)
         directory = try TemporaryDirectory(prefix: "edgeai-nginx")
         port = try freeLoopbackPort()
@@ -154,7 +154,7 @@ public final class NginxPeer: @unchecked Sendable {
 
     private let binary: String
 
-    public func start() async throws {
+    package func start() async throws {
         let dir = directory.path
         process = try PeerProcess(name: "nginx", executable: binary,
             arguments: ["-p", dir, "-c", "\(dir)/nginx.conf", "-e", "\(dir)/error.log"], log: "\(dir)/stdout.log")
@@ -162,28 +162,28 @@ public final class NginxPeer: @unchecked Sendable {
         try await eventually("nginx to listen on \(port)", timeout: .seconds(20)) { Peers.accepts(port) }
     }
 
-    public func kill9() { process?.kill9() }
+    package func kill9() { process?.kill9() }
 
-    public func stop() {
+    package func stop() {
         process?.stop()
         directory.remove()
     }
 
-    public func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
+    package func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
 
-    public func source(_ path: String) throws -> RemoteSource {
+    package func source(_ path: String) throws -> RemoteSource {
         try RemoteSource(location: RemoteLocation(parsing: url(path)))
     }
 
-    public func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
+    package func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
 
     /// Writes a file under www.
-    public func put(_ path: String, _ bytes: [UInt8]) throws {
+    package func put(_ path: String, _ bytes: [UInt8]) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: "\(www)/\(path)"))
     }
 
     /// Access-log lines so far: (uri, status, bytes sent, range header).
-    public func accessEntries() throws -> [(uri: String, status: Int, bytes: Int64, range: String)] {
+    package func accessEntries() throws -> [(uri: String, status: Int, bytes: Int64, range: String)] {
         guard let text = try? String(contentsOfFile: accessLog, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ", maxSplits: 3).map(String.init)

@@ -1,15 +1,15 @@
 import Foundation
 
 /// The condition did not hold before the deadline.
-public struct TimedOut: Error, CustomStringConvertible {
-    public var what: String
-    public init(what: String) { self.what = what }
-    public var description: String { "timed out waiting for \(what)" }
+package struct TimedOut: Error, CustomStringConvertible {
+    package var what: String
+    package init(what: String) { self.what = what }
+    package var description: String { "timed out waiting for \(what)" }
 }
 
 /// Polls `condition` until it is true, yielding between attempts; throws ``TimedOut`` after
 /// `timeout`. The way tests wait for asynchronous effects, instead of sleeping.
-public func eventually(
+package func eventually(
     _ what: String = "condition", timeout: Duration = .seconds(30),
     _ condition: () async throws -> Bool
 ) async throws {

@@ -1,8 +1,8 @@
 /// Inputs that attack a parser, shared by the tests that check each reader refuses them.
-public enum HostileInput {
+package enum HostileInput {
     /// The classic billion-laughs YAML: 9 levels of 9 aliases, 9^9 strings once expanded, in
     /// under 400 bytes. Top-level keys `a` to `i`, so it can follow other mapping keys.
-    public static let billionLaughs = """
+    package static let billionLaughs = """
         a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
         b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
         c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Runs an executable to completion: (status, stdout, stderr).
-public func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+package func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -21,7 +21,7 @@ public func runProcess(_ executable: String, _ arguments: [String]) throws -> (I
 
 /// A loopback TCP port that was free when asked, for a child process that must be told its port
 /// (in-process servers bind port 0 instead). Another process may take it before the child binds it.
-public func freeLoopbackPort() throws -> Int {
+package func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EMFILE) }
     defer { close(fd) }
@@ -39,7 +39,7 @@ public func freeLoopbackPort() throws -> Int {
 
 /// An executable of this package, from the build directory the running test bundle is in (the
 /// test target must depend on its target so that it is built).
-public func builtExecutable(_ name: String) -> URL {
+package func builtExecutable(_ name: String) -> URL {
     let candidates = [
         Bundle.main.bundleURL.deletingLastPathComponent(),
         Bundle.main.bundleURL,

@@ -1,6 +1,6 @@
 import CoreMetrics
 import DatasetScan
-public import Prometheus
+package import Prometheus
 
 /// The edge agent's Prometheus metrics, in a registry of its own (no global metrics system),
 /// served at `/metrics` on the local API.
@@ -8,8 +8,8 @@ public import Prometheus
 /// Counters and the scan-duration histogram are recorded as things happen; the gauges
 /// (datasets by Ready reason, scan pool, inotify, outbox, hub link) are set from the agent's
 /// state just before each scrape (``EdgeNode/metricsText()``).
-public struct AgentMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package struct AgentMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     let scanDuration: CoreMetrics.Timer
     let scanBytes: CoreMetrics.Counter
     let scansCounted: CoreMetrics.Counter
@@ -24,7 +24,7 @@ public struct AgentMetrics: Sendable {
     ]
     static let linkStates = ["disconnected", "connecting", "syncing", "live", "stopped"]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -90,5 +90,5 @@ public struct AgentMetrics: Sendable {
     }
 
     /// The Prometheus text exposition.
-    public func render() -> String { registry.emitToString() }
+    package func render() -> String { registry.emitToString() }
 }

@@ -1,4 +1,4 @@
-public import EdgeSync
+package import EdgeSync
 import Foundation
 import GRDB
 import SQLiteSupport
@@ -11,14 +11,14 @@ import SQLiteSupport
 /// nothing a method acknowledged. Object changes follow ``Inventory/effect(of:current:)`` row for
 /// row; the outbox follows ``ReportOutbox``'s rules. One agent at a time owns the database
 /// (`<path>.lock`, `flock`). Holds no in-memory state besides the connection pool.
-public final class AgentStore: Sendable {
+package final class AgentStore: Sendable {
     private let file: SQLiteFile
     private var pool: DatabasePool { file.pool }
     private static let encoder = JSONEncoder()
 
     /// Opens (creating if needed) the database at `path`.
     /// - Throws: ``AgentStoreError`` when another agent holds the database, or a GRDB error.
-    public init(path: String) throws {
+    package init(path: String) throws {
         do {
             file = try SQLiteFile(
                 path: path, label: "AgentStore", owner: "another edge agent", synchronous: .full,
@@ -41,12 +41,12 @@ public final class AgentStore: Sendable {
     }
 
     /// Closes the database and releases the lock. The store is unusable afterwards.
-    public func close() {
+    package func close() {
         file.close()
     }
 
     /// Everything the node holds, sorted by slot, with the agent's local state for each.
-    public func objects() async throws -> [HeldObject] {
+    package func objects() async throws -> [HeldObject] {
         try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT body, local FROM objects ORDER BY kind, namespace, name")
             return try rows.map { row in
@@ -60,7 +60,7 @@ public final class AgentStore: Sendable {
     }
 
     /// The inventory for `hello`: slot, uid and resourceVersion of everything held.
-    public func inventory() async throws -> [InventoryEntry] {
+    package func inventory() async throws -> [InventoryEntry] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, namespace, name, uid, resource_version FROM objects ORDER BY kind, namespace, name")
                 .compactMap { row in
@@ -74,7 +74,7 @@ public final class AgentStore: Sendable {
     /// another uid in a slot, or removing it, drops the slot's local state and pending report;
     /// a new resourceVersion of the same uid keeps them.
     @discardableResult
-    public func apply(_ change: ObjectChange) async throws -> Inventory.Effect {
+    package func apply(_ change: ObjectChange) async throws -> Inventory.Effect {
         let body: Data? = if case .upsert(let object) = change { try Self.encoder.encode(object) } else { nil }
         return try await pool.write { db in
             let key = change.key
@@ -119,7 +119,7 @@ public final class AgentStore: Sendable {
     /// as the object's latest, in one transaction. Does nothing (and returns `false`) when the
     /// slot no longer holds `ref.uid`: a late observation never lands on a replaced object.
     @discardableResult
-    public func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) async throws -> Bool {
+    package func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) async throws -> Bool {
         let localBody = try Self.encoder.encode(local)
         let reportBody = try report.map { try Self.encoder.encode($0) }
         return try await pool.write { db in
@@ -140,7 +140,7 @@ public final class AgentStore: Sendable {
     }
 
     /// The pending reports, sorted by slot.
-    public func reports() async throws -> [StatusReport] {
+    package func reports() async throws -> [StatusReport] {
         try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY kind, namespace, name").map { body in
                 try JSONDecoder().decode(StatusReport.self, from: body)
@@ -151,7 +151,7 @@ public final class AgentStore: Sendable {
     /// Removes the report with this id when `outcome` is final and the id is still its object's
     /// latest; returns whether a report was removed.
     @discardableResult
-    public func removeReport(reportID: String, outcome: ReportOutcome) async throws -> Bool {
+    package func removeReport(reportID: String, outcome: ReportOutcome) async throws -> Bool {
         guard outcome.isFinal else { return false }
         return try await pool.write { db in
             try db.execute(sql: "DELETE FROM outbox WHERE report_id = ?", arguments: [reportID])
@@ -163,18 +163,18 @@ public final class AgentStore: Sendable {
 }
 
 /// One object the node holds, with what the agent keeps about it locally.
-public struct HeldObject: Sendable, Equatable {
-    public var object: SyncObject
-    public var local: LocalState
+package struct HeldObject: Sendable, Equatable {
+    package var object: SyncObject
+    package var local: LocalState
 
-    public init(object: SyncObject, local: LocalState) {
+    package init(object: SyncObject, local: LocalState) {
         self.object = object
         self.local = local
     }
 }
 
 /// A failure of the agent's store that is not a database error.
-public struct AgentStoreError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct AgentStoreError: Error, Sendable, CustomStringConvertible {
+    package var description: String
     init(_ description: String) { self.description = description }
 }

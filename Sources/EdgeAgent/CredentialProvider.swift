@@ -1,14 +1,14 @@
-public import RemoteStore
+package import RemoteStore
 
 /// What reaching an S3 bucket takes: where the endpoint is and, unless anonymous, the key pair.
 ///
 /// - Important: ``credentials`` never appears in a description, log line, status or error
 ///   (``S3Credentials`` redacts its secret); pass this value only to a ``RemoteSource``.
-public struct S3Access: Sendable, Equatable {
-    public var endpoint: S3Endpoint
-    public var credentials: S3Credentials?
+package struct S3Access: Sendable, Equatable {
+    package var endpoint: S3Endpoint
+    package var credentials: S3Credentials?
 
-    public init(endpoint: S3Endpoint, credentials: S3Credentials?) {
+    package init(endpoint: S3Endpoint, credentials: S3Credentials?) {
         self.endpoint = endpoint
         self.credentials = credentials
     }
@@ -20,7 +20,7 @@ public struct S3Access: Sendable, Equatable {
 ///
 /// Sources: ``HeldCredentials`` (the Secrets the hub delivered, by namespace and name), falling
 /// back to ``CredentialsDirectory`` (`edgeai edge --credentials-dir`, by name).
-public protocol CredentialProvider: Sendable {
+package protocol CredentialProvider: Sendable {
     /// The access named `name` for an object in `namespace`.
     /// - Throws: ``RemoteError`` `.invalidCredentials` (unknown name, unreadable or malformed
     ///   source); the message names the credential, never a value.
@@ -28,16 +28,16 @@ public protocol CredentialProvider: Sendable {
 }
 
 /// No credentials at all: every name is unknown.
-public struct NoCredentials: CredentialProvider {
-    public init() {}
+package struct NoCredentials: CredentialProvider {
+    package init() {}
 
-    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
+    package func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
         throw RemoteError(.invalidCredentials, "no credentials named \(name) in namespace \(namespace): no such Secret was delivered and the agent has no --credentials-dir")
     }
 }
 
 /// The credential name used when a spec names none (an `s3://` location still needs an
 /// endpoint, and usually a key).
-public enum CredentialNames {
-    public static let fallback = "default"
+package enum CredentialNames {
+    package static let fallback = "default"
 }

@@ -1,6 +1,6 @@
 import EdgeAIAPI
 import NIOPosix
-public import RemoteStore
+package import RemoteStore
 
 #if canImport(Glibc)
 import Glibc
@@ -19,20 +19,20 @@ import Darwin
 /// group or others, one over ``maximumFileBytes``, a malformed line (by number), an unknown key.
 /// The file is read on NIO's thread pool (never on the cooperative pool) at every use, so a
 /// rotated key takes effect at the next look.
-public struct CredentialsDirectory: CredentialProvider {
-    public static let maximumFileBytes = 16 << 10
+package struct CredentialsDirectory: CredentialProvider {
+    package static let maximumFileBytes = 16 << 10
 
-    public let path: String
+    package let path: String
     /// Whether an `s3-endpoint` may be plain HTTP (`edgeai edge --allow-http`).
-    public let allowInsecureHTTP: Bool
+    package let allowInsecureHTTP: Bool
 
-    public init(path: String, allowInsecureHTTP: Bool = false) {
+    package init(path: String, allowInsecureHTTP: Bool = false) {
         self.path = path
         self.allowInsecureHTTP = allowInsecureHTTP
     }
 
     /// The file `DIR/<name>`, whatever the namespace.
-    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
+    package func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
         guard NameValidation.isDNS1123Subdomain(name) else {
             throw RemoteError(.invalidCredentials, "credential name \"\(name.prefix(64))\" is not a DNS-1123 subdomain")
         }

@@ -21,16 +21,16 @@ import Darwin
 /// false): a symlink swapped in between is refused at the open, never read through. For that,
 /// ``root`` is itself resolved when the agent starts (a root that is a link is followed once,
 /// there).
-public struct DataLocator: Sendable {
+package struct DataLocator: Sendable {
     /// The host path under which node paths are resolved; `/` means the node paths are host paths.
-    public let root: String
+    package let root: String
     /// The allowed node paths, symlinks resolved, without trailing slash.
-    public let allowed: [String]
+    package let allowed: [String]
     /// The allowed node paths as configured (a quick lexical pre-check before any `lstat`).
     let allowedAsWritten: [String]
 
     /// - Throws: ``LocationError`` when an `--allow` entry is not an absolute path or has `..`.
-    public init(root: String = "/", allow: [String]) throws(LocationError) {
+    package init(root: String = "/", allow: [String]) throws(LocationError) {
         let rootComponents = try Self.components(ofAbsolute: root, what: "--root")
         let written = "/" + rootComponents.joined(separator: "/")
         // The root's own links are followed once, here: what is opened later holds none.
@@ -49,7 +49,7 @@ public struct DataLocator: Sendable {
     }
 
     /// Resolves `url`; the returned location's ``ResolvedLocation/hostPath`` is what to open.
-    public func resolve(_ url: String) -> Result<ResolvedLocation, LocationError> {
+    package func resolve(_ url: String) -> Result<ResolvedLocation, LocationError> {
         do throws(LocationError) {
             let path = try Self.path(of: url)
             let components = try Self.components(ofAbsolute: path, what: "dataUrl")
@@ -76,7 +76,7 @@ public struct DataLocator: Sendable {
     /// The node path of a host path under ``root`` (the inverse of ``hostPath(of:)``), so that
     /// messages name the path the user wrote (`/data/x`), not where the agent sees it
     /// (`/host/data/x`). A path outside the root is returned unchanged.
-    public func nodePath(ofHost hostPath: String) -> String {
+    package func nodePath(ofHost hostPath: String) -> String {
         if root == "/" || hostPath.isEmpty { return hostPath }
         if hostPath == root { return "/" }
         return hostPath.hasPrefix(root + "/") ? String(hostPath.dropFirst(root.count)) : hostPath
@@ -194,22 +194,22 @@ public struct DataLocator: Sendable {
 }
 
 /// A location the agent may read: its node path (symlinks resolved) and the host path to open.
-public struct ResolvedLocation: Hashable, Sendable {
-    public var nodePath: String
-    public var hostPath: String
+package struct ResolvedLocation: Hashable, Sendable {
+    package var nodePath: String
+    package var hostPath: String
 
-    public init(nodePath: String, hostPath: String) {
+    package init(nodePath: String, hostPath: String) {
         self.nodePath = nodePath
         self.hostPath = hostPath
     }
 }
 
 /// A refused location: always the condition reason `NotAllowed`, with a message naming the path.
-public struct LocationError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var message: String
-    public var reason: String { "NotAllowed" }
+package struct LocationError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var message: String
+    package var reason: String { "NotAllowed" }
 
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,8 +1,8 @@
-public import DatasetScan
-public import EdgeAICore
-public import EdgeSync
+package import DatasetScan
+package import EdgeAICore
+package import EdgeSync
 import Foundation
-public import Logging
+package import Logging
 
 /// Watches the data of the datasets this node holds and counts their samples.
 ///
@@ -21,16 +21,16 @@ public import Logging
 /// `IOError` "no progress for …", then retried with ``retryBackoff``, once the abandoned look's
 /// thread is back (a hung dataset holds at most one written-off thread, so a dead mount cannot
 /// eat the pool by retries); the dataset keeps its last exact scan meanwhile. Until a look completes, the status keeps the last count.
-public actor DatasetMonitor {
+package actor DatasetMonitor: LookScheduling {
     /// One look at a dataset: what was seen, the scan to continue from, and the host path
     /// looked at (nil when the location was refused).
-    public struct Look: Sendable, Equatable {
-        public var ref: ObjectRef
-        public var observation: DatasetObservation
-        public var scan: ScanResult?
-        public var path: String?
+    package struct Look: Sendable, Equatable {
+        package var ref: ObjectRef
+        package var observation: DatasetObservation
+        package var scan: ScanResult?
+        package var path: String?
     }
-    public typealias Sink = @Sendable (Look) async -> Void
+    package typealias Sink = @Sendable (Look) async -> Void
 
     struct Tracked {
         var ref: ObjectRef
@@ -56,11 +56,11 @@ public actor DatasetMonitor {
         var nextWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    public let locator: DataLocator
-    public let rescanInterval: Duration
+    package let locator: DataLocator
+    package let rescanInterval: Duration
     /// A look with no progress for this long is abandoned (a hung mount).
-    public let stallTimeout: Duration
-    public let retryBackoff: Backoff
+    package let stallTimeout: Duration
+    package let retryBackoff: Backoff
     private let scanner: DatasetScanner
     private let logger: Logger
     private var sink: Sink?
@@ -69,9 +69,9 @@ public actor DatasetMonitor {
     let pool: ScanPool
     let hook: DatasetLook.Hook?
     /// What the agent's `/healthz` reads.
-    public nonisolated let health: MonitorHealth
+    package nonisolated let health: MonitorHealth
     /// The agent's Prometheus metrics (the monitor records its scans there).
-    public nonisolated let metrics: AgentMetrics
+    package nonisolated let metrics: AgentMetrics
     private var tracked: [SyncKey: Tracked] = [:]
     /// Numbers the looks (monitor-wide, so a dataset forgotten and tracked again never sees an
     /// old look's number).
@@ -81,7 +81,7 @@ public actor DatasetMonitor {
     ///   - workers: scan threads; at most `workers` datasets are scanned at once.
     ///   - maxWrittenOff: replacement threads started for workers stuck in a hung look.
     ///   - hook: called on the worker before each scan (tests block in it to stand in for a hung mount).
-    public init(
+    package init(
         locator: DataLocator, rescanInterval: Duration = .seconds(30),
         scanner: DatasetScanner = DatasetScanner(options: .init(followSymlinks: false)),
         stallTimeout: Duration = .seconds(30), retryBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(300)),
@@ -104,12 +104,12 @@ public actor DatasetMonitor {
     }
 
     /// Sets where looks go (before tracking anything; looks without a sink are dropped).
-    public func setSink(_ sink: @escaping Sink) { self.sink = sink }
+    package func setSink(_ sink: @escaping Sink) { self.sink = sink }
 
     /// Starts (or reconfigures) monitoring of a dataset and asks for a look now. `previous` is
     /// the last scan persisted for it, so a restart rescans incrementally. Returns at once, or
     /// with `wait`, once that look reached the sink.
-    public func track(_ ref: ObjectRef, dataUrl: String, format: String, previous: ScanResult?, wait: Bool = false) async {
+    package func track(_ ref: ObjectRef, dataUrl: String, format: String, previous: ScanResult?, wait: Bool = false) async {
         var entry = tracked[ref.key] ?? Tracked(ref: ref, dataUrl: dataUrl, format: format, scan: previous)
         if entry.ref.uid != ref.uid || entry.dataUrl != dataUrl || entry.format != format {
             // Another object or another location: the previous count says nothing about it.
@@ -131,17 +131,17 @@ public actor DatasetMonitor {
     }
 
     /// Stops monitoring a dataset and releases its watches.
-    public func forget(_ key: SyncKey) {
+    package func forget(_ key: SyncKey) {
         guard let entry = tracked.removeValue(forKey: key) else { return }
         registry.release(key)
         for waiter in entry.waiters + entry.nextWaiters { waiter.resume() }
     }
 
     /// The datasets being monitored.
-    public var trackedKeys: [SyncKey] { tracked.keys.sorted() }
+    package var trackedKeys: [SyncKey] { tracked.keys.sorted() }
     /// Runs blocking file-system work (a model's `stat`) on the scan pool, off every actor;
     /// nil when it made no progress for ``stallTimeout`` or the monitor stopped.
-    public nonisolated func offActor<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value? {
+    package nonisolated func offActor<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value? {
         switch await pool.run({ _ in work() }) {
         case .done(let value): value
         case .stalled, .cancelled: nil
@@ -153,32 +153,13 @@ public actor DatasetMonitor {
     /// Datasets left without a watch because inotify ran out of watches.
     nonisolated var unwatchedCount: Int { registry.unwatchedCount }
     /// The watches this monitor holds (each directory counted once).
-    public var watchCount: Int { registry.count }
+    package var watchCount: Int { registry.count }
     /// The watches the kernel holds for the monitor's inotify descriptor; nil where unknown.
-    public nonisolated func kernelWatchCount() -> Int? { watcher.kernelWatchCount() }
-
-    /// Looks at every tracked dataset now; with `wait`, returns once every one of those looks
-    /// reached the sink (or was abandoned).
-    public func rescanAll(wait: Bool = true) async {
-        let keys = tracked.keys.sorted()
-        guard wait else {
-            for key in keys { requestLook(at: key, waiter: nil) }
-            return
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for key in keys {
-                group.addTask { await self.lookAndWait(at: key) }
-            }
-        }
-    }
-
-    private func lookAndWait(at key: SyncKey) async {
-        await withCheckedContinuation { requestLook(at: key, waiter: $0) }
-    }
+    package nonisolated func kernelWatchCount() -> Int? { watcher.kernelWatchCount() }
 
     /// Reads inotify events and rescans periodically until cancelled; then releases inotify
     /// and ends the scan workers.
-    public func run() async {
+    package func run() async {
         watcher.start()
         pool.start()
         let events = watcher.events
@@ -225,7 +206,7 @@ public actor DatasetMonitor {
 
     /// Starts a look at `key` on the pool, or (one running, or backing off after a stall) makes
     /// sure one more follows. `waiter` is resumed once a look started after this call is done.
-    private func requestLook(at key: SyncKey, waiter: CheckedContinuation<Void, Never>?) {
+    package func requestLook(at key: SyncKey, waiter: CheckedContinuation<Void, Never>?) {
         guard var entry = tracked[key] else {
             waiter?.resume()
             return

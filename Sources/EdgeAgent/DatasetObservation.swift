@@ -1,8 +1,8 @@
-public import DatasetScan
-public import EdgeAIAPI
+package import DatasetScan
+package import EdgeAIAPI
 
 /// What the agent saw when it last looked at a dataset: a count, or why there is none.
-public enum DatasetObservation: Equatable, Sendable {
+package enum DatasetObservation: Equatable, Sendable {
     case scanned(ScanResult)
     /// The location was refused (`NotAllowed`); the data was not opened.
     case refused(LocationError)
@@ -13,7 +13,7 @@ public enum DatasetObservation: Equatable, Sendable {
     case remoteFailed(RemoteFailure)
 
     /// The `Ready` condition's reason when the dataset is not ready; `nil` when it is.
-    public var failureReason: String? {
+    package var failureReason: String? {
         switch self {
         case .scanned: nil
         case .refused(let error): error.reason
@@ -30,7 +30,7 @@ public enum DatasetObservation: Equatable, Sendable {
     /// (NotFound, PermissionDenied, NotAllowed, UnsupportedFormat, ParseError with the byte
     /// offset, IOError). `previous` keeps the condition's `lastTransitionTime` while its status
     /// does not change.
-    public func status(generation: Int64?, now: Time, previous: DatasetStatus?) -> DatasetStatus {
+    package func status(generation: Int64?, now: Time, previous: DatasetStatus?) -> DatasetStatus {
         var conditions = previous?.conditions ?? []
         var status = DatasetStatus(updateTime: now, observedGeneration: generation)
         let ready: Condition
@@ -70,7 +70,7 @@ public enum DatasetObservation: Equatable, Sendable {
 extension DatasetStatus {
     /// Whether `other` says something different, ignoring when it was looked at
     /// (`updateTime` and the conditions' `lastTransitionTime`): what decides that a report is due.
-    public func differsInSubstance(from other: DatasetStatus?) -> Bool {
+    package func differsInSubstance(from other: DatasetStatus?) -> Bool {
         guard let other else { return true }
         return substance != other.substance
     }

@@ -1,12 +1,12 @@
-public import EdgeAICore
-public import EdgeSync
+package import EdgeAICore
+package import EdgeSync
 import Foundation
-public import Logging
-public import RemoteStore
-public import ServiceLifecycle
+package import Logging
+package import RemoteStore
+package import ServiceLifecycle
 
 /// The hub client as the agent runs it: a service that connects, resyncs and sends reports.
-public protocol HubUplink: Service, ReportUplink {}
+package protocol HubUplink: Service, ReportUplink {}
 
 /// The edge agent (`edgeai edge`): restores the node's objects from its store, monitors the
 /// datasets' data and the models' files, serves the local API for jobs, and keeps in step with
@@ -16,54 +16,54 @@ public protocol HubUplink: Service, ReportUplink {}
 /// A `Service`: `run()` opens the store (`<dataDirectory>/agent.sqlite`), restores, runs the
 /// monitor, the local API, the uplink and the periodic model check until graceful shutdown or
 /// cancellation, then closes the store. Starts no task in `init`.
-public struct EdgeAgent: Service {
-    public struct Configuration: Sendable {
-        public var node: String
-        public var dataDirectory: String
+package struct EdgeAgent: Service {
+    package struct Configuration: Sendable {
+        package var node: String
+        package var dataDirectory: String
         /// Where the node's filesystem is mounted in this process (`/` on the host itself).
-        public var root: String
+        package var root: String
         /// Node paths under which datasets and models may be read.
-        public var allow: [String]
-        public var apiHost: String
+        package var allow: [String]
+        package var apiHost: String
         /// 0 picks a free port; ``onAPIListening`` receives the bound one.
-        public var apiPort: Int
+        package var apiPort: Int
         /// How often every dataset and model is looked at again, whatever inotify said.
-        public var rescanInterval: Duration
+        package var rescanInterval: Duration
         /// The longest time between two reports about an object.
-        public var heartbeatInterval: Duration
+        package var heartbeatInterval: Duration
         /// How often the agent returns memory it holds but does not use to the kernel (free
         /// heap, code pages); nil never. Costs a few ms of page faults per interval.
-        public var memoryTrimInterval: Duration?
+        package var memoryTrimInterval: Duration?
         /// A dataset look with no progress for this long is abandoned (`IOError`) and retried.
-        public var stallTimeout: Duration = .seconds(30)
+        package var stallTimeout: Duration = .seconds(30)
         /// Threads scanning datasets (at most this many datasets are scanned at once).
-        public var scanWorkers: Int = 4
+        package var scanWorkers: Int = 4
         /// `/healthz` answers 503 once the monitor made no progress for this long (nil: twice
         /// ``stallTimeout``, at least 60 s).
-        public var livenessTimeout: Duration?
+        package var livenessTimeout: Duration?
         /// Whether `http://` data URLs and S3 endpoints are accepted (`--allow-http`).
-        public var allowInsecureHTTP = false
+        package var allowInsecureHTTP = false
         /// Where `s3://` credentials come from when the hub delivered no Secret of that name
         /// (`--credentials-dir`: ``CredentialsDirectory``).
-        public var credentials: any CredentialProvider = NoCredentials()
+        package var credentials: any CredentialProvider = NoCredentials()
         /// How remote data is fetched (TLS trust, the no-progress timeout).
-        public var remote = RemoteClient.Configuration()
+        package var remote = RemoteClient.Configuration()
         /// Remote datasets counted at once.
-        public var remoteConcurrency = 4
+        package var remoteConcurrency = 4
         /// How long a remote dataset whose look failed waits before it is asked again.
-        public var remoteRetryBackoff = Backoff(initial: .seconds(30), maximum: .seconds(600))
+        package var remoteRetryBackoff = Backoff(initial: .seconds(30), maximum: .seconds(600))
         /// Keys per listing page when counting an S3 prefix.
-        public var remoteListPageSize = 1000
+        package var remoteListPageSize = 1000
         /// The model cache's size (`<dataDirectory>/models`): least-recently-used versions no
         /// model uses are evicted beyond it.
-        public var modelCacheBytes: Int64 = 10 << 30
+        package var modelCacheBytes: Int64 = 10 << 30
         /// How models are downloaded (free space kept, buffer size).
-        public var downloader = Downloader.Configuration()
+        package var downloader = Downloader.Configuration()
         /// How long a model download that failed retryably (cut, stalled) waits before resuming.
-        public var modelRetryBackoff = Backoff(initial: .seconds(5), maximum: .seconds(300))
-        public var onAPIListening: @Sendable (Int) async -> Void
+        package var modelRetryBackoff = Backoff(initial: .seconds(5), maximum: .seconds(300))
+        package var onAPIListening: @Sendable (Int) async -> Void
 
-        public init(
+        package init(
             node: String, dataDirectory: String, root: String = "/", allow: [String], apiHost: String = "127.0.0.1",
             apiPort: Int = 7070, rescanInterval: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(300),
             memoryTrimInterval: Duration? = .seconds(10), onAPIListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -80,24 +80,24 @@ public struct EdgeAgent: Service {
             self.onAPIListening = onAPIListening
         }
 
-        public var databasePath: String { dataDirectory + "/agent.sqlite" }
+        package var databasePath: String { dataDirectory + "/agent.sqlite" }
     }
 
     /// Makes the hub client once the node is restored: it gets the node as its store and the
     /// pending reports as its initial outbox.
-    public typealias UplinkFactory = @Sendable (EdgeNode, ReportOutbox) async throws -> any HubUplink
+    package typealias UplinkFactory = @Sendable (EdgeNode, ReportOutbox) async throws -> any HubUplink
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let makeUplink: UplinkFactory?
     let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger, uplink: UplinkFactory?) {
+    package init(configuration: Configuration, logger: Logger, uplink: UplinkFactory?) {
         self.configuration = configuration
         self.logger = logger
         self.makeUplink = uplink
     }
 
-    public func run() async throws {
+    package func run() async throws {
         // One client for all remote data, shut down on every path.
         let client = RemoteClient(configuration: configuration.remote, logger: logger)
         do { try await run(client: client) } catch {

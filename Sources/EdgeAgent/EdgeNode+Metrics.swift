@@ -4,7 +4,7 @@ import EdgeSync
 extension EdgeNode {
     /// The Prometheus text for `/metrics`: the state gauges set from what the node holds now,
     /// then every metric of the agent's registry. No file system access.
-    public func metricsText() async -> String {
+    package func metricsText() async -> String {
         var byReason: [String: Int] = [:]
         for entry in held.values {
             guard case .dataset = entry.object else { continue }

@@ -1,11 +1,11 @@
-public import EdgeAIAPI
-public import EdgeSync
+package import EdgeAIAPI
+package import EdgeSync
 import RemoteStore
 
 extension EdgeNode {
     /// A metric key or value that cannot be reported.
-    public struct MetricsError: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct MetricsError: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
     /// Looks at a model's file now and reports its presence when it changed or the heartbeat is due.
@@ -31,7 +31,7 @@ extension EdgeNode {
 
     /// The delivery's sink: reports the model's new delivery state on this node when it changed
     /// in substance (progress comes throttled by ``ModelDelivery``).
-    public func deliveryChanged(_ key: SyncKey, _ state: ModelDelivery.State) async {
+    package func deliveryChanged(_ key: SyncKey, _ state: ModelDelivery.State) async {
         guard let entry = held[key], case .model = entry.object else { return }
         held[key]?.path = state.path
         delivered[key] = state
@@ -44,14 +44,14 @@ extension EdgeNode {
     }
 
     /// Looks at every model again (the agent's periodic safety net).
-    public func checkModels() async {
+    package func checkModels() async {
         for key in held.keys.sorted() where key.kind == .model { await checkModel(key) }
     }
 
     /// Merges metrics a job reported for a model (latest value per key) and reports them.
     /// - Returns: the report put into the outbox, or nil when the node holds no such model.
     /// - Throws: ``MetricsError`` for an empty key, or no metrics at all.
-    public func reportMetrics(namespace: String, name: String, metrics: [ModelMetric]) async throws -> StatusReport? {
+    package func reportMetrics(namespace: String, name: String, metrics: [ModelMetric]) async throws -> StatusReport? {
         guard !metrics.isEmpty else { throw MetricsError(description: "metrics: at least one {key, value} is required") }
         if let index = metrics.firstIndex(where: { $0.key.isEmpty }) {
             throw MetricsError(description: "metrics[\(index)].key: Required value")

@@ -1,59 +1,59 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 import EdgeSync
 
 /// A dataset as jobs on the node see it through the local API.
-public struct DatasetView: Codable, Sendable, Equatable {
-    public var namespace: String
-    public var name: String
-    public var uid: String
-    public var dataUrl: String
-    public var format: String
+package struct DatasetView: Codable, Sendable, Equatable {
+    package var namespace: String
+    package var name: String
+    package var uid: String
+    package var dataUrl: String
+    package var format: String
     /// The path to open on this node (symlinks resolved, under `--root`); absent when refused.
-    public var path: String?
-    public var numberOfSamples: Int64?
-    public var sizeBytes: Int64?
-    public var updateTime: Time?
-    public var ready: Bool
-    public var conditions: [Condition]
+    package var path: String?
+    package var numberOfSamples: Int64?
+    package var sizeBytes: Int64?
+    package var updateTime: Time?
+    package var ready: Bool
+    package var conditions: [Condition]
 }
 
 /// A model as jobs on the node see it through the local API.
-public struct ModelView: Codable, Sendable, Equatable {
-    public var namespace: String
-    public var name: String
-    public var uid: String
-    public var modelUrl: String
-    public var format: String?
+package struct ModelView: Codable, Sendable, Equatable {
+    package var namespace: String
+    package var name: String
+    package var uid: String
+    package var modelUrl: String
+    package var format: String?
     /// The path to open on this node; absent when refused.
-    public var path: String?
-    public var present: Bool
-    public var sizeBytes: Int64?
-    public var message: String?
+    package var path: String?
+    package var present: Bool
+    package var sizeBytes: Int64?
+    package var message: String?
     /// A remote model's delivery (`Pending`, `Downloading`, `Ready`, `Failed`), the version
     /// ``path`` holds (it changes when a new version is switched in) and its digest.
-    public var phase: String?
-    public var version: String?
-    public var digest: String?
+    package var phase: String?
+    package var version: String?
+    package var digest: String?
     /// The metrics reported on this node, latest value per key.
-    public var metrics: [ModelMetric]
+    package var metrics: [ModelMetric]
 }
 
 extension EdgeNode {
     /// The datasets held, sorted by namespace and name.
-    public func datasets() -> [DatasetView] {
+    package func datasets() -> [DatasetView] {
         held.keys.filter { $0.kind == .dataset }.sorted().compactMap(datasetView)
     }
 
-    public func dataset(namespace: String, name: String) -> DatasetView? {
+    package func dataset(namespace: String, name: String) -> DatasetView? {
         datasetView(SyncKey(kind: .dataset, namespace: namespace, name: name))
     }
 
     /// The models held, sorted by namespace and name.
-    public func models() -> [ModelView] {
+    package func models() -> [ModelView] {
         held.keys.filter { $0.kind == .model }.sorted().compactMap(modelView)
     }
 
-    public func model(namespace: String, name: String) -> ModelView? {
+    package func model(namespace: String, name: String) -> ModelView? {
         modelView(SyncKey(kind: .model, namespace: namespace, name: name))
     }
 

@@ -1,10 +1,10 @@
 import EdgeAIAPI
-public import EdgeSync
-public import Logging
+package import EdgeSync
+package import Logging
 import RemoteStore
 
 /// Where status reports go once they are durable in the outbox: the hub client.
-public protocol ReportUplink: Sendable {
+package protocol ReportUplink: Sendable {
     /// Sends `report` (already in the durable outbox) when connected; otherwise it waits in the
     /// outbox for the next connection.
     func report(_ report: StatusReport) async
@@ -14,7 +14,7 @@ public protocol ReportUplink: Sendable {
 }
 
 extension ReportUplink {
-    public func linkStatus() async -> (state: String, connectAttempts: Int)? { nil }
+    package func linkStatus() async -> (state: String, connectAttempts: Int)? { nil }
 }
 
 /// The node's side of the sync: the objects it holds, what the agent observed about them, and
@@ -25,20 +25,20 @@ extension ReportUplink {
 /// status changed in substance, or when ``heartbeatInterval`` passed since the last one, so
 /// `updateTime` says when the agent last looked; then it is handed to the ``ReportUplink``.
 /// Does no I/O on data itself: ``DatasetMonitor`` looks at datasets, ``ModelProbe`` at models.
-public actor EdgeNode {
-    public let nodeName: String
-    public let heartbeatInterval: Duration
+package actor EdgeNode {
+    package let nodeName: String
+    package let heartbeatInterval: Duration
     let store: AgentStore
     /// The node's dataset monitor.
-    public nonisolated let monitor: DatasetMonitor
+    package nonisolated let monitor: DatasetMonitor
     /// Counts the datasets whose data is remote; nil: remote URLs are refused like other schemes.
-    public nonisolated let remote: RemoteDatasetMonitor?
+    package nonisolated let remote: RemoteDatasetMonitor?
     /// Delivers the remote models into the model cache; nil: remote model URLs are probed like
     /// local ones (and refused).
-    public nonisolated let delivery: ModelDelivery?
+    package nonisolated let delivery: ModelDelivery?
     /// The credential Secrets held, for ``remote`` and ``delivery``; nil: Secrets are stored but
     /// not used.
-    public nonisolated let credentials: HeldCredentials?
+    package nonisolated let credentials: HeldCredentials?
     let probe: ModelProbe
     let logger: Logger
     var uplink: (any ReportUplink)?
@@ -60,7 +60,7 @@ public actor EdgeNode {
     }
 
     /// - Parameter monitor: the node's dataset monitor, whose sink calls ``observed(_:)``.
-    public init(
+    package init(
         nodeName: String, store: AgentStore, monitor: DatasetMonitor, remote: RemoteDatasetMonitor? = nil,
         delivery: ModelDelivery? = nil, credentials: HeldCredentials? = nil, heartbeatInterval: Duration = .seconds(300), logger: Logger
     ) {
@@ -76,10 +76,10 @@ public actor EdgeNode {
     }
 
     /// Sets where reports go (the hub client, created after this node since it needs it as its store).
-    public func setUplink(_ uplink: any ReportUplink) { self.uplink = uplink }
+    package func setUplink(_ uplink: any ReportUplink) { self.uplink = uplink }
 
     /// Loads every held object from the store and starts looking at them: works with no hub.
-    public func restore() async throws {
+    package func restore() async throws {
         let now = ContinuousClock.now
         for item in try await store.objects() {
             held[item.object.key] = Held(object: item.object, local: item.local, lastReport: now)
@@ -91,7 +91,7 @@ public actor EdgeNode {
     }
 
     /// The hub client's `apply`: persists by the ``Inventory`` rules, then updates monitoring.
-    public func apply(_ change: ObjectChange) async throws {
+    package func apply(_ change: ObjectChange) async throws {
         let effect = try await store.apply(change)
         switch (effect, change) {
         case (.store(let replaced), .upsert(let object)):
@@ -123,18 +123,18 @@ public actor EdgeNode {
     }
 
     /// Everything held, for `hello`.
-    public func inventory() async throws -> [InventoryEntry] {
+    package func inventory() async throws -> [InventoryEntry] {
         held.values.map(\.object.entry).sorted()
     }
 
     /// The hub's answer to a report: removes it from the outbox when final and still the latest.
-    public func removeReport(reportID: String, outcome: ReportOutcome) async throws {
+    package func removeReport(reportID: String, outcome: ReportOutcome) async throws {
         guard try await store.removeReport(reportID: reportID, outcome: outcome) else { return }
         if let key = pending.first(where: { $0.value.reportID == reportID })?.key { pending[key] = nil }
     }
 
     /// The reports still waiting for the hub's answer.
-    public func pendingReports() async throws -> [StatusReport] { try await store.reports() }
+    package func pendingReports() async throws -> [StatusReport] { try await store.reports() }
 
     private func startLooking(at key: SyncKey) async {
         guard let entry = held[key] else { return }
@@ -170,7 +170,7 @@ public actor EdgeNode {
     }
 
     /// The monitor's sink: builds the status, reports it if due, persists the scan.
-    public func observed(_ look: DatasetMonitor.Look) async {
+    package func observed(_ look: DatasetMonitor.Look) async {
         let (ref, observation, scan) = (look.ref, look.observation, look.scan)
         guard var entry = held[ref.key], entry.object.uid == ref.uid, case .dataset(let dataset) = entry.object else { return }
         let now = ContinuousClock.now

@@ -1,5 +1,5 @@
-public import EdgeAIAPI
-public import RemoteStore
+package import EdgeAIAPI
+package import RemoteStore
 import Synchronization
 
 /// The credential Secrets the hub delivered to this node, answering by namespace and name;
@@ -8,18 +8,18 @@ import Synchronization
 /// Kept by ``EdgeNode`` from the store's objects (the Secrets are durable in ``AgentStore``,
 /// whose file only the agent's user can read); holds nothing else. A Secret is parsed at each
 /// use, so a rotated key applies at the next look.
-public final class HeldCredentials: CredentialProvider {
-    public let fallback: any CredentialProvider
+package final class HeldCredentials: CredentialProvider {
+    package let fallback: any CredentialProvider
     /// Whether an `s3-endpoint` may be plain HTTP (`edgeai edge --allow-http`).
-    public let allowInsecureHTTP: Bool
+    package let allowInsecureHTTP: Bool
     private let secrets = Mutex<[ObjectKeyName: Secret]>([:])
 
-    public init(fallback: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false) {
+    package init(fallback: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false) {
         self.fallback = fallback
         self.allowInsecureHTTP = allowInsecureHTTP
     }
 
-    public func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
+    package func access(named name: String, namespace: String) async throws(RemoteError) -> S3Access {
         let key = ObjectKeyName(namespace: namespace, name: name)
         guard let secret = secrets.withLock({ $0[key] }) else {
             return try await fallback.access(named: name, namespace: namespace)
@@ -41,5 +41,5 @@ public final class HeldCredentials: CredentialProvider {
     }
 
     /// The names of the Secrets held (never their contents).
-    public var heldNames: [ObjectKeyName] { secrets.withLock { $0.keys.sorted() } }
+    package var heldNames: [ObjectKeyName] { secrets.withLock { $0.keys.sorted() } }
 }

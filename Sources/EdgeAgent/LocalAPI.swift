@@ -2,9 +2,9 @@ import EdgeAIAPI
 import EdgeSync
 import Foundation
 import Hummingbird
-public import Logging
+package import Logging
 import NIOCore
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The HTTP API jobs on the node use to find their data and models and to report model metrics
 /// (`docs/agent-api.md`). Plain HTTP on a loopback address: it is for processes on this node.
@@ -21,14 +21,14 @@ public import ServiceLifecycle
 ///
 /// Reads only ``EdgeNode``'s in-memory view; metrics go through the durable outbox before the
 /// answer (`202 Accepted`). Runs until graceful shutdown.
-public struct LocalAPI: Service {
-    public let node: EdgeNode
-    public let host: String
-    public let port: Int
+package struct LocalAPI: Service {
+    package let node: EdgeNode
+    package let host: String
+    package let port: Int
     let onListening: @Sendable (Int) async -> Void
     let logger: Logger
 
-    public init(node: EdgeNode, host: String = "127.0.0.1", port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    package init(node: EdgeNode, host: String = "127.0.0.1", port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.node = node
         self.host = host
         self.port = port
@@ -36,7 +36,7 @@ public struct LocalAPI: Service {
         self.onListening = onListening
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let onListening = self.onListening
         let logger = self.logger
         let app = Application(

@@ -1,7 +1,7 @@
-public import EdgeAICore
-public import EdgeSync
-public import Logging
-public import RemoteStore
+package import EdgeAICore
+package import EdgeSync
+package import Logging
+package import RemoteStore
 
 /// Delivers the remote models (`s3://`, `https://`) this node holds into its ``ModelCache``:
 /// one download task per model (verified, resumable ``Downloader``), its state published in
@@ -16,31 +16,31 @@ public import RemoteStore
 /// ``retryBackoff`` when retrying may help (a cut connection, a stall: the retry resumes with a
 /// Range request); refused credentials, a missing object, a digest mismatch (the file is deleted)
 /// or a full disk stay `Failed` until the spec changes.
-public actor ModelDelivery {
-    public enum Phase: String, Sendable, Equatable, Codable {
+package actor ModelDelivery {
+    package enum Phase: String, Sendable, Equatable, Codable {
         case pending = "Pending", downloading = "Downloading", ready = "Ready", failed = "Failed"
     }
 
     /// What the node says about one model's delivery.
-    public struct State: Sendable, Equatable {
-        public var phase: Phase
-        public var bytesDone: Int64 = 0
-        public var bytesTotal: Int64?
+    package struct State: Sendable, Equatable {
+        package var phase: Phase
+        package var bytesDone: Int64 = 0
+        package var bytesTotal: Int64?
         /// The digest of the version being delivered (the spec's), or of the file delivered.
-        public var digest: String?
+        package var digest: String?
         /// The version jobs should use: its cache id and file (the previous version's while a new
         /// one downloads); nil until one is ready.
-        public var version: String?
-        public var path: String?
+        package var version: String?
+        package var path: String?
         /// Why it failed (`AccessDenied`, `NotFound`, `DigestMismatch`, `InsufficientSpace`, …).
-        public var reason: String?
-        public var message: String?
+        package var reason: String?
+        package var message: String?
     }
 
     /// A model's new state, in the order the states happened.
-    public struct Change: Sendable {
-        public var key: SyncKey
-        public var state: State
+    package struct Change: Sendable {
+        package var key: SyncKey
+        package var state: State
     }
 
     struct Tracked {
@@ -57,19 +57,19 @@ public actor ModelDelivery {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    public nonisolated let cache: ModelCache
+    package nonisolated let cache: ModelCache
     let client: RemoteClient
     let downloader: Downloader
     let credentials: any CredentialProvider
     let allowInsecureHTTP: Bool
-    public let retryBackoff: Backoff
-    public let progressInterval: Duration
+    package let retryBackoff: Backoff
+    package let progressInterval: Duration
     private let logger: Logger
-    public nonisolated let changes: AsyncStream<Change>
+    package nonisolated let changes: AsyncStream<Change>
     private let continuation: AsyncStream<Change>.Continuation
     private var tracked: [SyncKey: Tracked] = [:]
 
-    public init(
+    package init(
         cache: ModelCache, client: RemoteClient, downloader: Downloader.Configuration = .init(),
         credentials: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false,
         retryBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(300)), progressInterval: Duration = .seconds(1),
@@ -87,7 +87,7 @@ public actor ModelDelivery {
     }
 
     /// The consumer of ``changes`` took `state` in: waiters may see it.
-    public func notified(_ key: SyncKey, _ state: State) {
+    package func notified(_ key: SyncKey, _ state: State) {
         guard tracked[key] != nil else { return }
         tracked[key]?.notified = state
         wakeAll(key)
@@ -95,7 +95,7 @@ public actor ModelDelivery {
 
     /// Delivers `url` (checked against `digest` when given) for `key`; nothing new when that
     /// version is already being delivered.
-    public func deliver(_ key: SyncKey, url: String, digest: String?, credentialName: String?) async {
+    package func deliver(_ key: SyncKey, url: String, digest: String?, credentialName: String?) async {
         if let entry = tracked[key], entry.url == url, entry.digest == digest, entry.credentialName == credentialName { return }
         var entry = tracked[key] ?? Tracked(url: url, digest: digest, credentialName: credentialName)
         entry.task?.cancel()
@@ -113,7 +113,7 @@ public actor ModelDelivery {
 
     /// Stops delivering a model (a transfer in flight is cancelled; its partial file stays for
     /// a later resume) and lets the cache evict its version.
-    public func forget(_ key: SyncKey) async {
+    package func forget(_ key: SyncKey) async {
         guard let entry = tracked.removeValue(forKey: key) else { return }
         entry.task?.cancel()
         for waiter in entry.waiters { waiter.resume() }
@@ -122,7 +122,7 @@ public actor ModelDelivery {
 
     /// The credential `name` in `namespace` arrived, changed or went: a model using it whose
     /// delivery failed is tried again now; one ready or under way is left alone.
-    public func credentialsChanged(named name: String, namespace: String) {
+    package func credentialsChanged(named name: String, namespace: String) {
         for (key, entry) in tracked
         where key.namespace == namespace && (entry.credentialName ?? CredentialNames.fallback) == name && entry.state.phase == .failed {
             entry.task?.cancel()
@@ -134,11 +134,11 @@ public actor ModelDelivery {
         }
     }
 
-    public func state(_ key: SyncKey) -> State? { tracked[key]?.state }
+    package func state(_ key: SyncKey) -> State? { tracked[key]?.state }
 
     /// Waits until the latest state the node took in satisfies `condition`, at most `timeout`
     /// (at once when `key` is not delivered here).
-    public func wait(_ key: SyncKey, timeout: Duration, until condition: @escaping @Sendable (State) -> Bool) async -> State? {
+    package func wait(_ key: SyncKey, timeout: Duration, until condition: @escaping @Sendable (State) -> Bool) async -> State? {
         let deadline = ContinuousClock.now + timeout
         while let entry = tracked[key], !(entry.notified.map(condition) ?? false), ContinuousClock.now < deadline {
             let timer = Task { [weak self] in
@@ -159,7 +159,7 @@ public actor ModelDelivery {
 
     /// Cancels every transfer (on the agent's shutdown) without waiting for them: a transfer
     /// stuck connecting ends when the client shuts down; its partial file stays for the resume.
-    public func stop() {
+    package func stop() {
         for entry in tracked.values { entry.task?.cancel() }
         continuation.finish()
     }

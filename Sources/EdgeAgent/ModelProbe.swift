@@ -1,15 +1,15 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// Whether a model's file is on this node, and its size: a `stat` of the resolved location,
 /// never an open. A refused location (``DataLocator``) is reported absent with the reason.
-public struct ModelProbe: Sendable {
-    public let locator: DataLocator
+package struct ModelProbe: Sendable {
+    package let locator: DataLocator
 
-    public init(locator: DataLocator) { self.locator = locator }
+    package init(locator: DataLocator) { self.locator = locator }
 
     /// What this node says about the model at `modelUrl`, looked at `now`, plus the host path
     /// when the location was accepted.
-    public func probe(modelUrl: String, nodeName: String, now: Time) -> (status: ModelNodeStatus, path: String?) {
+    package func probe(modelUrl: String, nodeName: String, now: Time) -> (status: ModelNodeStatus, path: String?) {
         switch locator.resolve(modelUrl) {
         case .failure(let error):
             return (ModelNodeStatus(nodeName: nodeName, present: false, updateTime: now, message: "NotAllowed: \(error.message)"), nil)

@@ -7,11 +7,11 @@ import Synchronization
 /// wedged), or looks are waiting in the scan pool and none has started, finished or read a
 /// buffer for ``limit`` (every worker is stuck and no replacement is left). An idle monitor
 /// (nothing to look at) is healthy. Thread-safe; reads only counters.
-public final class MonitorHealth: Sendable {
+package final class MonitorHealth: Sendable {
     private let lastTick = Atomic<Int64>(ScanPool.Heartbeat.nowNanoseconds())
     let pool: ScanPool
     /// How long without progress counts as stalled.
-    public let limit: Duration
+    package let limit: Duration
 
     init(pool: ScanPool, limit: Duration) {
         self.pool = pool
@@ -21,7 +21,7 @@ public final class MonitorHealth: Sendable {
     func monitorTicked() { lastTick.store(ScanPool.Heartbeat.nowNanoseconds(), ordering: .relaxed) }
 
     /// Nil when healthy; otherwise why not (one line, no paths).
-    public func problem() -> String? {
+    package func problem() -> String? {
         let now = ScanPool.Heartbeat.nowNanoseconds()
         let limit = ScanPool.nanoseconds(limit)
         let sinceTick = now - lastTick.load(ordering: .relaxed)

@@ -1,7 +1,7 @@
-public import EdgeAICore
-public import EdgeSync
-public import Logging
-public import RemoteStore
+package import EdgeAICore
+package import EdgeSync
+package import Logging
+package import RemoteStore
 
 /// Counts the datasets whose `dataUrl` is remote (`s3://`, `https://`, `http://` when allowed),
 /// apart from ``DatasetMonitor``: its looks are async network work in their own tasks, at most
@@ -15,8 +15,8 @@ public import RemoteStore
 /// ``retryBackoff``'s delay for its consecutive failures has passed, whatever the rescans or
 /// inotify say: refused credentials cause one request per backoff step, not a storm. A change of
 /// location, format or credential name starts afresh.
-public actor RemoteDatasetMonitor {
-    public typealias Sink = DatasetMonitor.Sink
+package actor RemoteDatasetMonitor: LookScheduling {
+    package typealias Sink = DatasetMonitor.Sink
 
     struct Tracked {
         var ref: ObjectRef
@@ -36,13 +36,13 @@ public actor RemoteDatasetMonitor {
         var nextWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    public nonisolated let client: RemoteClient
-    public let rescanInterval: Duration
-    public let maximumConcurrent: Int
-    public let retryBackoff: Backoff
-    public let allowInsecureHTTP: Bool
+    package nonisolated let client: RemoteClient
+    package let rescanInterval: Duration
+    package let maximumConcurrent: Int
+    package let retryBackoff: Backoff
+    package let allowInsecureHTTP: Bool
     /// Keys per listing page when counting an S3 prefix (S3's maximum, 1000, by default).
-    public let listPageSize: Int
+    package let listPageSize: Int
     let credentials: any CredentialProvider
     private let logger: Logger
     private var sink: Sink?
@@ -51,9 +51,9 @@ public actor RemoteDatasetMonitor {
     private var queue: [SyncKey] = []
     private var active = 0
     /// Looks started so far (each is one remote request, or a listing).
-    public private(set) var looksStarted = 0
+    package private(set) var looksStarted = 0
 
-    public init(
+    package init(
         client: RemoteClient, credentials: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false,
         rescanInterval: Duration = .seconds(30), maximumConcurrent: Int = 4,
         retryBackoff: Backoff = Backoff(initial: .seconds(30), maximum: .seconds(600)), listPageSize: Int = 1000,
@@ -70,11 +70,11 @@ public actor RemoteDatasetMonitor {
     }
 
     /// Sets where looks go (before tracking anything).
-    public func setSink(_ sink: @escaping Sink) { self.sink = sink }
+    package func setSink(_ sink: @escaping Sink) { self.sink = sink }
 
     /// Starts (or reconfigures) counting a remote dataset and asks for a look now; with `wait`,
     /// returns once that look reached the sink (or at once while the dataset backs off).
-    public func track(_ ref: ObjectRef, dataUrl: String, format: String, credentialName: String?, wait: Bool = false) async {
+    package func track(_ ref: ObjectRef, dataUrl: String, format: String, credentialName: String?, wait: Bool = false) async {
         var entry = tracked[ref.key] ?? Tracked(ref: ref, dataUrl: dataUrl, format: format, credentialName: credentialName)
         if entry.ref.uid != ref.uid || entry.dataUrl != dataUrl || entry.format != format || entry.credentialName != credentialName {
             entry.generation += 1
@@ -96,7 +96,7 @@ public actor RemoteDatasetMonitor {
     }
 
     /// Stops counting a dataset (a look in flight is cancelled).
-    public func forget(_ key: SyncKey) {
+    package func forget(_ key: SyncKey) {
         guard let entry = tracked.removeValue(forKey: key) else { return }
         entry.task?.cancel()
         queue.removeAll { $0 == key }
@@ -105,7 +105,7 @@ public actor RemoteDatasetMonitor {
 
     /// The credential `name` in `namespace` arrived, changed or went: the datasets using it look
     /// again now, whatever their backoff (a fixed key takes effect at once).
-    public func credentialsChanged(named name: String, namespace: String) {
+    package func credentialsChanged(named name: String, namespace: String) {
         for (key, entry) in tracked where key.namespace == namespace && (entry.credentialName ?? CredentialNames.fallback) == name {
             tracked[key]?.failures = 0
             tracked[key]?.retryAt = nil
@@ -114,31 +114,12 @@ public actor RemoteDatasetMonitor {
     }
 
     /// The remote datasets being counted.
-    public var trackedKeys: [SyncKey] { tracked.keys.sorted() }
-
-    /// Looks at every tracked dataset not backing off; with `wait`, returns once those looks
-    /// reached the sink.
-    public func rescanAll(wait: Bool = true) async {
-        let keys = tracked.keys.sorted()
-        guard wait else {
-            for key in keys { requestLook(at: key, waiter: nil) }
-            return
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for key in keys {
-                group.addTask { await self.lookAndWait(at: key) }
-            }
-        }
-    }
-
-    private func lookAndWait(at key: SyncKey) async {
-        await withCheckedContinuation { requestLook(at: key, waiter: $0) }
-    }
+    package var trackedKeys: [SyncKey] { tracked.keys.sorted() }
 
     /// Rescans every ``rescanInterval`` until cancelled; then cancels the looks in flight
     /// without waiting for them (a look stuck connecting ends when the client shuts down) and
     /// reports nothing more.
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: rescanInterval) } catch { break }
             for key in tracked.keys.sorted() { requestLook(at: key, waiter: nil) }
@@ -149,7 +130,7 @@ public actor RemoteDatasetMonitor {
 
     private var stopped = false
 
-    private func requestLook(at key: SyncKey, waiter: CheckedContinuation<Void, Never>?) {
+    package func requestLook(at key: SyncKey, waiter: CheckedContinuation<Void, Never>?) {
         guard var entry = tracked[key] else {
             waiter?.resume()
             return

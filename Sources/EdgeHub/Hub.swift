@@ -1,11 +1,11 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 import EdgeAIPKI
-public import EdgeSync
+package import EdgeSync
 import CoreMetrics
 import HummingbirdWebSocket
 import NIOWebSocket
 import Synchronization
-public import Logging
+package import Logging
 
 /// The hub's registry of edge connections: at most one per node, and the router of desired-state
 /// changes to them.
@@ -16,8 +16,8 @@ public import Logging
 /// twice, which ``DesiredSet`` ignores. No connection registers before `desiredSynced` returns:
 /// a resync against caches still listing would tell the node to delete what it holds and refuse
 /// its reports. It does not authenticate: the node comes from the verified token.
-public actor Hub {
-    public typealias DesiredSource = @Sendable (String) -> DesiredSet
+package actor Hub {
+    package typealias DesiredSource = @Sendable (String) -> DesiredSet
 
     let configuration: HubConfiguration
     let closeTimeout: Duration
@@ -37,7 +37,7 @@ public actor Hub {
     private var nextID: UInt64 = 0
     private var stopping = false
 
-    public init(
+    package init(
         configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: any StatusWriting, events: (any EventRecording)? = nil,
         metrics: HubMetrics, desired: @escaping DesiredSource, desiredSynced: @escaping @Sendable () async throws -> Void = {},
         nodes: NodeKeeper? = nil, edgeNode: (@Sendable (String) -> EdgeNode?)? = nil, adoptsLegacyNodes: Bool = true,
@@ -57,9 +57,9 @@ public actor Hub {
     }
 
     /// The nodes with a connection.
-    public var connectedNodes: [String] { connections.keys.sorted() }
+    package var connectedNodes: [String] { connections.keys.sorted() }
 
-    public func isConnected(_ node: String) -> Bool { connections[node] != nil }
+    package func isConnected(_ node: String) -> Bool { connections[node] != nil }
 
     /// Whether `identity` may connect now (``NodeAdmission``). A refusal is logged once and
     /// recorded as an Event on the EdgeNode; neither names the token.
@@ -76,7 +76,7 @@ public actor Hub {
 
     /// Closes the connection of `node` if its token is no longer admitted by its (changed)
     /// EdgeNode: its generation moved on, or it is being deleted. Other nodes are untouched.
-    public func reauthorize(_ node: String) async {
+    package func reauthorize(_ node: String) async {
         guard let connection = connections[node], let current = edgeNode?(node) else { return }
         let decision = NodeAdmission.decide(
             node: node, generation: connection.generation, edgeNode: current, adoptsLegacyNodes: adoptsLegacyNodes)
@@ -87,22 +87,18 @@ public actor Hub {
     }
 
     /// The EdgeNode of `node` was deleted: its connection ends at once, whatever its token.
-    public func edgeNodeDeleted(_ node: String) async {
+    package func edgeNodeDeleted(_ node: String) async {
         guard let connection = connections[node] else { return }
         logger.warning("edge connection revoked", metadata: ["node": "\(node)", "reason": "EdgeNode deleted"])
         events?.record(.edgeNode(node, type: "Warning", reason: "Revoked", message: "connection closed: the EdgeNode was deleted"))
         await connection.close(ProtocolError(.revoked, "the EdgeNode of node \(node) was deleted"))
     }
 
-    /// Serves an upgraded connection of `node` until it ends.
+    /// Serves an upgraded connection of `node` until it ends. The caller (``HubServer``) has
+    /// admitted it after ``waitForDesired()`` returned true.
     func serve(
         node: String, generation: UInt64? = nil, address: String? = nil, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
     ) async throws {
-        guard await waitForDesired() else {
-            let reason = Task.isCancelled ? "hub shutting down" : "hub starting: its caches have not synced yet"
-            try? await outbound.close(.goingAway, reason: "goingAway: \(reason)")
-            return
-        }
         let createsEdgeNode = edgeNode.map { $0(node) == nil } ?? false
         guard let (connection, previous) = register(node: node, generation: generation, address: address) else {
             try? await outbound.close(.goingAway, reason: "goingAway: hub shutting down")
@@ -125,7 +121,7 @@ public actor Hub {
     }
 
     /// Connections waiting in ``waitForDesired()``.
-    public nonisolated var connectionsWaitingForSync: Int { waiting.withLock { $0 } }
+    package nonisolated var connectionsWaitingForSync: Int { waiting.withLock { $0 } }
     private let waiting = Mutex(0)
 
     /// Whether the desired state (and the EdgeNode cache admission reads) synced within
@@ -148,7 +144,7 @@ public actor Hub {
     }
 
     /// Routes live changes to the nodes they are for.
-    public func route(_ changes: [DesiredState.RoutedChange]) async {
+    package func route(_ changes: [DesiredState.RoutedChange]) async {
         for routed in changes {
             metrics.routedChanges.increment()
             switch routed.audience {
@@ -167,7 +163,7 @@ public actor Hub {
     /// The credentials of the nodes in `audiences` may have changed (a Secret, or an object
     /// naming one, changed): each such connected node's desired set is computed afresh and its
     /// Secrets brought in line, so a node holds exactly the Secrets its objects name.
-    public func refreshCredentials(_ audiences: [DesiredState.Audience]) async {
+    package func refreshCredentials(_ audiences: [DesiredState.Audience]) async {
         guard !audiences.isEmpty else { return }
         for (node, connection) in connections {
             let labels = labels(of: node)
@@ -182,7 +178,7 @@ public actor Hub {
     }
 
     /// Closes every connection with `goingAway` and refuses new ones.
-    public func shutdown() async {
+    package func shutdown() async {
         stopping = true
         for connection in connections.values {
             await connection.close(ProtocolError(.goingAway, "hub shutting down"))

@@ -1,10 +1,10 @@
 import CoreMetrics
-public import Prometheus
+package import Prometheus
 
 /// The hub's Prometheus metrics, in a registry of its own (no global metrics system), served at
 /// `/metrics`.
-public struct HubMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package struct HubMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     let connectedNodes: CoreMetrics.Gauge
     let messagesIn: CoreMetrics.Counter
     let messagesOut: CoreMetrics.Counter
@@ -18,7 +18,7 @@ public struct HubMetrics: Sendable {
     let protocolErrors: CoreMetrics.Counter
     let routedChanges: CoreMetrics.Counter
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -40,5 +40,5 @@ public struct HubMetrics: Sendable {
     }
 
     /// The Prometheus text exposition.
-    public func render() -> String { registry.emitToString() }
+    package func render() -> String { registry.emitToString() }
 }

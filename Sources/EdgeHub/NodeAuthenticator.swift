@@ -1,30 +1,30 @@
-public import EdgeAIPKI
+package import EdgeAIPKI
 
 /// Who an edge connection is: the node its bearer token was issued for, and nothing else.
 ///
 /// Pure: verifies the HMAC node token (``NodeToken``) against the cluster secret; no table, no
 /// I/O. It does not look at anything else the client sends (no name in the URL or in `hello`).
-public struct NodeAuthenticator: Sendable {
+package struct NodeAuthenticator: Sendable {
     /// The current cluster key first, then retired keys still in their grace (a rotation).
     let secrets: [ClusterSecret]
 
-    public init(secret: ClusterSecret) {
+    package init(secret: ClusterSecret) {
         self.secrets = [secret]
     }
 
     /// Accepts tokens of any of `secrets` (the current key and those a rotation retired).
-    public init(secrets: [ClusterSecret]) {
+    package init(secrets: [ClusterSecret]) {
         self.secrets = secrets
     }
 
     /// The node of an `Authorization` header value (`Bearer <token>`, scheme case-insensitive),
     /// or `nil` when it is missing, malformed, forged or issued under another secret.
-    public func node(authorization: String?) -> String? {
+    package func node(authorization: String?) -> String? {
         identity(authorization: authorization)?.node
     }
 
     /// The node and token generation of an `Authorization` header value, or nil as ``node(authorization:)``.
-    public func identity(authorization: String?) -> NodeIdentity? {
+    package func identity(authorization: String?) -> NodeIdentity? {
         guard let authorization else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }

@@ -1,7 +1,7 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 import EdgeAICore
-public import EdgeSync
-public import Logging
+package import EdgeSync
+package import Logging
 
 /// Keeps the EdgeNode objects' status: feeds connection events to a ``NodeLedger`` and performs
 /// the writes it decides on through ``NodeStatusWriting``.
@@ -10,7 +10,7 @@ public import Logging
 /// heartbeat refreshes batch up: a tick scans every node, ≈ 7 µs per node in a debug build,
 /// `edgeai-bench node-ledger`) and writes concurrently, one write per node at a time. It does
 /// not decide anything itself: when to write and what is the ledger's.
-public actor NodeKeeper {
+package actor NodeKeeper {
     private var ledger: NodeLedger<ContinuousClock.Instant>
     private let writer: any NodeStatusWriting
     private let tickInterval: Duration
@@ -19,9 +19,9 @@ public actor NodeKeeper {
     private let writes: AsyncStream<NodeStatusWrite>
     private let writesContinuation: AsyncStream<NodeStatusWrite>.Continuation
     /// Writes started and completed, for tests and the benchmark.
-    public private(set) var writesStarted = 0
+    package private(set) var writesStarted = 0
 
-    public init(policy: NodeStatusPolicy, writer: any NodeStatusWriting, tickInterval: Duration = .milliseconds(500), logger: Logger) {
+    package init(policy: NodeStatusPolicy, writer: any NodeStatusWriting, tickInterval: Duration = .milliseconds(500), logger: Logger) {
         self.ledger = NodeLedger(policy: policy)
         self.writer = writer
         self.tickInterval = tickInterval
@@ -29,34 +29,34 @@ public actor NodeKeeper {
         (writes, writesContinuation) = AsyncStream.makeStream(of: NodeStatusWrite.self)
     }
 
-    public func connected(_ node: String, connection: UInt64, observation: NodeObservation, createsEdgeNode: Bool) {
+    package func connected(_ node: String, connection: UInt64, observation: NodeObservation, createsEdgeNode: Bool) {
         ledger.connected(node, connection: connection, observation: observation, createsEdgeNode: createsEdgeNode, wall: Time.now())
     }
 
-    public func observed(_ node: String, connection: UInt64, observation: NodeObservation) {
+    package func observed(_ node: String, connection: UInt64, observation: NodeObservation) {
         ledger.observed(node, connection: connection, observation: observation)
     }
 
     /// `connection` ended; its last frame arrived `silentFor` ago.
-    public func disconnected(_ node: String, connection: UInt64, silentFor: Duration) {
+    package func disconnected(_ node: String, connection: UInt64, silentFor: Duration) {
         ledger.disconnected(node, connection: connection, lastHeard: Time.now().advanced(by: .zero - silentFor), now: clock.now)
     }
 
-    public func known(_ node: String, status: EdgeNodeStatus?) {
+    package func known(_ node: String, status: EdgeNodeStatus?) {
         ledger.known(node, status: status, now: clock.now)
     }
 
     /// Whether the node is online as this hub sees it (connected, or within its grace period).
-    public func isOnline(_ node: String) -> Bool {
+    package func isOnline(_ node: String) -> Bool {
         ledger.isOnline(node, now: clock.now)
     }
 
-    public func forget(_ node: String) {
+    package func forget(_ node: String) {
         ledger.forget(node)
     }
 
     /// Writes until cancelled; returns when the task is cancelled.
-    public func run() async {
+    package func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.performWrites() }
             while !Task.isCancelled {

@@ -4,7 +4,7 @@
 /// whose other members are the case's fields (see `docs/protocol.md`). `seq` numbers are the
 /// hub's, per connection, strictly increasing from 1; the edge acknowledges each `upsert`,
 /// `delete` and `resyncDone` by its `seq` once it is persisted.
-public enum CloudToEdge: Hashable, Sendable {
+package enum CloudToEdge: Hashable, Sendable {
     case welcome(Welcome)
     case upsert(SyncObject, seq: UInt64)
     case delete(ObjectRef, seq: UInt64)
@@ -17,7 +17,7 @@ public enum CloudToEdge: Hashable, Sendable {
     case error(ErrorMessage)
 
     /// The `type` discriminator.
-    public var type: String {
+    package var type: String {
         switch self {
         case .welcome: "welcome"
         case .upsert: "upsert"
@@ -31,7 +31,7 @@ public enum CloudToEdge: Hashable, Sendable {
     }
 
     /// The sequence number of a message the edge must acknowledge.
-    public var seq: UInt64? {
+    package var seq: UInt64? {
         switch self {
         case .upsert(_, let seq), .delete(_, let seq), .resyncDone(let seq): seq
         default: nil
@@ -39,7 +39,7 @@ public enum CloudToEdge: Hashable, Sendable {
     }
 
     /// The object change an `upsert` or `delete` carries.
-    public var change: ObjectChange? {
+    package var change: ObjectChange? {
         switch self {
         case .upsert(let object, _): .upsert(object)
         case .delete(let ref, _): .delete(ref)
@@ -53,7 +53,7 @@ public enum CloudToEdge: Hashable, Sendable {
 extension CloudToEdge: Codable {
     private enum CodingKeys: String, CodingKey { case type, seq, object, nonce }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
         switch type {
@@ -70,7 +70,7 @@ extension CloudToEdge: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
         switch self {

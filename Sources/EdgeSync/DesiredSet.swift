@@ -2,39 +2,39 @@
 ///
 /// A value: the hub keeps one per connected node and updates it with each routed change. It does
 /// not decide which objects belong to a node; ``DesiredState`` does.
-public struct DesiredSet: Hashable, Sendable {
-    public private(set) var objects: [SyncKey: SyncObject]
+package struct DesiredSet: Hashable, Sendable {
+    package private(set) var objects: [SyncKey: SyncObject]
 
     /// The objects, one per slot; when two share a slot the later one wins.
-    public init(_ objects: some Sequence<SyncObject> = []) {
+    package init(_ objects: some Sequence<SyncObject> = []) {
         var byKey: [SyncKey: SyncObject] = [:]
         for object in objects { byKey[object.key] = object }
         self.objects = byKey
     }
 
-    public var count: Int { objects.count }
-    public var isEmpty: Bool { objects.isEmpty }
+    package var count: Int { objects.count }
+    package var isEmpty: Bool { objects.isEmpty }
 
-    public subscript(key: SyncKey) -> SyncObject? { objects[key] }
+    package subscript(key: SyncKey) -> SyncObject? { objects[key] }
 
     /// Whether this exact object (slot and uid) is desired.
-    public func holds(_ ref: ObjectRef) -> Bool { objects[ref.key]?.uid == ref.uid }
+    package func holds(_ ref: ObjectRef) -> Bool { objects[ref.key]?.uid == ref.uid }
 
     /// The set as an edge would report it, sorted.
-    public var inventory: [InventoryEntry] { objects.values.map(\.entry).sorted() }
+    package var inventory: [InventoryEntry] { objects.values.map(\.entry).sorted() }
 
     /// The objects sorted by slot.
-    public var sorted: [SyncObject] { objects.values.sorted { $0.key < $1.key } }
+    package var sorted: [SyncObject] { objects.values.sorted { $0.key < $1.key } }
 
     /// The objects of one kind.
-    public func only(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind == kind }) }
+    package func only(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind == kind }) }
 
     /// The set without the objects of one kind.
-    public func removingAll(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind != kind }) }
+    package func removingAll(_ kind: SyncKind) -> DesiredSet { DesiredSet(objects.values.filter { $0.kind != kind }) }
 
     /// The changes that make this set's objects of `kind` those of `target` (deletes first),
     /// leaving the other kinds alone. Pure: apply them with ``apply(_:)``.
-    public func changes(toMatch target: DesiredSet, for kind: SyncKind) -> [ObjectChange] {
+    package func changes(toMatch target: DesiredSet, for kind: SyncKind) -> [ObjectChange] {
         let wanted = target.only(kind).objects
         let held = only(kind).objects
         let deletes = held.values.filter { wanted[$0.key]?.uid != $0.uid }.sorted { $0.key < $1.key }.map { ObjectChange.delete($0.ref) }
@@ -48,7 +48,7 @@ public struct DesiredSet: Hashable, Sendable {
     /// Applies one change and returns the messages that bring an edge holding the old set to the
     /// new one: nothing when the change is a duplicate (same uid and resourceVersion, or a delete
     /// of an object not held); `delete old` then `upsert new` when an upsert replaces another uid.
-    public mutating func apply(_ change: ObjectChange) -> [ObjectChange] {
+    package mutating func apply(_ change: ObjectChange) -> [ObjectChange] {
         switch change {
         case .upsert(let object):
             let current = objects[object.key]

@@ -1,4 +1,4 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// Which node should hold what: pure functions of the cloud's caches.
 ///
@@ -7,16 +7,16 @@ public import EdgeAIAPI
 /// name in `spec.credentialName` — a Secret goes to the nodes whose objects name it, and to no
 /// other. Objects that are being deleted (`metadata.deletionTimestamp` set) or lack a name,
 /// namespace, uid or resourceVersion are desired nowhere. Nothing here does I/O or keeps state.
-public enum DesiredState {
+package enum DesiredState {
     /// The nodes a change is meant for.
-    public enum Audience: Hashable, Sendable, CustomStringConvertible {
+    package enum Audience: Hashable, Sendable, CustomStringConvertible {
         case node(String)
         case allNodes
         /// The nodes a Model's placement selects.
         case placed(ModelPlacement)
 
         /// Whether `node`, whose EdgeNode has `labels`, is in the audience.
-        public func includes(_ node: String, labels: [String: String] = [:]) -> Bool {
+        package func includes(_ node: String, labels: [String: String] = [:]) -> Bool {
             switch self {
             case .node(let name): name == node
             case .allNodes: true
@@ -24,7 +24,7 @@ public enum DesiredState {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .node(let name): "node \(name)"
             case .allNodes: "all nodes"
@@ -34,20 +34,20 @@ public enum DesiredState {
     }
 
     /// A change and the nodes it is for.
-    public struct RoutedChange: Hashable, Sendable, CustomStringConvertible {
-        public var audience: Audience
-        public var change: ObjectChange
+    package struct RoutedChange: Hashable, Sendable, CustomStringConvertible {
+        package var audience: Audience
+        package var change: ObjectChange
 
-        public init(audience: Audience, change: ObjectChange) {
+        package init(audience: Audience, change: ObjectChange) {
             self.audience = audience
             self.change = change
         }
 
-        public var description: String { "\(change) → \(audience)" }
+        package var description: String { "\(change) → \(audience)" }
     }
 
     /// Where `object` should be, or `nil` if nowhere (being deleted, incomplete, no node).
-    public static func audience(of object: SyncObject) -> Audience? {
+    package static func audience(of object: SyncObject) -> Audience? {
         guard object.missingIdentityField == nil, object.metadata.deletionTimestamp == nil else { return nil }
         switch object {
         case .dataset(let dataset):
@@ -62,7 +62,7 @@ public enum DesiredState {
 
     /// `node`'s desired set; `labels` are its EdgeNode's (for models' `nodeSelector`);
     /// `credentials` looks a named Secret up (nil: none such yet, so none is sent).
-    public static func forNode(
+    package static func forNode(
         _ node: String, labels: [String: String] = [:], datasets: some Sequence<Dataset>, models: some Sequence<Model>,
         credentials: (ObjectKeyName) -> Secret? = { _ in nil }
     ) -> DesiredSet {
@@ -75,7 +75,7 @@ public enum DesiredState {
 
     /// The changes a node needs when its EdgeNode's labels change from `old` to `new`: an upsert
     /// of each model it now matches and did not, a delete of each it no longer matches.
-    public static func labelsChanged(
+    package static func labelsChanged(
         node: String, old: [String: String], new: [String: String], models: some Sequence<Model>
     ) -> [RoutedChange] {
         guard old != new else { return [] }
@@ -94,7 +94,7 @@ public enum DesiredState {
     /// Every listed node's desired set in one pass over the caches. Nodes without datasets get
     /// the models only; datasets for nodes not listed are skipped. Labels are not known here:
     /// a model with a `nodeSelector` goes to none of them.
-    public static func byNode(
+    package static func byNode(
         datasets: some Sequence<Dataset>, models: some Sequence<Model>, nodes: some Sequence<String>
     ) -> [String: DesiredSet] {
         let objects = models.map(SyncObject.model)
@@ -124,7 +124,7 @@ public enum DesiredState {
     /// - moved to another node, or recreated with another uid: `delete` of the old object for
     ///   the old audience, then `upsert` of the new one for the new audience;
     /// - became desired nowhere (deleted, being deleted, node cleared): `delete` for the old one.
-    public static func changes(old: SyncObject?, new: SyncObject?) -> [RoutedChange] {
+    package static func changes(old: SyncObject?, new: SyncObject?) -> [RoutedChange] {
         let before = old.flatMap { object in audience(of: object).map { (object, $0) } }
         let after = new.flatMap { object in audience(of: object).map { (object, $0) } }
         switch (before, after) {
@@ -149,7 +149,7 @@ public enum DesiredState {
     /// The nodes whose credentials an object event may change: the old and the new audience
     /// when the object names a Secret and its Secret, uid or audience changed; none otherwise
     /// (a status write to a Model placed on every node must not recompute every node).
-    public static func credentialAudiences(old: SyncObject?, new: SyncObject?) -> [Audience] {
+    package static func credentialAudiences(old: SyncObject?, new: SyncObject?) -> [Audience] {
         let before = old.flatMap { object in object.credentialKey.map { ($0, object.uid, audience(of: object)) } }
         let after = new.flatMap { object in object.credentialKey.map { ($0, object.uid, audience(of: object)) } }
         if let before, let after, before == after { return [] }
@@ -157,11 +157,11 @@ public enum DesiredState {
     }
 
     /// Convenience for typed caches.
-    public static func changes(old: Dataset?, new: Dataset?) -> [RoutedChange] {
+    package static func changes(old: Dataset?, new: Dataset?) -> [RoutedChange] {
         changes(old: old.map(SyncObject.dataset), new: new.map(SyncObject.dataset))
     }
 
-    public static func changes(old: Model?, new: Model?) -> [RoutedChange] {
+    package static func changes(old: Model?, new: Model?) -> [RoutedChange] {
         changes(old: old.map(SyncObject.model), new: new.map(SyncObject.model))
     }
 }

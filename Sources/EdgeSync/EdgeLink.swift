@@ -1,4 +1,4 @@
-public import EdgeAICore
+package import EdgeAICore
 
 /// The agent's side of the link to the hub, as a pure state machine.
 ///
@@ -15,27 +15,27 @@ public import EdgeAICore
 /// Ordering and idempotency: within a connection the link drops an `upsert`/`delete` whose
 /// `seq` is not newer than the last one applied to the same slot (acknowledging it, since a
 /// newer state is already held); ``Inventory`` rules make repeated applies harmless.
-public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    public enum State: String, Hashable, Sendable {
+package struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    package enum State: String, Hashable, Sendable {
         case disconnected, connecting, syncing, live, stopped
     }
 
     /// A state change worth a log line.
-    public struct Transition: Hashable, Sendable, CustomStringConvertible {
-        public var from: State
-        public var to: State
-        public var reason: String?
+    package struct Transition: Hashable, Sendable, CustomStringConvertible {
+        package var from: State
+        package var to: State
+        package var reason: String?
         /// Consecutive failed attempts so far.
-        public var failedAttempts: Int
+        package var failedAttempts: Int
 
-        public init(from: State, to: State, reason: String? = nil, failedAttempts: Int) {
+        package init(from: State, to: State, reason: String? = nil, failedAttempts: Int) {
             self.from = from
             self.to = to
             self.reason = reason
             self.failedAttempts = failedAttempts
         }
 
-        public var description: String {
+        package var description: String {
             var text = "hub link \(from.rawValue) → \(to.rawValue)"
             if let reason { text += ": \(reason)" }
             if failedAttempts > 0 { text += " (\(failedAttempts) failed attempt\(failedAttempts == 1 ? "" : "s"))" }
@@ -43,7 +43,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
         }
     }
 
-    public enum Action: Hashable, Sendable {
+    package enum Action: Hashable, Sendable {
         /// Open the connection now; then call ``connected(inventory:now:)`` or
         /// ``connectionLost(reason:now:)``.
         case connect
@@ -61,12 +61,12 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
         case transition(Transition)
     }
 
-    public let configuration: EdgeLinkConfiguration
-    public private(set) var state: State = .disconnected
-    public private(set) var outbox: ReportOutbox
+    package let configuration: EdgeLinkConfiguration
+    package private(set) var state: State = .disconnected
+    package private(set) var outbox: ReportOutbox
     /// The hub's `welcome` for the current connection.
-    public private(set) var welcome: Welcome?
-    public private(set) var failedAttempts = 0
+    package private(set) var welcome: Welcome?
+    package private(set) var failedAttempts = 0
 
     private var random: SplitMix64
     private var connectedAt: Instant?
@@ -77,7 +77,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     private var retryAt: [String: Instant] = [:]
 
     /// A link holding `outbox` (restored from the agent's store).
-    public init(configuration: EdgeLinkConfiguration, outbox: ReportOutbox = ReportOutbox(), random: SplitMix64 = SplitMix64()) {
+    package init(configuration: EdgeLinkConfiguration, outbox: ReportOutbox = ReportOutbox(), random: SplitMix64 = SplitMix64()) {
         self.configuration = configuration
         self.outbox = outbox
         self.random = random
@@ -86,19 +86,19 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     // MARK: Connection lifecycle
 
     /// First connection attempt.
-    public mutating func start(now: Instant) -> [Action] {
+    package mutating func start(now: Instant) -> [Action] {
         guard state == .disconnected else { return [] }
         return move(to: .connecting) + [.connect]
     }
 
     /// The reconnect delay elapsed.
-    public mutating func reconnectDue(now: Instant) -> [Action] {
+    package mutating func reconnectDue(now: Instant) -> [Action] {
         guard state == .disconnected else { return [] }
         return move(to: .connecting) + [.connect]
     }
 
     /// The transport is open: say hello with what the agent holds.
-    public mutating func connected(inventory: [InventoryEntry], now: Instant) -> [Action] {
+    package mutating func connected(inventory: [InventoryEntry], now: Instant) -> [Action] {
         guard state == .connecting else { return [] }
         resetConnection()
         connectedAt = now
@@ -109,7 +109,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
 
     /// The connection failed to open, or closed. A failure before `live` extends the retry
     /// streak; a drop from `live` starts afresh.
-    public mutating func connectionLost(reason: String, now: Instant) -> [Action] {
+    package mutating func connectionLost(reason: String, now: Instant) -> [Action] {
         switch state {
         case .disconnected, .stopped:
             return []
@@ -126,7 +126,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     }
 
     /// Stop for good (agent shutdown).
-    public mutating func stop() -> [Action] {
+    package mutating func stop() -> [Action] {
         guard state != .stopped else { return [] }
         let wasConnected = state == .syncing || state == .live
         resetConnection()
@@ -138,7 +138,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     // MARK: Messages
 
     /// A frame arrived from the hub.
-    public mutating func receive(frame: some Collection<UInt8>, now: Instant) -> [Action] {
+    package mutating func receive(frame: some Collection<UInt8>, now: Instant) -> [Action] {
         guard state == .syncing || state == .live else { return [] }
         do {
             return receive(try WireCodec.decodeCloudToEdge(frame, maxFrameBytes: configuration.maxFrameBytes), now: now)
@@ -147,7 +147,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
         }
     }
 
-    public mutating func receive(_ message: CloudToEdge, now: Instant) -> [Action] {
+    package mutating func receive(_ message: CloudToEdge, now: Instant) -> [Action] {
         guard state == .syncing || state == .live else { return [] }
         lastReceivedAt = now
         switch (welcome, message) {
@@ -181,19 +181,19 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     }
 
     /// The change with `seq` is persisted.
-    public mutating func persisted(seq: UInt64) -> [Action] {
+    package mutating func persisted(seq: UInt64) -> [Action] {
         guard unpersisted.remove(seq) != nil else { return [] }
         return [.send(.ack(seq: seq))] + finishResyncIfPersisted()
     }
 
     /// Persisting failed: close and resync on the next connection.
-    public mutating func persistFailed(seq: UInt64, reason: String, now: Instant) -> [Action] {
+    package mutating func persistFailed(seq: UInt64, reason: String, now: Instant) -> [Action] {
         guard state == .syncing || state == .live else { return [] }
         return fail(ProtocolError(.internalError, "could not persist change \(seq): \(reason)"), now: now)
     }
 
     /// A new report, already written to the durable outbox by the caller.
-    public mutating func report(_ report: StatusReport, now: Instant) -> [Action] {
+    package mutating func report(_ report: StatusReport, now: Instant) -> [Action] {
         outbox.put(report)
         retryAt[report.reportID] = nil
         guard welcome != nil, state == .syncing || state == .live else { return [] }
@@ -203,7 +203,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     // MARK: Timers
 
     /// Handshake and silence timeouts; reports due again after `retryLater`.
-    public mutating func tick(now: Instant) -> [Action] {
+    package mutating func tick(now: Instant) -> [Action] {
         guard state == .syncing || state == .live, let connectedAt else { return [] }
         guard let welcome else {
             if connectedAt.advanced(by: configuration.handshakeTimeout) <= now {
@@ -224,7 +224,7 @@ public struct EdgeLink<Instant: InstantProtocol>: Sendable where Instant.Duratio
     }
 
     /// When ``tick(now:)`` next has something to do.
-    public var nextDeadline: Instant? {
+    package var nextDeadline: Instant? {
         guard state == .syncing || state == .live, let connectedAt else { return nil }
         guard let welcome else { return connectedAt.advanced(by: configuration.handshakeTimeout) }
         let silence = lastReceivedAt.map { $0.advanced(by: welcome.heartbeatInterval * configuration.silenceIntervals) }

@@ -1,7 +1,7 @@
 /// Every message an edge agent sends to the hub (protocol v1).
 ///
 /// `hello` must be the first message of a connection and appears only once.
-public enum EdgeToCloud: Hashable, Sendable {
+package enum EdgeToCloud: Hashable, Sendable {
     case hello(Hello)
     /// The change (or `resyncDone`) with this `seq` is persisted on the edge.
     case ack(seq: UInt64)
@@ -11,7 +11,7 @@ public enum EdgeToCloud: Hashable, Sendable {
     case error(ErrorMessage)
 
     /// The `type` discriminator.
-    public var type: String {
+    package var type: String {
         switch self {
         case .hello: "hello"
         case .ack: "ack"
@@ -28,7 +28,7 @@ public enum EdgeToCloud: Hashable, Sendable {
 extension EdgeToCloud: Codable {
     private enum CodingKeys: String, CodingKey { case type, seq, nonce }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let type = try container.decode(String.self, forKey: .type)
         switch type {
@@ -42,7 +42,7 @@ extension EdgeToCloud: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
         switch self {

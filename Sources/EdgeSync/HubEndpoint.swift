@@ -2,9 +2,9 @@
 ///
 /// The upgrade request carries `Authorization: Bearer <node token>`; the hub answers 401 before
 /// upgrading when the token is missing or wrong.
-public enum HubEndpoint {
+package enum HubEndpoint {
     /// The WebSocket path of protocol v1.
-    public static let path = "/v1/edge"
+    package static let path = "/v1/edge"
     /// The hub's default port (`--hub-port`).
-    public static let defaultPort = 10350
+    package static let defaultPort = 10350
 }

@@ -87,7 +87,7 @@ extension HubSession {
     }
 
     /// The hub finished the write `id`. Unknown ids (session closed, duplicate) change nothing.
-    public mutating func writeCompleted(_ id: UInt64, outcome: StatusWriteOutcome, now: Instant) -> [Action] {
+    package mutating func writeCompleted(_ id: UInt64, outcome: StatusWriteOutcome, now: Instant) -> [Action] {
         guard state != .closed, let pending = reports.inFlight.removeValue(forKey: id) else { return [] }
         let key = pending.ref.key
         reports.inFlightKeys.remove(key)

@@ -15,15 +15,15 @@ import EdgeAICore
 ///
 /// - Important: call ``tick(now:)`` at ``nextDeadline`` (or sooner) for heartbeats, timeouts
 ///   and rate-limited writes.
-public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    public enum State: Hashable, Sendable {
+package struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    package enum State: Hashable, Sendable {
         case awaitingHello
         case resyncing
         case live
         case closed
     }
 
-    public enum Action: Hashable, Sendable {
+    package enum Action: Hashable, Sendable {
         /// Send this frame to the edge.
         case send(CloudToEdge)
         /// Perform this status write, then call ``writeCompleted(_:outcome:now:)``.
@@ -42,17 +42,17 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// The node, as authenticated by its token.
-    public let node: String
-    public let configuration: HubConfiguration
-    public private(set) var state: State = .awaitingHello
+    package let node: String
+    package let configuration: HubConfiguration
+    package private(set) var state: State = .awaitingHello
     /// The node's desired set, which is also what the edge holds once the sends are acked.
-    public private(set) var desired: DesiredSet
+    package private(set) var desired: DesiredSet
     /// The version agreed in the handshake.
-    public private(set) var version: ProtocolVersion?
+    package private(set) var version: ProtocolVersion?
     /// The agent's self-reported build, for logs.
-    public private(set) var agentVersion: String?
+    package private(set) var agentVersion: String?
     /// Reports refused since the connection opened.
-    public internal(set) var refusedCount = 0
+    package internal(set) var refusedCount = 0
 
     private let openedAt: Instant
     private var lastSeq: UInt64 = 0
@@ -70,7 +70,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     var nextWriteID: UInt64 = 1
 
     /// A session for a freshly upgraded connection of `node`, whose desired set is `desired`.
-    public init(node: String, desired: DesiredSet, configuration: HubConfiguration = HubConfiguration(), now: Instant) {
+    package init(node: String, desired: DesiredSet, configuration: HubConfiguration = HubConfiguration(), now: Instant) {
         self.node = node
         self.desired = desired
         self.configuration = configuration
@@ -80,16 +80,16 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// Changes sent and not yet acknowledged.
-    public var unackedCount: Int { unacked.count }
+    package var unackedCount: Int { unacked.count }
 
     /// Reports waiting for a write, and writes in flight.
-    public var pendingReportCount: Int { reports.queued.count }
-    public var inFlightWriteCount: Int { reports.inFlight.count }
+    package var pendingReportCount: Int { reports.queued.count }
+    package var inFlightWriteCount: Int { reports.inFlight.count }
 
     // MARK: Events
 
     /// A frame arrived. Oversized, malformed and unknown frames close the connection.
-    public mutating func receive(frame: some Collection<UInt8>, now: Instant) -> [Action] {
+    package mutating func receive(frame: some Collection<UInt8>, now: Instant) -> [Action] {
         guard state != .closed else { return [] }
         do {
             return receive(try WireCodec.decodeEdgeToCloud(frame, maxFrameBytes: configuration.maxFrameBytes), now: now)
@@ -99,7 +99,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// A decoded message arrived.
-    public mutating func receive(_ message: EdgeToCloud, now: Instant) -> [Action] {
+    package mutating func receive(_ message: EdgeToCloud, now: Instant) -> [Action] {
         switch (state, message) {
         case (.closed, _):
             return []
@@ -127,7 +127,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// The node's desired set changed (a routed change from ``DesiredState/changes(old:new:)``
     /// meant for this node). Sends what the edge needs once the handshake is done; before it,
     /// only updates the set the resync will use.
-    public mutating func desiredChanged(_ change: ObjectChange, now: Instant) -> [Action] {
+    package mutating func desiredChanged(_ change: ObjectChange, now: Instant) -> [Action] {
         guard state != .closed else { return [] }
         // A v1 edge cannot decode a Secret: its credentials stay out of its set.
         if change.key.kind == .secret, let version, !version.carriesSecrets { return [] }
@@ -150,12 +150,12 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// The credentials the node needs are now those of `target` (its desired set computed
     /// afresh): the Secret deletes and upserts that take the edge there. The other kinds change
     /// only through ``desiredChanged(_:now:)``.
-    public mutating func credentialsChanged(to target: DesiredSet, now: Instant) -> [Action] {
+    package mutating func credentialsChanged(to target: DesiredSet, now: Instant) -> [Action] {
         desired.changes(toMatch: target, for: .secret).flatMap { desiredChanged($0, now: now) }
     }
 
     /// Timers: handshake timeout, pings, heartbeat and ack timeouts, rate-limited writes.
-    public mutating func tick(now: Instant) -> [Action] {
+    package mutating func tick(now: Instant) -> [Action] {
         switch state {
         case .closed:
             return []
@@ -183,7 +183,7 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// When ``tick(now:)`` next has something to do; `nil` when closed.
-    public var nextDeadline: Instant? {
+    package var nextDeadline: Instant? {
         switch state {
         case .closed:
             return nil
@@ -204,13 +204,13 @@ public struct HubSession<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// Closes the session on the hub's initiative: `replaced` by a newer connection of the same
     /// node, `goingAway` on shutdown. Reports not yet written are simply dropped: the edge keeps
     /// them in its outbox and sends them again.
-    public mutating func close(_ error: ProtocolError) -> [Action] {
+    package mutating func close(_ error: ProtocolError) -> [Action] {
         guard state != .closed else { return [] }
         return fail(error)
     }
 
     /// The transport closed (peer gone). No actions: nothing can be sent any more.
-    public mutating func transportClosed() {
+    package mutating func transportClosed() {
         state = .closed
         reports = ReportQueue()
         firstDeliveries = [:]

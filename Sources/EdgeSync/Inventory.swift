@@ -8,17 +8,17 @@
 /// Applying a change twice is the same as applying it once. It does not order messages: a stale
 /// upsert arriving after a newer one would win here, which is why ``EdgeLink`` drops changes
 /// whose `seq` is older than the last one applied to the same slot.
-public struct Inventory: Hashable, Sendable {
-    public private(set) var entries: [SyncKey: InventoryEntry]
+package struct Inventory: Hashable, Sendable {
+    package private(set) var entries: [SyncKey: InventoryEntry]
 
-    public init(_ entries: some Sequence<InventoryEntry> = []) {
+    package init(_ entries: some Sequence<InventoryEntry> = []) {
         var byKey: [SyncKey: InventoryEntry] = [:]
         for entry in entries { byKey[entry.key] = entry }
         self.entries = byKey
     }
 
     /// What applying a change does to a slot.
-    public enum Effect: Hashable, Sendable {
+    package enum Effect: Hashable, Sendable {
         /// Store the object; `replaced` is the entry it overwrites (another rv, or another uid).
         case store(replaced: InventoryEntry?)
         /// Remove this entry.
@@ -29,7 +29,7 @@ public struct Inventory: Hashable, Sendable {
 
     /// The effect of `change` on a slot currently holding `current`. The rule the agent's
     /// persistent store applies, one slot at a time.
-    public static func effect(of change: ObjectChange, current: InventoryEntry?) -> Effect {
+    package static func effect(of change: ObjectChange, current: InventoryEntry?) -> Effect {
         switch change {
         case .upsert(let object):
             if let current, current.uid == object.uid, current.resourceVersion == object.resourceVersion { return .unchanged }
@@ -40,11 +40,11 @@ public struct Inventory: Hashable, Sendable {
         }
     }
 
-    public var sorted: [InventoryEntry] { entries.values.sorted() }
+    package var sorted: [InventoryEntry] { entries.values.sorted() }
 
     /// Applies `change` and returns its effect.
     @discardableResult
-    public mutating func apply(_ change: ObjectChange) -> Effect {
+    package mutating func apply(_ change: ObjectChange) -> Effect {
         let effect = Self.effect(of: change, current: entries[change.key])
         switch (effect, change) {
         case (.store, .upsert(let object)): entries[object.key] = object.entry

@@ -1,4 +1,4 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// Whether a node with a verified token may connect, from its EdgeNode. Pure.
 ///
@@ -12,13 +12,13 @@ public import EdgeAIAPI
 ///   provisioned before keep working). A revoked legacy node must therefore be revoked by
 ///   generation (`edgeai node revoke` keeps the EdgeNode with a new generation), or adoption
 ///   turned off: deleting its EdgeNode alone would let it re-create itself on reconnect.
-public enum NodeAdmission {
-    public enum Decision: Hashable, Sendable {
+package enum NodeAdmission {
+    package enum Decision: Hashable, Sendable {
         case admit
         case refuse(reason: String)
     }
 
-    public static func decide(node: String, generation: UInt64?, edgeNode: EdgeNode?, adoptsLegacyNodes: Bool) -> Decision {
+    package static func decide(node: String, generation: UInt64?, edgeNode: EdgeNode?, adoptsLegacyNodes: Bool) -> Decision {
         guard let presented = Int64(exactly: generation ?? 0) else { return .refuse(reason: "node \(node) presented a token of an impossible generation") }
         guard let edgeNode else {
             if generation == nil, adoptsLegacyNodes { return .admit }

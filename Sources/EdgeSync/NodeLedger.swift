@@ -1,17 +1,17 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 import EdgeAICore
 
 /// What a connection tells the hub about its node (besides being alive).
-public struct NodeObservation: Hashable, Sendable {
-    public var agentVersion: String?
-    public var datasets: Int
-    public var models: Int
+package struct NodeObservation: Hashable, Sendable {
+    package var agentVersion: String?
+    package var datasets: Int
+    package var models: Int
     /// Reports the node sent that the hub has not answered yet.
-    public var outboxDepth: Int
+    package var outboxDepth: Int
     /// `host:port` the connection came from.
-    public var address: String?
+    package var address: String?
 
-    public init(agentVersion: String? = nil, datasets: Int = 0, models: Int = 0, outboxDepth: Int = 0, address: String? = nil) {
+    package init(agentVersion: String? = nil, datasets: Int = 0, models: Int = 0, outboxDepth: Int = 0, address: String? = nil) {
         self.agentVersion = agentVersion
         self.datasets = datasets
         self.models = models
@@ -21,14 +21,14 @@ public struct NodeObservation: Hashable, Sendable {
 }
 
 /// One EdgeNode status write the ledger decided on.
-public struct NodeStatusWrite: Hashable, Sendable {
-    public var node: String
-    public var status: EdgeNodeStatus
+package struct NodeStatusWrite: Hashable, Sendable {
+    package var node: String
+    package var status: EdgeNodeStatus
     /// The node is connected: a missing EdgeNode is created (its first connect). An offline
     /// node's EdgeNode is never re-created.
-    public var createIfMissing: Bool
+    package var createIfMissing: Bool
 
-    public init(node: String, status: EdgeNodeStatus, createIfMissing: Bool) {
+    package init(node: String, status: EdgeNodeStatus, createIfMissing: Bool) {
         self.node = node
         self.status = status
         self.createIfMissing = createIfMissing
@@ -36,7 +36,7 @@ public struct NodeStatusWrite: Hashable, Sendable {
 }
 
 /// How an EdgeNode status write ended.
-public enum NodeStatusWriteOutcome: Hashable, Sendable {
+package enum NodeStatusWriteOutcome: Hashable, Sendable {
     case applied
     /// The EdgeNode does not exist (and was not to be created): the ledger forgets the node.
     case missing
@@ -57,8 +57,8 @@ public enum NodeStatusWriteOutcome: Hashable, Sendable {
 /// Invariant: at most one write per node in flight; a node is written when its phase or Ready
 /// status changes (first, within the budget), when what it holds changed (at most every
 /// `minWriteInterval`), and when connected every `heartbeatRefreshInterval`.
-public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    public let policy: NodeStatusPolicy
+package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    package let policy: NodeStatusPolicy
     private var entries: [String: Entry] = [:]
     private var bucket: TokenBucket<Instant>
 
@@ -77,18 +77,18 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
         var createsEdgeNode = true
     }
 
-    public init(policy: NodeStatusPolicy = NodeStatusPolicy()) {
+    package init(policy: NodeStatusPolicy = NodeStatusPolicy()) {
         self.policy = policy
         self.bucket = TokenBucket(ratePerSecond: policy.writesPerSecond, burst: policy.writeBurst)
     }
 
     /// Nodes the ledger tracks.
-    public var count: Int { entries.count }
-    public func isConnected(_ node: String) -> Bool { entries[node]?.connection != nil }
+    package var count: Int { entries.count }
+    package func isConnected(_ node: String) -> Bool { entries[node]?.connection != nil }
 
     /// Connected, or connected on this hub and silent for less than the grace period: what the
     /// EdgeNode says (or will say once written).
-    public func isOnline(_ node: String, now: Instant) -> Bool {
+    package func isOnline(_ node: String, now: Instant) -> Bool {
         guard let entry = entries[node] else { return false }
         if entry.connection != nil { return true }
         guard entry.connectedAt != nil, let silent = entry.silentSince else { return false }
@@ -99,7 +99,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
 
     /// `connection` of `node` completed its upgrade; `createsEdgeNode`: its first connect may
     /// create the missing EdgeNode (a generation-less token being adopted).
-    public mutating func connected(_ node: String, connection: UInt64, observation: NodeObservation, createsEdgeNode: Bool = true, wall: Time) {
+    package mutating func connected(_ node: String, connection: UInt64, observation: NodeObservation, createsEdgeNode: Bool = true, wall: Time) {
         var entry = entries[node] ?? Entry()
         if let current = entry.connection, current > connection { return }
         entry.connection = connection
@@ -111,14 +111,14 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// What `connection` currently reports about its node; ignored for a replaced connection.
-    public mutating func observed(_ node: String, connection: UInt64, observation: NodeObservation) {
+    package mutating func observed(_ node: String, connection: UInt64, observation: NodeObservation) {
         guard entries[node]?.connection == connection else { return }
         entries[node]?.observation = observation
     }
 
     /// `connection` ended; `lastHeard` is the last frame received on it. Ignored when a newer
     /// connection of the node replaced it.
-    public mutating func disconnected(_ node: String, connection: UInt64, lastHeard: Time, now: Instant) {
+    package mutating func disconnected(_ node: String, connection: UInt64, lastHeard: Time, now: Instant) {
         guard entries[node]?.connection == connection else { return }
         entries[node]?.connection = nil
         entries[node]?.silentSince = (now, lastHeard)
@@ -128,7 +128,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
     /// track yet is taken in (its own writes echo back later than it made them): one Online
     /// without a connection here is treated as disconnected now, so it goes offline after the
     /// grace period (a hub restart, a node that went away while no hub ran).
-    public mutating func known(_ node: String, status: EdgeNodeStatus?, now: Instant) {
+    package mutating func known(_ node: String, status: EdgeNodeStatus?, now: Instant) {
         guard entries[node] == nil else { return }
         var entry = Entry()
         entry.written = status
@@ -142,12 +142,12 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
     }
 
     /// The EdgeNode was deleted: stop writing it.
-    public mutating func forget(_ node: String) {
+    package mutating func forget(_ node: String) {
         entries[node] = nil
     }
 
     /// A write the ledger returned completed.
-    public mutating func completed(_ write: NodeStatusWrite, outcome: NodeStatusWriteOutcome, now: Instant) {
+    package mutating func completed(_ write: NodeStatusWrite, outcome: NodeStatusWriteOutcome, now: Instant) {
         guard entries[write.node] != nil else { return }
         entries[write.node]?.inFlight = false
         switch outcome {
@@ -167,7 +167,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
 
     /// The status `node` should have now, or nil when nothing should be written (never seen
     /// connected, or known from the API only and silent but still within the grace period).
-    public func desiredStatus(_ node: String, now: Instant, wall: Time) -> EdgeNodeStatus? {
+    package func desiredStatus(_ node: String, now: Instant, wall: Time) -> EdgeNodeStatus? {
         entries[node].flatMap { desired($0, now: now, wall: wall) }
     }
 
@@ -231,7 +231,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
 
     /// The writes to start now: transitions first, then changes and heartbeat refreshes (the
     /// longest unwritten first), as many as the write budget allows.
-    public mutating func tick(now: Instant, wall: Time) -> [NodeStatusWrite] {
+    package mutating func tick(now: Instant, wall: Time) -> [NodeStatusWrite] {
         var candidates: [(due: Due, writtenAt: Instant?, node: String, status: EdgeNodeStatus)] = []
         for (node, entry) in entries where !entry.inFlight && (entry.retryAt.map { $0 <= now } ?? true) {
             guard let status = desired(entry, now: now, wall: wall), let due = due(entry, desired: status, now: now) else { continue }
@@ -261,7 +261,7 @@ public struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Durat
 
     /// When ``tick(now:wall:)`` next has something to do (a grace period ending, a write
     /// interval passing, a retry, a write token), or nil when nothing is pending.
-    public func nextDeadline(now: Instant, wall: Time) -> Instant? {
+    package func nextDeadline(now: Instant, wall: Time) -> Instant? {
         var earliest: Instant?
         func consider(_ instant: Instant) { earliest = earliest.map { min($0, instant) } ?? instant }
         var waitingForToken = false

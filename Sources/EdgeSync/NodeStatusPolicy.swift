@@ -6,18 +6,18 @@
 /// `lastHeartbeatTime` of a connected node is refreshed every `heartbeatRefreshInterval` only.
 /// All of them share one token bucket, so the hub's EdgeNode writes never exceed
 /// `writesPerSecond` whatever the fleet's size (10,000 nodes at a 60 s refresh need ≈ 167/s).
-public struct NodeStatusPolicy: Hashable, Sendable {
+package struct NodeStatusPolicy: Hashable, Sendable {
     /// A node disconnected this long (without reconnecting) is `Offline`.
-    public var offlineGracePeriod: Duration = .seconds(40)
+    package var offlineGracePeriod: Duration = .seconds(40)
     /// A connected node's `lastHeartbeatTime` is rewritten this often.
-    public var heartbeatRefreshInterval: Duration = .seconds(60)
+    package var heartbeatRefreshInterval: Duration = .seconds(60)
     /// At most one non-transition write per node this often.
-    public var minWriteInterval: Duration = .seconds(10)
+    package var minWriteInterval: Duration = .seconds(10)
     /// The hub's EdgeNode status writes per second, and the burst above it.
-    public var writesPerSecond: Double = 200
-    public var writeBurst: Int = 200
+    package var writesPerSecond: Double = 200
+    package var writeBurst: Int = 200
     /// A failed write is retried after this long.
-    public var retryDelay: Duration = .seconds(2)
+    package var retryDelay: Duration = .seconds(2)
 
-    public init() {}
+    package init() {}
 }

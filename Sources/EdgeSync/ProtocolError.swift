@@ -4,56 +4,56 @@
 /// Sent as an `error` message just before closing. Receiving a malformed, unknown or oversized
 /// frame, or a message that is not allowed in the current state, is always fatal to the
 /// connection (never to the process): the edge reconnects and resyncs.
-public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var code: Code
-    public var message: String
+package struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var code: Code
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    package var description: String { "\(code.rawValue): \(message)" }
 
     /// The WebSocket close code for this error.
-    public var closeCode: UInt16 { code.closeCode }
+    package var closeCode: UInt16 { code.closeCode }
 
     /// Error codes. An open set (a struct, not an enum) so later versions can add codes; an
     /// unknown code received from a peer maps to close code 4000.
-    public struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
+    package struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        package var rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
         /// Not JSON, or JSON missing/mistyping a field (close 1007).
-        public static let malformedFrame = Code(rawValue: "malformedFrame")
+        package static let malformedFrame = Code(rawValue: "malformedFrame")
         /// A frame larger than the agreed maximum (close 1009).
-        public static let frameTooLarge = Code(rawValue: "frameTooLarge")
+        package static let frameTooLarge = Code(rawValue: "frameTooLarge")
         /// A `type` this protocol version does not define (close 4001).
-        public static let unknownMessageType = Code(rawValue: "unknownMessageType")
+        package static let unknownMessageType = Code(rawValue: "unknownMessageType")
         /// No protocol version in common (close 4002).
-        public static let unsupportedVersion = Code(rawValue: "unsupportedVersion")
+        package static let unsupportedVersion = Code(rawValue: "unsupportedVersion")
         /// A message not allowed in the current state, e.g. anything before `hello` (close 1002).
-        public static let protocolViolation = Code(rawValue: "protocolViolation")
+        package static let protocolViolation = Code(rawValue: "protocolViolation")
         /// No pong (hub) or no frame at all (edge) within the heartbeat timeout (close 4003).
-        public static let heartbeatTimeout = Code(rawValue: "heartbeatTimeout")
+        package static let heartbeatTimeout = Code(rawValue: "heartbeatTimeout")
         /// The edge did not acknowledge a change within the ack timeout (close 4004).
-        public static let ackTimeout = Code(rawValue: "ackTimeout")
+        package static let ackTimeout = Code(rawValue: "ackTimeout")
         /// A newer connection for the same node replaced this one (close 4005).
-        public static let replaced = Code(rawValue: "replaced")
+        package static let replaced = Code(rawValue: "replaced")
         /// The hub authenticated another node name than the agent is configured with (close 4006).
-        public static let nodeMismatch = Code(rawValue: "nodeMismatch")
+        package static let nodeMismatch = Code(rawValue: "nodeMismatch")
         /// No `hello` (hub) or `welcome` (edge) within the handshake timeout (close 4007).
-        public static let handshakeTimeout = Code(rawValue: "handshakeTimeout")
+        package static let handshakeTimeout = Code(rawValue: "handshakeTimeout")
         /// The node's EdgeNode was deleted or re-added: its token is no longer accepted (close 4008).
-        public static let revoked = Code(rawValue: "revoked")
+        package static let revoked = Code(rawValue: "revoked")
         /// The peer is shutting down (close 1001).
-        public static let goingAway = Code(rawValue: "goingAway")
+        package static let goingAway = Code(rawValue: "goingAway")
         /// A bug or a failed local write on the sender's side (close 1011).
-        public static let internalError = Code(rawValue: "internalError")
+        package static let internalError = Code(rawValue: "internalError")
 
-        public var closeCode: UInt16 {
+        package var closeCode: UInt16 {
             switch self {
             case .malformedFrame: 1007
             case .frameTooLarge: 1009

@@ -5,36 +5,36 @@
 /// - a report leaves only through ``resolve(reportID:outcome:)`` with a final outcome
 ///   (`applied` or `refused`) for *its* id; an answer for a replaced report removes nothing;
 /// - `retryLater` and lost connections leave it in place; it is sent again.
-public struct ReportOutbox: Hashable, Sendable {
-    public private(set) var reports: [SyncKey: StatusReport]
+package struct ReportOutbox: Hashable, Sendable {
+    package private(set) var reports: [SyncKey: StatusReport]
 
-    public init(_ reports: some Sequence<StatusReport> = []) {
+    package init(_ reports: some Sequence<StatusReport> = []) {
         var byKey: [SyncKey: StatusReport] = [:]
         for report in reports { byKey[report.key] = report }
         self.reports = byKey
     }
 
-    public var count: Int { reports.count }
-    public var isEmpty: Bool { reports.isEmpty }
+    package var count: Int { reports.count }
+    package var isEmpty: Bool { reports.isEmpty }
 
     /// The reports in slot order, as they are (re)sent after a handshake.
-    public var sorted: [StatusReport] { reports.values.sorted { $0.key < $1.key } }
+    package var sorted: [StatusReport] { reports.values.sorted { $0.key < $1.key } }
 
     /// The pending report with this id, if it has not been replaced or resolved.
-    public func report(id reportID: String) -> StatusReport? {
+    package func report(id reportID: String) -> StatusReport? {
         reports.values.first { $0.reportID == reportID }
     }
 
     /// Stores `report` as its object's latest; returns the report it replaces.
     @discardableResult
-    public mutating func put(_ report: StatusReport) -> StatusReport? {
+    package mutating func put(_ report: StatusReport) -> StatusReport? {
         reports.updateValue(report, forKey: report.key)
     }
 
     /// Applies the hub's answer; returns the removed report when the outcome is final and the id
     /// is still the object's latest.
     @discardableResult
-    public mutating func resolve(reportID: String, outcome: ReportOutcome) -> StatusReport? {
+    package mutating func resolve(reportID: String, outcome: ReportOutcome) -> StatusReport? {
         guard outcome.isFinal, let report = report(id: reportID) else { return nil }
         reports[report.key] = nil
         return report

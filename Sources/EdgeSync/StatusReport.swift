@@ -1,33 +1,33 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// What an edge learnt about one object, on its way to the object's `/status`.
 ///
 /// `uid` is the object the edge observed: the hub writes with a uid precondition, so a report
 /// about a deleted-and-recreated object never lands on the new one. `reportID` is chosen by the
 /// edge, unique among its pending reports; it comes back in `reportResult`.
-public struct StatusReport: Hashable, Sendable {
-    public var reportID: String
-    public var ref: ObjectRef
-    public var status: ReportedStatus
+package struct StatusReport: Hashable, Sendable {
+    package var reportID: String
+    package var ref: ObjectRef
+    package var status: ReportedStatus
 
-    public init(reportID: String, ref: ObjectRef, status: ReportedStatus) {
+    package init(reportID: String, ref: ObjectRef, status: ReportedStatus) {
         self.reportID = reportID
         self.ref = ref
         self.status = status
     }
 
-    public var key: SyncKey { ref.key }
+    package var key: SyncKey { ref.key }
 
     /// A report whose status does not fit its kind (a dataset status about a model, say).
-    public var statusMatchesKind: Bool { status.kind == ref.kind }
+    package var statusMatchesKind: Bool { status.kind == ref.kind }
 }
 
 /// The status payload: a Dataset's status, or what one node says about a Model.
-public enum ReportedStatus: Hashable, Sendable {
+package enum ReportedStatus: Hashable, Sendable {
     case dataset(DatasetStatus)
     case model(ModelReport)
 
-    public var kind: SyncKind {
+    package var kind: SyncKind {
         switch self {
         case .dataset: .dataset
         case .model: .model
@@ -37,13 +37,13 @@ public enum ReportedStatus: Hashable, Sendable {
 
 /// One node's report about a model: metrics jobs on the node reported (latest value per key) and
 /// whether the model file is present there. The hub merges it into `Model.status`.
-public struct ModelReport: Codable, Hashable, Sendable {
-    public var metrics: [ModelMetric]?
+package struct ModelReport: Codable, Hashable, Sendable {
+    package var metrics: [ModelMetric]?
     /// This node's presence entry; its `nodeName` must be the session's node.
-    public var node: ModelNodeStatus?
-    public var updateTime: Time?
+    package var node: ModelNodeStatus?
+    package var updateTime: Time?
 
-    public init(metrics: [ModelMetric]? = nil, node: ModelNodeStatus? = nil, updateTime: Time? = nil) {
+    package init(metrics: [ModelMetric]? = nil, node: ModelNodeStatus? = nil, updateTime: Time? = nil) {
         self.metrics = metrics
         self.node = node
         self.updateTime = updateTime
@@ -53,7 +53,7 @@ public struct ModelReport: Codable, Hashable, Sendable {
 extension StatusReport: Codable {
     private enum CodingKeys: String, CodingKey { case reportID, status }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         reportID = try container.decode(String.self, forKey: .reportID)
         ref = try ObjectRef(from: decoder)
@@ -65,7 +65,7 @@ extension StatusReport: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try ref.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(reportID, forKey: .reportID)
@@ -77,7 +77,7 @@ extension StatusReport: Codable {
 }
 
 /// The hub's final word on a report.
-public enum ReportOutcome: Hashable, Sendable, CustomStringConvertible {
+package enum ReportOutcome: Hashable, Sendable, CustomStringConvertible {
     /// The status write succeeded (or a newer report for the same object, coalesced with this
     /// one, was written). The edge removes the report from its outbox.
     case applied
@@ -88,7 +88,7 @@ public enum ReportOutcome: Hashable, Sendable, CustomStringConvertible {
     /// it again later.
     case retryLater
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .applied: "applied"
         case .refused(let reason): "refused (\(reason))"
@@ -97,18 +97,18 @@ public enum ReportOutcome: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the edge may remove the report from its outbox.
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         if case .retryLater = self { return false }
         return true
     }
 }
 
 /// `reportResult`: the outcome of one report, by its id.
-public struct ReportResult: Hashable, Sendable {
-    public var reportID: String
-    public var outcome: ReportOutcome
+package struct ReportResult: Hashable, Sendable {
+    package var reportID: String
+    package var outcome: ReportOutcome
 
-    public init(reportID: String, outcome: ReportOutcome) {
+    package init(reportID: String, outcome: ReportOutcome) {
         self.reportID = reportID
         self.outcome = outcome
     }
@@ -117,7 +117,7 @@ public struct ReportResult: Hashable, Sendable {
 extension ReportResult: Codable {
     private enum CodingKeys: String, CodingKey { case reportID, outcome, reason }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         reportID = try container.decode(String.self, forKey: .reportID)
         let outcome = try container.decode(String.self, forKey: .outcome)
@@ -132,7 +132,7 @@ extension ReportResult: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(reportID, forKey: .reportID)
         switch outcome {

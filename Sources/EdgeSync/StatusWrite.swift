@@ -4,17 +4,17 @@
 /// `reportIDs` are every report coalesced into this write (latest status wins); the session
 /// answers all of them with the write's outcome. Report the outcome back with
 /// ``HubSession/writeCompleted(_:outcome:now:)`` and this `id`.
-public struct StatusWrite: Hashable, Sendable {
-    public var id: UInt64
+package struct StatusWrite: Hashable, Sendable {
+    package var id: UInt64
     /// The authenticated node the status comes from.
-    public var node: String
-    public var ref: ObjectRef
-    public var status: ReportedStatus
-    public var reportIDs: [String]
+    package var node: String
+    package var ref: ObjectRef
+    package var status: ReportedStatus
+    package var reportIDs: [String]
     /// 1 for the first try.
-    public var attempt: Int
+    package var attempt: Int
 
-    public init(id: UInt64, node: String, ref: ObjectRef, status: ReportedStatus, reportIDs: [String], attempt: Int) {
+    package init(id: UInt64, node: String, ref: ObjectRef, status: ReportedStatus, reportIDs: [String], attempt: Int) {
         self.id = id
         self.node = node
         self.ref = ref
@@ -25,7 +25,7 @@ public struct StatusWrite: Hashable, Sendable {
 }
 
 /// How a status write ended.
-public enum StatusWriteOutcome: Hashable, Sendable {
+package enum StatusWriteOutcome: Hashable, Sendable {
     case applied
     /// Definitive: uid precondition failed (422), object gone (404), invalid status (422/400).
     case refused(reason: String)
@@ -34,18 +34,18 @@ public enum StatusWriteOutcome: Hashable, Sendable {
 }
 
 /// A report the hub refused without writing: log it with the node and object, and count it.
-public struct RefusedReport: Hashable, Sendable, CustomStringConvertible {
-    public var node: String
-    public var reportID: String
-    public var ref: ObjectRef
-    public var reason: String
+package struct RefusedReport: Hashable, Sendable, CustomStringConvertible {
+    package var node: String
+    package var reportID: String
+    package var ref: ObjectRef
+    package var reason: String
 
-    public init(node: String, reportID: String, ref: ObjectRef, reason: String) {
+    package init(node: String, reportID: String, ref: ObjectRef, reason: String) {
         self.node = node
         self.reportID = reportID
         self.ref = ref
         self.reason = reason
     }
 
-    public var description: String { "node \(node) report \(reportID) for \(ref) refused: \(reason)" }
+    package var description: String { "node \(node) report \(reportID) for \(ref) refused: \(reason)" }
 }

@@ -2,7 +2,7 @@
 ///
 /// Ordered Secret, Dataset, Model: a resync sends the credentials before the objects that name
 /// them. Secrets travel from protocol ``ProtocolVersion/v2`` on.
-public enum SyncKind: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
+package enum SyncKind: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
     case secret = "Secret"
     case dataset = "Dataset"
     case model = "Model"
@@ -15,26 +15,26 @@ public enum SyncKind: String, Codable, Sendable, Hashable, CaseIterable, Compara
         }
     }
 
-    public static func < (lhs: SyncKind, rhs: SyncKind) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: SyncKind, rhs: SyncKind) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// What identifies a slot on the edge: kind, namespace and name. At most one object (one uid)
 /// occupies a slot at a time; a deleted-and-recreated object reuses the slot with a new uid.
-public struct SyncKey: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public var kind: SyncKind
-    public var namespace: String
-    public var name: String
+package struct SyncKey: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    package var kind: SyncKind
+    package var namespace: String
+    package var name: String
 
-    public init(kind: SyncKind, namespace: String, name: String) {
+    package init(kind: SyncKind, namespace: String, name: String) {
         self.kind = kind
         self.namespace = namespace
         self.name = name
     }
 
     /// `Dataset ns/name`, as logs print it.
-    public var description: String { "\(kind.rawValue) \(namespace)/\(name)" }
+    package var description: String { "\(kind.rawValue) \(namespace)/\(name)" }
 
-    public static func < (lhs: SyncKey, rhs: SyncKey) -> Bool {
+    package static func < (lhs: SyncKey, rhs: SyncKey) -> Bool {
         (lhs.kind, lhs.namespace, lhs.name) < (rhs.kind, rhs.namespace, rhs.name)
     }
 }

@@ -1,4 +1,4 @@
-public import EdgeAIAPI
+package import EdgeAIAPI
 
 /// A Dataset, a Model or a credential Secret as it travels down to the edge.
 ///
@@ -8,14 +8,14 @@ public import EdgeAIAPI
 ///
 /// `indirect`: the object is boxed, so the thousands of per-node desired sets that hold the
 /// same models share one copy instead of each storing it inline.
-public indirect enum SyncObject: Hashable, Sendable {
+package indirect enum SyncObject: Hashable, Sendable {
     case dataset(Dataset)
     case model(Model)
     /// A Secret some Dataset or Model on the node names in `spec.credentialName`, reduced to
     /// what reaching the store takes (``SyncObject/credential(from:)``).
     case secret(Secret)
 
-    public var kind: SyncKind {
+    package var kind: SyncKind {
         switch self {
         case .dataset: .dataset
         case .model: .model
@@ -23,7 +23,7 @@ public indirect enum SyncObject: Hashable, Sendable {
         }
     }
 
-    public var metadata: ObjectMeta {
+    package var metadata: ObjectMeta {
         switch self {
         case .dataset(let dataset): dataset.metadata
         case .model(let model): model.metadata
@@ -33,7 +33,7 @@ public indirect enum SyncObject: Hashable, Sendable {
 
     /// The credential Secret this Dataset or Model names (`spec.credentialName`, in its own
     /// namespace); nil for none, and for Secrets.
-    public var credentialKey: ObjectKeyName? {
+    package var credentialKey: ObjectKeyName? {
         let name: String? =
             switch self {
             case .dataset(let dataset): dataset.spec.credentialName
@@ -44,24 +44,24 @@ public indirect enum SyncObject: Hashable, Sendable {
         return ObjectKeyName(namespace: key.namespace, name: name)
     }
 
-    public var key: SyncKey { SyncKey(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name ?? "") }
-    public var uid: String { metadata.uid ?? "" }
-    public var resourceVersion: String { metadata.resourceVersion ?? "" }
-    public var ref: ObjectRef { ObjectRef(kind: kind, namespace: key.namespace, name: key.name, uid: uid) }
+    package var key: SyncKey { SyncKey(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name ?? "") }
+    package var uid: String { metadata.uid ?? "" }
+    package var resourceVersion: String { metadata.resourceVersion ?? "" }
+    package var ref: ObjectRef { ObjectRef(kind: kind, namespace: key.namespace, name: key.name, uid: uid) }
 
-    public var entry: InventoryEntry {
+    package var entry: InventoryEntry {
         InventoryEntry(kind: kind, namespace: key.namespace, name: key.name, uid: uid, resourceVersion: resourceVersion)
     }
 
     /// The node a dataset belongs to; `nil` for models (they go to every node).
-    public var nodeName: String? {
+    package var nodeName: String? {
         if case .dataset(let dataset) = self { return dataset.spec.nodeName }
         return nil
     }
 
     /// The first identity field that is missing or empty, as a dotted path; `nil` when the object
     /// can be synced.
-    public var missingIdentityField: String? {
+    package var missingIdentityField: String? {
         let meta = metadata
         if (meta.name ?? "").isEmpty { return "metadata.name" }
         if (meta.namespace ?? "").isEmpty { return "metadata.namespace" }
@@ -74,7 +74,7 @@ public indirect enum SyncObject: Hashable, Sendable {
 extension SyncObject: Codable {
     private enum CodingKeys: String, CodingKey { case kind }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kindName = try container.decode(String.self, forKey: .kind)
         switch SyncKind(rawValue: kindName) {
@@ -91,7 +91,7 @@ extension SyncObject: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         switch self {
         case .dataset(let dataset): try dataset.encode(to: encoder)
         case .model(let model): try model.encode(to: encoder)

@@ -10,16 +10,16 @@
 /// - only on the edge: `delete`; only desired: `upsert`.
 ///
 /// All deletes come before all upserts, each group sorted by slot, so the plan is deterministic.
-public struct SyncPlan: Hashable, Sendable {
-    public var deletes: [ObjectRef]
-    public var upserts: [SyncObject]
+package struct SyncPlan: Hashable, Sendable {
+    package var deletes: [ObjectRef]
+    package var upserts: [SyncObject]
 
-    public init(deletes: [ObjectRef] = [], upserts: [SyncObject] = []) {
+    package init(deletes: [ObjectRef] = [], upserts: [SyncObject] = []) {
         self.deletes = deletes
         self.upserts = upserts
     }
 
-    public init(inventory: some Sequence<InventoryEntry>, desired: DesiredSet) {
+    package init(inventory: some Sequence<InventoryEntry>, desired: DesiredSet) {
         var deletes: [ObjectRef] = []
         var upserts: [SyncObject] = []
         var current: Set<SyncKey> = []
@@ -39,12 +39,12 @@ public struct SyncPlan: Hashable, Sendable {
     }
 
     /// The plan from one desired set to another: what an edge equal to `old` needs.
-    public static func between(old: DesiredSet, new: DesiredSet) -> SyncPlan {
+    package static func between(old: DesiredSet, new: DesiredSet) -> SyncPlan {
         SyncPlan(inventory: old.inventory, desired: new)
     }
 
     /// Deletes first, then upserts: the order to send them in.
-    public var changes: [ObjectChange] { deletes.map { .delete($0) } + upserts.map { .upsert($0) } }
+    package var changes: [ObjectChange] { deletes.map { .delete($0) } + upserts.map { .upsert($0) } }
 
-    public var isEmpty: Bool { deletes.isEmpty && upserts.isEmpty }
+    package var isEmpty: Bool { deletes.isEmpty && upserts.isEmpty }
 }

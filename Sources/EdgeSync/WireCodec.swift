@@ -6,33 +6,33 @@ import JSON
 /// Decoding checks the size limit before parsing anything, then reports the first problem with
 /// the offending field's path (`object.metadata.uid: Required value`). It does not check that a
 /// message is allowed in the current state: that is ``HubSession``'s and ``EdgeLink``'s job.
-public enum WireCodec {
+package enum WireCodec {
     /// The default largest frame either side accepts: 4 MiB. Enough for a `hello` listing about
     /// 25,000 objects and for any object Kubernetes stores (etcd's limit is 1.5 MiB).
-    public static let defaultMaxFrameBytes = 4 << 20
+    package static let defaultMaxFrameBytes = 4 << 20
 
     /// Throws `frameTooLarge` when `byteCount` exceeds `limit`. Call it with the frame's length
     /// before buffering or decoding it.
-    public static func checkSize(_ byteCount: Int, limit: Int) throws(ProtocolError) {
+    package static func checkSize(_ byteCount: Int, limit: Int) throws(ProtocolError) {
         guard byteCount <= limit else {
             throw ProtocolError(.frameTooLarge, "frame of \(byteCount) bytes exceeds the limit of \(limit) bytes")
         }
     }
 
-    public static func encode(_ message: CloudToEdge) -> [UInt8] { encodeValue(message) }
-    public static func encode(_ message: EdgeToCloud) -> [UInt8] { encodeValue(message) }
+    package static func encode(_ message: CloudToEdge) -> [UInt8] { encodeValue(message) }
+    package static func encode(_ message: EdgeToCloud) -> [UInt8] { encodeValue(message) }
 
     /// The frame as text, for WebSocket text frames.
-    public static func text(_ message: CloudToEdge) -> String { String(decoding: encode(message), as: UTF8.self) }
-    public static func text(_ message: EdgeToCloud) -> String { String(decoding: encode(message), as: UTF8.self) }
+    package static func text(_ message: CloudToEdge) -> String { String(decoding: encode(message), as: UTF8.self) }
+    package static func text(_ message: EdgeToCloud) -> String { String(decoding: encode(message), as: UTF8.self) }
 
-    public static func decodeCloudToEdge(
+    package static func decodeCloudToEdge(
         _ frame: some Collection<UInt8>, maxFrameBytes: Int = defaultMaxFrameBytes
     ) throws(ProtocolError) -> CloudToEdge {
         try decode(CloudToEdge.self, frame, maxFrameBytes: maxFrameBytes, known: CloudToEdge.types)
     }
 
-    public static func decodeEdgeToCloud(
+    package static func decodeEdgeToCloud(
         _ frame: some Collection<UInt8>, maxFrameBytes: Int = defaultMaxFrameBytes
     ) throws(ProtocolError) -> EdgeToCloud {
         try decode(EdgeToCloud.self, frame, maxFrameBytes: maxFrameBytes, known: EdgeToCloud.types)

@@ -1,8 +1,8 @@
 import EdgeAICore
-public import EdgeSync
-public import Logging
+package import EdgeSync
+package import Logging
 import NIOSSL
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The edge side of the hub transport: drives an ``EdgeLink`` over a TLS WebSocket.
 ///
@@ -17,10 +17,10 @@ public import ServiceLifecycle
 /// hostnames other than the URL's.
 ///
 /// - Important: `run()` may be called once.
-public actor HubClient: Service {
-    public typealias Link = EdgeLink<ContinuousClock.Instant>
+package actor HubClient: Service {
+    package typealias Link = EdgeLink<ContinuousClock.Instant>
 
-    public let configuration: HubClientConfiguration
+    package let configuration: HubClientConfiguration
     let store: any HubClientStore
     let logger: Logger
     let clock = ContinuousClock()
@@ -40,9 +40,9 @@ public actor HubClient: Service {
     var sessionFailure: String?
     private let stateContinuation: AsyncStream<Link.State>.Continuation
     /// Every state the link enters, in order (buffered: the newest 64). Single consumer.
-    public nonisolated let stateChanges: AsyncStream<Link.State>
+    package nonisolated let stateChanges: AsyncStream<Link.State>
 
-    public init(configuration: HubClientConfiguration, store: any HubClientStore, outbox: ReportOutbox, logger: Logger) {
+    package init(configuration: HubClientConfiguration, store: any HubClientStore, outbox: ReportOutbox, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -51,16 +51,16 @@ public actor HubClient: Service {
     }
 
     /// Connection attempts made so far (the first one and every reconnect), for metrics.
-    public private(set) var connectAttempts = 0
+    package private(set) var connectAttempts = 0
 
     /// The link's current state (for readiness and tests).
-    public var state: Link.State { link.state }
+    package var state: Link.State { link.state }
 
     /// The reports not yet answered finally by the hub.
-    public var pendingReports: ReportOutbox { link.outbox }
+    package var pendingReports: ReportOutbox { link.outbox }
 
     /// Connects, resyncs, reconnects forever with backoff; returns on graceful shutdown or cancellation.
-    public func run() async throws {
+    package func run() async throws {
         precondition(!started, "HubClient.run() may be called once")
         started = true
         defer { stateContinuation.finish() }
@@ -88,7 +88,7 @@ public actor HubClient: Service {
     }
 
     /// A new report the caller has already written to its durable outbox.
-    public func report(_ report: StatusReport) async {
+    package func report(_ report: StatusReport) async {
         await perform(link.report(report, now: clock.now), connectionID: connection?.id)
     }
 
@@ -171,8 +171,8 @@ public actor HubClient: Service {
 }
 
 /// A configuration the hub client cannot work with.
-public struct HubClientError: Error, CustomStringConvertible, Sendable {
-    public var message: String
+package struct HubClientError: Error, CustomStringConvertible, Sendable {
+    package var message: String
     init(_ message: String) { self.message = message }
-    public var description: String { message }
+    package var description: String { message }
 }

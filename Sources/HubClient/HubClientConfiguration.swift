@@ -1,23 +1,23 @@
-public import EdgeSync
+package import EdgeSync
 
 /// Where and how an agent reaches its hub.
-public struct HubClientConfiguration: Sendable {
+package struct HubClientConfiguration: Sendable {
     /// `wss://host:port`; ``HubEndpoint/path`` is appended when the URL has no path.
-    public var url: String
+    package var url: String
     /// The node token (`edgeai token create --node NAME`), sent as `Authorization: Bearer`.
-    public var token: String
+    package var token: String
     /// PEM of the CA the hub's certificate must chain to (the cloud's `<data-dir>/ca.crt`). The
     /// hub's name is verified against the URL's host.
-    public var caPEM: String
-    public var link: EdgeLinkConfiguration
+    package var caPEM: String
+    package var link: EdgeLinkConfiguration
     /// How long to wait for the hub to answer a close before dropping the socket.
-    public var closeTimeout: Duration = .seconds(5)
+    package var closeTimeout: Duration = .seconds(5)
     /// Where the token came from, named when the hub refuses it (e.g. the token file's path).
-    public var tokenSource = "the node token"
+    package var tokenSource = "the node token"
     /// Where the CA came from, named when the hub's certificate does not verify against it.
-    public var caSource = "the hub CA"
+    package var caSource = "the hub CA"
 
-    public init(url: String /* "wss://host:port" */, token: String, caPEM: String, link: EdgeLinkConfiguration) {
+    package init(url: String /* "wss://host:port" */, token: String, caPEM: String, link: EdgeLinkConfiguration) {
         self.url = url
         self.token = token
         self.caPEM = caPEM

@@ -1,5 +1,5 @@
 import Foundation
-public import JSON
+package import JSON
 import SwiftProtobuf
 
 /// Kubernetes' protobuf wire format (`application/vnd.kubernetes.protobuf`) for the built-in
@@ -9,16 +9,16 @@ import SwiftProtobuf
 /// Pure: bytes ↔ the same Kubernetes JSON values the server stores. Kinds without a message
 /// (custom resources) are not encoded; their bodies are refused by the caller, as
 /// kube-apiserver refuses protobuf for custom resources.
-public enum KubeProtobufCodec {
-    public static let mediaType = "application/vnd.kubernetes.protobuf"
+package enum KubeProtobufCodec {
+    package static let mediaType = "application/vnd.kubernetes.protobuf"
     /// `k8s\0`
     static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
     /// Bounds what one decode may do (the body itself is already bounded by the server).
     static let maximumDepth = 64
 
-    public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 
     typealias Unknown = K8s_Io_Apimachinery_Pkg_Runtime_Unknown
@@ -41,12 +41,12 @@ public enum KubeProtobufCodec {
         "authentication.k8s.io/v1/SelfSubjectReview": K8s_Io_Api_Authentication_V1_SelfSubjectReview.self,
     ]
 
-    public static func supports(apiVersion: String, kind: String) -> Bool {
+    package static func supports(apiVersion: String, kind: String) -> Bool {
         messages["\(apiVersion)/\(kind)"] != nil
     }
 
     /// A protobuf body as a Kubernetes JSON object, `apiVersion` and `kind` taken from the envelope.
-    public static func decode(_ bytes: some Collection<UInt8>) throws(DecodeError) -> JSONValue {
+    package static func decode(_ bytes: some Collection<UInt8>) throws(DecodeError) -> JSONValue {
         let body = Array(bytes)
         guard body.starts(with: magic) else {
             throw DecodeError(message: "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")
@@ -83,7 +83,7 @@ public enum KubeProtobufCodec {
 
     /// `object` as a protobuf body, or nil when its kind has no message here. Members the
     /// message has no field for are dropped, as a Go struct drops them.
-    public static func encode(_ object: JSONValue) throws(DecodeError) -> [UInt8]? {
+    package static func encode(_ object: JSONValue) throws(DecodeError) -> [UInt8]? {
         guard let apiVersion = object["apiVersion"]?.stringValue, let kind = object["kind"]?.stringValue,
               let type = messages["\(apiVersion)/\(kind)"]
         else { return nil }

@@ -1,19 +1,19 @@
-public import JSON
+package import JSON
 import Yams
 
 /// Multi-document YAML (or JSON, which is YAML) in and out, as kubectl reads and writes manifests.
 ///
 /// Parsing never stops silently: a syntax error anywhere fails the whole input with its line and
 /// column, so a half-read file never applies half its objects.
-public enum Manifests {
-    public struct ParseError: Error, Sendable, CustomStringConvertible, Equatable {
-        public var message: String
-        public var description: String { message }
+package enum Manifests {
+    package struct ParseError: Error, Sendable, CustomStringConvertible, Equatable {
+        package var message: String
+        package var description: String { message }
     }
 
     /// Every non-empty document in `text`, in order. Alias expansion is bounded by `budget`
     /// (by default ``YAMLExpansionBudget/forInput(bytes:)`` of the text) across all documents.
-    public static func parse(_ text: String, budget: YAMLExpansionBudget? = nil) throws(ParseError) -> [JSONValue] {
+    package static func parse(_ text: String, budget: YAMLExpansionBudget? = nil) throws(ParseError) -> [JSONValue] {
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         if trimmed.first == "{" || trimmed.first == "[" {
             // JSON is YAML, but the JSON parser's errors are more precise and it is faster.
@@ -40,14 +40,14 @@ public enum Manifests {
     }
 
     /// The objects as YAML documents separated by `---`, keys sorted as kubectl prints them.
-    public static func yaml(_ values: [JSONValue]) -> String {
+    package static func yaml(_ values: [JSONValue]) -> String {
         values.map { value in
             let node = node(value)
             return (try? Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true, sortKeys: true)) ?? ""
         }.joined(separator: "---\n")
     }
 
-    public static func yaml(_ value: JSONValue) -> String { yaml([value]) }
+    package static func yaml(_ value: JSONValue) -> String { yaml([value]) }
 
     static func convert(_ node: Node, path: String, meter: inout YAMLExpansionMeter) throws -> JSONValue {
         switch node {

@@ -8,20 +8,20 @@
 ///
 /// Without aliases a document cannot exceed the defaults (every node and every scalar byte needs
 /// at least one input byte), so only alias expansion is ever refused.
-public struct YAMLExpansionBudget: Sendable, Equatable {
+package struct YAMLExpansionBudget: Sendable, Equatable {
     /// Nodes (scalars, sequences, mappings, mapping keys) the whole input may expand to.
-    public var maxNodes: Int
+    package var maxNodes: Int
     /// Scalar bytes the whole input may expand to.
-    public var maxScalarBytes: Int
+    package var maxScalarBytes: Int
 
-    public init(maxNodes: Int, maxScalarBytes: Int) {
+    package init(maxNodes: Int, maxScalarBytes: Int) {
         self.maxNodes = maxNodes
         self.maxScalarBytes = maxScalarBytes
     }
 
     /// For an input of `inputBytes`: its own size plus 10,000 nodes, and twice its size plus
     /// 1 MiB of scalars, so modest real-world aliasing (shared labels, a repeated block) passes.
-    public static func forInput(bytes inputBytes: Int) -> YAMLExpansionBudget {
+    package static func forInput(bytes inputBytes: Int) -> YAMLExpansionBudget {
         YAMLExpansionBudget(maxNodes: inputBytes + 10_000, maxScalarBytes: 2 * inputBytes + (1 << 20))
     }
 }

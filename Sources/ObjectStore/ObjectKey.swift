@@ -3,27 +3,27 @@
 /// Keys order by `(resource, namespace, name)`, which is the order lists and continue tokens use.
 /// `namespace` is `""` for cluster-scoped objects. The store does not validate names beyond
 /// rejecting an empty `resource` or `name`; the API server owns Kubernetes naming rules.
-public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The resource, e.g. `"edgeai.io/datasets"` or `"namespaces"`.
-    public var resource: String
+    package var resource: String
     /// The namespace, or `""` for cluster-scoped objects.
-    public var namespace: String
+    package var namespace: String
     /// The object's name, unique within `(resource, namespace)`.
-    public var name: String
+    package var name: String
 
-    public init(resource: String, namespace: String = "", name: String) {
+    package init(resource: String, namespace: String = "", name: String) {
         self.resource = resource
         self.namespace = namespace
         self.name = name
     }
 
-    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+    package static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
         if lhs.resource != rhs.resource { return lhs.resource < rhs.resource }
         if lhs.namespace != rhs.namespace { return lhs.namespace < rhs.namespace }
         return lhs.name < rhs.name
     }
 
-    public var description: String {
+    package var description: String {
         namespace.isEmpty ? "\(resource)/\(name)" : "\(resource)/\(namespace)/\(name)"
     }
 }

@@ -7,7 +7,7 @@ extension ObjectStore {
     /// live object. Watches from before the new `compactRevision` then fail with `compacted`.
     /// Runs beside writes (SQLite serializes it with them, in small transactions), then returns
     /// surplus free pages to the file system and checkpoints the WAL.
-    public func compact() async throws {
+    package func compact() async throws {
         if closed { throw StoreError.closed }
         guard !compacting else { return }
         let byCount = currentRevision - compactionPolicy.minRetainedRevisions
@@ -44,7 +44,7 @@ extension ObjectStore {
     /// Calls `compact()` every `interval`, and sooner (checked every `min(interval, 1 s)`)
     /// whenever history passed the policy's cap, until the task is cancelled or the store
     /// closes. Compaction errors do not stop the loop (the next round retries).
-    public nonisolated func runCompaction(every interval: Duration = .seconds(60)) async {
+    package nonisolated func runCompaction(every interval: Duration = .seconds(60)) async {
         let tick = min(interval, .seconds(1))
         let clock = ContinuousClock()
         var last = clock.now

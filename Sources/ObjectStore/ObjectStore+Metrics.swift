@@ -1,15 +1,15 @@
 extension ObjectStore {
     /// Calls `observer` after each commit with its duration (the SQLite transaction including
     /// its fsync) and the rows it wrote. Keep it cheap: it runs inside the serialized writer.
-    public func observeCommits(_ observer: (@Sendable (Duration, Int) -> Void)?) {
+    package func observeCommits(_ observer: (@Sendable (Duration, Int) -> Void)?) {
         commitObserver = observer
     }
 
     /// Live objects per store resource (e.g. `edgeai.io/datasets`).
-    public var objectCounts: [String: Int] { index.countsByResource }
+    package var objectCounts: [String: Int] { index.countsByResource }
 
     /// Bytes the database and its WAL hold on disk now (read off the actor, on SQLite's queue).
-    public nonisolated func storageSize() async throws -> StorageSize {
+    package nonisolated func storageSize() async throws -> StorageSize {
         do {
             return try await log.storageSize()
         } catch {

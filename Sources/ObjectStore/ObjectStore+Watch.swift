@@ -7,7 +7,7 @@ extension ObjectStore {
     /// closes; it fails with `compacted` if the consumer falls so far behind that compaction
     /// passes it. A slow consumer never blocks writers or other watchers: nothing is buffered
     /// per watcher, it reads from the shared cache of recent events or from the SQLite log.
-    public func watch(resource: String, namespace: String? = nil, after: Int64) throws -> AsyncThrowingStream<StoreEvent, any Error> {
+    package func watch(resource: String, namespace: String? = nil, after: Int64) throws -> AsyncThrowingStream<StoreEvent, any Error> {
         if closed { throw StoreError.closed }
         if after < compactRevision {
             throw StoreError.compacted(requested: after, oldestAvailable: compactRevision)

@@ -18,7 +18,7 @@ extension ObjectStore {
     /// (to embed as resourceVersion) and runs inside the serialized writer; if it throws, only
     /// this write fails. Throws `alreadyExists`, `tooLarge`, `invalidKey`, `closed`, `storage`.
     @discardableResult
-    public func create(_ key: ObjectKey, makeValue: @escaping @Sendable (Int64) throws -> [UInt8]) async throws -> StoredObject {
+    package func create(_ key: ObjectKey, makeValue: @escaping @Sendable (Int64) throws -> [UInt8]) async throws -> StoredObject {
         try await submit(.create(key, makeValue: makeValue))
     }
 
@@ -27,7 +27,7 @@ extension ObjectStore {
     /// returns the current object without a new revision. With `expectedRevision`, throws
     /// `conflict` when the current revision differs. Throws `notFound` when there is no object.
     @discardableResult
-    public func update(
+    package func update(
         _ key: ObjectKey, expectedRevision: Int64? = nil,
         transform: @escaping @Sendable (StoredObject, Int64) throws -> [UInt8]?
     ) async throws -> StoredObject {
@@ -37,7 +37,7 @@ extension ObjectStore {
     /// Deletes the object at `key` and returns its last value carrying the delete's revision
     /// (as the `.deleted` event does). Throws `notFound`, or `conflict` on a stale `expectedRevision`.
     @discardableResult
-    public func delete(_ key: ObjectKey, expectedRevision: Int64? = nil) async throws -> StoredObject {
+    package func delete(_ key: ObjectKey, expectedRevision: Int64? = nil) async throws -> StoredObject {
         try await submit(.delete(key, expectedRevision: expectedRevision))
     }
 

@@ -14,7 +14,7 @@
 /// - Watchers pull events from an in-memory cache of recent events, falling back to the SQLite
 ///   log for older, uncompacted revisions; events arrive in revision order, without gaps.
 /// - The store starts no task by itself: call `compact()` on a timer, or run `runCompaction(every:)`.
-public actor ObjectStore {
+package actor ObjectStore {
     let log: SQLiteLog
     let signal: RevisionSignal
     let options: StoreOptions
@@ -22,11 +22,11 @@ public actor ObjectStore {
     var index = ObjectIndex()
     var ring: EventRing
     /// The newest committed revision (0 for an empty store). Never decreases, also across restarts.
-    public internal(set) var currentRevision: Int64
+    package internal(set) var currentRevision: Int64
     /// History at or below this revision may be gone; watches must start at `after >= compactRevision`.
-    public internal(set) var compactRevision: Int64
+    package internal(set) var compactRevision: Int64
     /// Counters for metrics and tests.
-    public internal(set) var statistics = StoreStatistics()
+    package internal(set) var statistics = StoreStatistics()
     var closed = false
     var compacting = false
 
@@ -42,7 +42,7 @@ public actor ObjectStore {
     /// Opens (or creates) the database at `path` (parent directories are created) and loads the
     /// current state into memory. Starts no task. `transformer` (encryption at rest) applies to
     /// the values in the file only.
-    public init(
+    package init(
         path: String,
         durability: Durability = .durable,
         compaction: CompactionPolicy = .default,
@@ -71,10 +71,10 @@ public actor ObjectStore {
     }
 
     /// Number of live objects.
-    public var count: Int { index.count }
+    package var count: Int { index.count }
 
     /// The live object at `key`, if any.
-    public func get(_ key: ObjectKey) -> StoredObject? {
+    package func get(_ key: ObjectKey) -> StoredObject? {
         index.get(key)
     }
 
@@ -83,7 +83,7 @@ public actor ObjectStore {
     /// the list reflects and whether more objects remain after the last one returned.
     ///
     /// Each page reflects the state at its own revision (pages are not a snapshot of the first one).
-    public func list(
+    package func list(
         resource: String, namespace: String? = nil, continueAfter: ObjectKey? = nil, limit: Int? = nil
     ) -> (items: [StoredObject], revision: Int64, hasMore: Bool) {
         let page = index.list(resource: resource, namespace: namespace, continueAfter: continueAfter, limit: limit)
@@ -92,7 +92,7 @@ public actor ObjectStore {
 
     /// SQLite settings in force on the writer (`journal_mode`, `synchronous`,
     /// `wal_autocheckpoint`), for diagnostics and tests.
-    public func storageSettings() throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
+    package func storageSettings() throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
         do {
             return (try log.pragma("journal_mode"), try log.pragma("synchronous"), try log.pragma("wal_autocheckpoint"))
         } catch {
@@ -101,19 +101,19 @@ public actor ObjectStore {
     }
 
     /// WAL checkpoints the store has run in the background since it opened.
-    public var checkpointCount: Int { log.checkpointCount }
+    package var checkpointCount: Int { log.checkpointCount }
 
     /// Times the WAL was checkpointed and truncated to 0 bytes since the store opened.
-    public var walTruncationCount: Int { log.walTruncationCount }
+    package var walTruncationCount: Int { log.walTruncationCount }
 
     /// Rows currently in the SQLite log (history plus current rows), for metrics and tests.
-    public func logRowCount() async throws -> Int {
+    package func logRowCount() async throws -> Int {
         try await log.rowCount()
     }
 
     /// Stops accepting writes, waits for the writes already submitted to commit, ends every
     /// watch stream and closes the database. Idempotent.
-    public func close() async {
+    package func close() async {
         closed = true
         while writerActive {
             await withCheckedContinuation { idleWaiters.append($0) }

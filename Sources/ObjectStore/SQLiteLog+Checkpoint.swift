@@ -21,13 +21,13 @@ struct CheckpointState: Sendable {
 }
 
 /// Bytes on disk of the database file and its WAL.
-public struct StorageSize: Sendable, Equatable {
-    public var databaseBytes: Int64
-    public var walBytes: Int64
+package struct StorageSize: Sendable, Equatable {
+    package var databaseBytes: Int64
+    package var walBytes: Int64
     /// Pages on the freelist (reused by later writes, or returned by incremental vacuum), in bytes.
-    public var freeBytes: Int64
+    package var freeBytes: Int64
 
-    public var totalBytes: Int64 { databaseBytes + walBytes }
+    package var totalBytes: Int64 { databaseBytes + walBytes }
 }
 
 /// WAL bounding. A `PASSIVE` checkpoint (on its own connection, every

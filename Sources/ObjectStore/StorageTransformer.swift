@@ -6,7 +6,7 @@
 /// file (start-up load, watches behind the event cache): both must be cheap, pure and thread-safe.
 /// An error in `fromStorage` fails that read with ``StoreError/storage(_:)``; its message must
 /// not contain the value.
-public protocol StorageTransformer: Sendable {
+package protocol StorageTransformer: Sendable {
     /// Whether values of `resource` (a store resource such as `secrets`) are transformed.
     func applies(to resource: String) -> Bool
     func toStorage(_ value: [UInt8], key: ObjectKey) throws -> [UInt8]

@@ -1,5 +1,5 @@
 /// How a write is made durable before it is acknowledged.
-public enum Durability: Sendable, Equatable {
+package enum Durability: Sendable, Equatable {
     /// `synchronous=FULL` in WAL mode: every commit is fsynced, as etcd does. Survives power loss.
     case durable
     /// `synchronous=NORMAL` in WAL mode: survives a process crash (`kill -9`), not power loss.
@@ -9,15 +9,15 @@ public enum Durability: Sendable, Equatable {
 /// How much history compaction keeps: at least `minRetainedRevisions` revisions AND at least
 /// `minRetainedDuration` of history (whichever keeps more), but never more than
 /// `maxRetainedRevisions` revisions, so the disk holds to the live data however fast writes come.
-public struct CompactionPolicy: Sendable, Equatable {
-    public var minRetainedRevisions: Int64
-    public var minRetainedDuration: Duration
+package struct CompactionPolicy: Sendable, Equatable {
+    package var minRetainedRevisions: Int64
+    package var minRetainedDuration: Duration
     /// History beyond this many revisions is compacted even if younger than `minRetainedDuration`.
-    public var maxRetainedRevisions: Int64
+    package var maxRetainedRevisions: Int64
 
     /// - Precondition: `1 <= minRetainedRevisions <= maxRetainedRevisions` (the newest revision
     ///   is never compacted, so the revision counter survives a restart).
-    public init(minRetainedRevisions: Int64, minRetainedDuration: Duration, maxRetainedRevisions: Int64 = 50_000) {
+    package init(minRetainedRevisions: Int64, minRetainedDuration: Duration, maxRetainedRevisions: Int64 = 50_000) {
         precondition(minRetainedRevisions >= 1, "minRetainedRevisions must be at least 1")
         precondition(maxRetainedRevisions >= minRetainedRevisions, "maxRetainedRevisions must be at least minRetainedRevisions")
         self.minRetainedRevisions = minRetainedRevisions
@@ -27,7 +27,7 @@ public struct CompactionPolicy: Sendable, Equatable {
 
     /// Keep at least 1000 revisions and at least 5 minutes, at most 50,000 revisions (six times
     /// the default event cache: a watcher that far behind re-lists, as after an etcd compaction).
-    public static let `default` = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300))
+    package static let `default` = CompactionPolicy(minRetainedRevisions: 1000, minRetainedDuration: .seconds(300))
 
     /// Whether history passed the cap by a quarter of it, so a compaction is due now rather than
     /// at the next interval (compacting in steps of a quarter window keeps each one short).
@@ -37,19 +37,19 @@ public struct CompactionPolicy: Sendable, Equatable {
 }
 
 /// Tunables with safe defaults.
-public struct StoreOptions: Sendable, Equatable {
+package struct StoreOptions: Sendable, Equatable {
     /// Largest accepted value in bytes; larger writes fail with `StoreError.tooLarge`.
-    public var maxValueSize: Int
+    package var maxValueSize: Int
     /// Recent events kept in memory for watchers; older ones are read from the SQLite log.
-    public var eventCacheCapacity: Int
+    package var eventCacheCapacity: Int
     /// Most writes committed in one transaction (the rest wait for the next one).
-    public var maxBatchSize: Int
+    package var maxBatchSize: Int
     /// WAL size in bytes above which it is checkpointed and truncated to 0 between two commits.
-    public var walLimit: Int64
+    package var walLimit: Int64
 
-    public static let defaultWALLimit: Int64 = 32 * 1024 * 1024
+    package static let defaultWALLimit: Int64 = 32 * 1024 * 1024
 
-    public init(
+    package init(
         maxValueSize: Int = 3 * 1024 * 1024, eventCacheCapacity: Int = 8192, maxBatchSize: Int = 1024,
         walLimit: Int64 = StoreOptions.defaultWALLimit
     ) {
@@ -62,23 +62,23 @@ public struct StoreOptions: Sendable, Equatable {
 }
 
 /// Counters for metrics and tests. Monotonic since `init`.
-public struct StoreStatistics: Sendable, Equatable {
+package struct StoreStatistics: Sendable, Equatable {
     /// SQLite transactions that committed writes (one per group commit).
-    public var transactions: Int = 0
+    package var transactions: Int = 0
     /// Writes that produced a new revision.
-    public var committedWrites: Int = 0
+    package var committedWrites: Int = 0
     /// Largest number of writes committed in one transaction.
-    public var largestBatch: Int = 0
+    package var largestBatch: Int = 0
     /// Time spent in `makeValue`/`transform` callbacks (they run serialized: keep them cheap).
-    public var callbackTime: Duration = .zero
+    package var callbackTime: Duration = .zero
     /// Event reads that had to go to the SQLite log because the in-memory cache was passed.
-    public var logReads: Int = 0
+    package var logReads: Int = 0
     /// Compactions that deleted history.
-    public var compactions: Int = 0
+    package var compactions: Int = 0
     /// Log rows deleted by compactions.
-    public var compactedRows: Int = 0
+    package var compactedRows: Int = 0
     /// Database pages returned to the file system by incremental vacuum.
-    public var releasedPages: Int = 0
+    package var releasedPages: Int = 0
 
-    public init() {}
+    package init() {}
 }

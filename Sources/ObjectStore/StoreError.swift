@@ -1,7 +1,7 @@
 /// Why an ``ObjectStore`` operation failed: a struct over a private enum, so a new reason is not
 /// a breaking change. Match on ``code``; ``key`` and ``compaction`` carry the details.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+package struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case notFound, alreadyExists, conflict, compacted, tooLarge, invalidKey, closed, storage
         }
@@ -10,23 +10,23 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         private init(_ value: Value) { self.value = value }
 
         /// No live object has this key.
-        public static let notFound = Code(.notFound)
+        package static let notFound = Code(.notFound)
         /// `create` found a live object with this key.
-        public static let alreadyExists = Code(.alreadyExists)
+        package static let alreadyExists = Code(.alreadyExists)
         /// The caller's `expectedRevision` differs from the object's current revision.
-        public static let conflict = Code(.conflict)
+        package static let conflict = Code(.conflict)
         /// A watch asked for events from before the oldest retained revision: re-list, watch again.
-        public static let compacted = Code(.compacted)
+        package static let compacted = Code(.compacted)
         /// The value is larger than the store's limit.
-        public static let tooLarge = Code(.tooLarge)
+        package static let tooLarge = Code(.tooLarge)
         /// The key is not acceptable (empty resource or name).
-        public static let invalidKey = Code(.invalidKey)
+        package static let invalidKey = Code(.invalidKey)
         /// The store was closed.
-        public static let closed = Code(.closed)
+        package static let closed = Code(.closed)
         /// SQLite failed; the write was not committed.
-        public static let storage = Code(.storage)
+        package static let storage = Code(.storage)
 
-        public var description: String { value.rawValue }
+        package var description: String { value.rawValue }
     }
 
     private enum Reason: Hashable, Sendable {
@@ -44,21 +44,21 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     private init(_ reason: Reason) { self.reason = reason }
 
-    public static func notFound(_ key: ObjectKey) -> StoreError { StoreError(.notFound(key)) }
-    public static func alreadyExists(_ key: ObjectKey) -> StoreError { StoreError(.alreadyExists(key)) }
-    public static func conflict(_ key: ObjectKey, expected: Int64, actual: Int64) -> StoreError {
+    package static func notFound(_ key: ObjectKey) -> StoreError { StoreError(.notFound(key)) }
+    package static func alreadyExists(_ key: ObjectKey) -> StoreError { StoreError(.alreadyExists(key)) }
+    package static func conflict(_ key: ObjectKey, expected: Int64, actual: Int64) -> StoreError {
         StoreError(.conflict(key, expected: expected, actual: actual))
     }
     /// Watches may start at `after >= oldestAvailable` only.
-    public static func compacted(requested: Int64, oldestAvailable: Int64) -> StoreError {
+    package static func compacted(requested: Int64, oldestAvailable: Int64) -> StoreError {
         StoreError(.compacted(requested: requested, oldestAvailable: oldestAvailable))
     }
-    public static func tooLarge(_ key: ObjectKey, size: Int, limit: Int) -> StoreError { StoreError(.tooLarge(key, size: size, limit: limit)) }
-    public static func invalidKey(_ key: ObjectKey, reason: String) -> StoreError { StoreError(.invalidKey(key, reason: reason)) }
-    public static let closed = StoreError(.closed)
-    public static func storage(_ message: String) -> StoreError { StoreError(.storage(message)) }
+    package static func tooLarge(_ key: ObjectKey, size: Int, limit: Int) -> StoreError { StoreError(.tooLarge(key, size: size, limit: limit)) }
+    package static func invalidKey(_ key: ObjectKey, reason: String) -> StoreError { StoreError(.invalidKey(key, reason: reason)) }
+    package static let closed = StoreError(.closed)
+    package static func storage(_ message: String) -> StoreError { StoreError(.storage(message)) }
 
-    public var code: Code {
+    package var code: Code {
         switch reason {
         case .notFound: .notFound
         case .alreadyExists: .alreadyExists
@@ -72,7 +72,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The object the failure is about, if it is about one.
-    public var key: ObjectKey? {
+    package var key: ObjectKey? {
         switch reason {
         case .notFound(let key), .alreadyExists(let key), .conflict(let key, _, _), .tooLarge(let key, _, _), .invalidKey(let key, _): key
         case .compacted, .closed, .storage: nil
@@ -80,12 +80,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// For ``Code/compacted``: the revision asked for and the oldest one still available.
-    public var compaction: (requested: Int64, oldestAvailable: Int64)? {
+    package var compaction: (requested: Int64, oldestAvailable: Int64)? {
         guard case .compacted(let requested, let oldest) = reason else { return nil }
         return (requested, oldest)
     }
 
-    public var description: String {
+    package var description: String {
         switch reason {
         case .notFound(let key): "\(key) not found"
         case .alreadyExists(let key): "\(key) already exists"

@@ -1,11 +1,11 @@
 /// A UTC instant in SigV4's two spellings: `timestamp` (`20150830T123600Z`) and `day`
 /// (`20150830`). Pure calendar arithmetic (proleptic Gregorian), no Foundation formatter.
-public struct AmzDate: Sendable, Equatable {
-    public let timestamp: String
-    public var day: String { String(timestamp.prefix(8)) }
+package struct AmzDate: Sendable, Equatable {
+    package let timestamp: String
+    package var day: String { String(timestamp.prefix(8)) }
 
     /// From whole seconds since 1970-01-01T00:00:00Z.
-    public init(secondsSince1970 seconds: Int64) {
+    package init(secondsSince1970 seconds: Int64) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         // Howard Hinnant's civil_from_days.
@@ -27,7 +27,7 @@ public struct AmzDate: Sendable, Equatable {
     }
 
     /// Parses `YYYYMMDDTHHMMSSZ`; nil for anything else.
-    public init?(timestamp: String) {
+    package init?(timestamp: String) {
         let bytes = Array(timestamp.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"),
             bytes.enumerated().allSatisfy({ $0.offset == 8 || $0.offset == 15 || (48...57).contains($0.element) })

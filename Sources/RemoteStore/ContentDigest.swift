@@ -1,10 +1,10 @@
 /// An expected content digest, `sha256:<64 hex>` (the only algorithm accepted).
-public struct ContentDigest: Sendable, Equatable, Hashable, CustomStringConvertible {
+package struct ContentDigest: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Lower-case hex.
-    public let hex: String
+    package let hex: String
 
     /// - Throws: ``RemoteError/Code/invalidLocation`` for another algorithm or a malformed value.
-    public init(parsing text: String) throws(RemoteError) {
+    package init(parsing text: String) throws(RemoteError) {
         guard text.hasPrefix("sha256:") else {
             throw RemoteError(.invalidLocation, "digest \"\(text.prefix(80))\" must be sha256:<64 hex digits>")
         }
@@ -17,5 +17,5 @@ public struct ContentDigest: Sendable, Equatable, Hashable, CustomStringConverti
 
     init(hex: String) { self.hex = hex }
 
-    public var description: String { "sha256:\(hex)" }
+    package var description: String { "sha256:\(hex)" }
 }

@@ -1,7 +1,7 @@
 import Crypto
 import Logging
 import NIOCore
-public import NIOPosix
+package import NIOPosix
 
 /// Verified, resumable download of one object into a file.
 ///
@@ -17,15 +17,15 @@ public import NIOPosix
 /// All file-system calls run on a `NIOThreadPool`; the network read of the next chunks overlaps
 /// the write of the previous buffer. Memory: two ``Configuration/bufferBytes`` buffers.
 /// It does not retry; the caller decides when to call again (a resume).
-public struct Downloader: Sendable {
-    public struct Configuration: Sendable {
+package struct Downloader: Sendable {
+    package struct Configuration: Sendable {
         /// Free space left untouched on the cache file system.
-        public var reserveBytes: Int64
+        package var reserveBytes: Int64
         /// Bytes gathered before one write (and one progress report).
-        public var bufferBytes: Int
+        package var bufferBytes: Int
         /// The largest object accepted.
-        public var maximumBytes: Int64
-        public init(reserveBytes: Int64 = 64 << 20, bufferBytes: Int = 1 << 20, maximumBytes: Int64 = 1 << 40) {
+        package var maximumBytes: Int64
+        package init(reserveBytes: Int64 = 64 << 20, bufferBytes: Int = 1 << 20, maximumBytes: Int64 = 1 << 40) {
             self.reserveBytes = reserveBytes
             self.bufferBytes = bufferBytes
             self.maximumBytes = maximumBytes
@@ -33,25 +33,25 @@ public struct Downloader: Sendable {
     }
 
     /// Bytes in `destination` so far, and the object's size when known.
-    public struct Progress: Sendable, Equatable {
-        public var bytesDone: Int64
-        public var totalBytes: Int64?
+    package struct Progress: Sendable, Equatable {
+        package var bytesDone: Int64
+        package var totalBytes: Int64?
     }
 
-    public struct Result: Sendable, Equatable {
-        public var path: String
-        public var size: Int64
-        public var digest: ContentDigest
-        public var info: ObjectInfo
+    package struct Result: Sendable, Equatable {
+        package var path: String
+        package var size: Int64
+        package var digest: ContentDigest
+        package var info: ObjectInfo
         /// Where this call's transfer started (0 unless it resumed).
-        public var resumedFrom: Int64
+        package var resumedFrom: Int64
     }
 
-    public let client: RemoteClient
-    public let configuration: Configuration
+    package let client: RemoteClient
+    package let configuration: Configuration
     let pool: NIOThreadPool
 
-    public init(client: RemoteClient, configuration: Configuration = Configuration(), threadPool: NIOThreadPool = .singleton) {
+    package init(client: RemoteClient, configuration: Configuration = Configuration(), threadPool: NIOThreadPool = .singleton) {
         self.client = client
         self.configuration = configuration
         self.pool = threadPool
@@ -59,7 +59,7 @@ public struct Downloader: Sendable {
 
     /// Downloads `source` to `destination` (the directory must exist).
     /// - Throws: ``RemoteError``; `CancellationError` when cancelled (the partial file stays).
-    public func download(
+    package func download(
         _ source: RemoteSource, to destination: String, expecting digest: ContentDigest? = nil,
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Result {

@@ -3,18 +3,18 @@
 /// No user info (credentials come from a Secret, never a URL), no fragment, only printable
 /// ASCII (the path and query must already be percent-encoded), at most
 /// ``maximumLength`` bytes.
-public struct HTTPLocation: Sendable, Equatable, CustomStringConvertible {
-    public static let maximumLength = 4096
+package struct HTTPLocation: Sendable, Equatable, CustomStringConvertible {
+    package static let maximumLength = 4096
 
-    public let useHTTPS: Bool
-    public let host: String
-    public let port: Int?
+    package let useHTTPS: Bool
+    package let host: String
+    package let port: Int?
     /// The path and query as sent, starting with `/`.
-    public let target: String
+    package let target: String
 
     /// - Throws: ``RemoteError/Code/invalidLocation``, or `.invalidEndpoint` for `http://`
     ///   without `allowInsecureHTTP`.
-    public init(parsing url: String, allowInsecureHTTP: Bool = false) throws(RemoteError) {
+    package init(parsing url: String, allowInsecureHTTP: Bool = false) throws(RemoteError) {
         guard url.utf8.count <= Self.maximumLength else {
             throw RemoteError(.invalidLocation, "URL is longer than \(Self.maximumLength) bytes")
         }
@@ -48,13 +48,13 @@ public struct HTTPLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `host[:port]` as the `Host` header says it.
-    public var authority: String {
+    package var authority: String {
         let bracketed = host.contains(":") ? "[\(host)]" : host
         guard let port, port != (useHTTPS ? 443 : 80) else { return bracketed }
         return "\(bracketed):\(port)"
     }
 
-    public var description: String { "\(useHTTPS ? "https" : "http")://\(authority)\(target)" }
+    package var description: String { "\(useHTTPS ? "https" : "http")://\(authority)\(target)" }
 
     /// Splits `host[:port]` or `[v6]:port`.
     static func splitHostPort(_ authority: String, what: String) throws(RemoteError) -> (String, Int?) {

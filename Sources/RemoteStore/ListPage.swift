@@ -1,21 +1,21 @@
 /// One page of an S3 ListObjectsV2 answer.
-public struct ListPage: Sendable, Equatable {
-    public struct Object: Sendable, Equatable {
-        public var key: String
-        public var size: Int64
-        public var etag: String?
-        public init(key: String, size: Int64, etag: String? = nil) {
+package struct ListPage: Sendable, Equatable {
+    package struct Object: Sendable, Equatable {
+        package var key: String
+        package var size: Int64
+        package var etag: String?
+        package init(key: String, size: Int64, etag: String? = nil) {
             self.key = key
             self.size = size
             self.etag = etag
         }
     }
 
-    public var objects: [Object]
-    public var isTruncated: Bool
-    public var nextContinuationToken: String?
+    package var objects: [Object]
+    package var isTruncated: Bool
+    package var nextContinuationToken: String?
 
-    public init(objects: [Object], isTruncated: Bool, nextContinuationToken: String?) {
+    package init(objects: [Object], isTruncated: Bool, nextContinuationToken: String?) {
         self.objects = objects
         self.isTruncated = isTruncated
         self.nextContinuationToken = nextContinuationToken
@@ -24,7 +24,7 @@ public struct ListPage: Sendable, Equatable {
     /// Parses a `ListBucketResult` document.
     /// - Throws: ``RemoteError/Code/malformedResponse`` for anything else, or a truncated page
     ///   without a continuation token.
-    public init(xml: [UInt8]) throws(RemoteError) {
+    package init(xml: [UInt8]) throws(RemoteError) {
         let elements = try MiniXML.parse(xml)
         guard elements.last?.path == "ListBucketResult" else {
             throw RemoteError(.malformedResponse, "listing answer is not a ListBucketResult")

@@ -1,5 +1,5 @@
 import Foundation
-public import NIOPosix
+package import NIOPosix
 
 /// The model cache on disk: `<root>/versions/<id>/<file>` per version and `<root>/index.json`
 /// (``ModelCacheIndex``, written atomically). An actor for the index; every file-system call
@@ -8,14 +8,14 @@ public import NIOPosix
 /// Flow: ``destination(for:fileName:)`` gives the path a ``Downloader`` writes to (beside any
 /// older version); ``commit(model:key:size:)`` records it, switches the model to it in one
 /// index write and evicts least-recently-used versions beyond ``limitBytes``.
-public actor ModelCache {
-    public nonisolated let root: String
-    public let limitBytes: Int64
+package actor ModelCache {
+    package nonisolated let root: String
+    package let limitBytes: Int64
     private var index: ModelCacheIndex
     private let pool: NIOThreadPool
 
     /// Opens (or creates) the cache at `root`; an unreadable index starts empty.
-    public init(root: String, limitBytes: Int64, threadPool: NIOThreadPool = .singleton) async throws {
+    package init(root: String, limitBytes: Int64, threadPool: NIOThreadPool = .singleton) async throws {
         self.root = root
         self.limitBytes = limitBytes
         self.pool = threadPool
@@ -29,7 +29,7 @@ public actor ModelCache {
     }
 
     /// The file a version is downloaded to (its directory is created).
-    public func destination(for key: ModelCacheIndex.Key, fileName: String) async throws -> String {
+    package func destination(for key: ModelCacheIndex.Key, fileName: String) async throws -> String {
         let directory = "\(root)/versions/\(key.id)"
         let name = Self.safeFileName(fileName)
         try await pool.runIfActive {
@@ -42,7 +42,7 @@ public actor ModelCache {
     /// Records a downloaded version, switches `model` to it and evicts beyond the limit.
     /// Returns the ids evicted.
     @discardableResult
-    public func commit(model: String, key: ModelCacheIndex.Key, size: Int64, digest: String? = nil) async throws -> [String] {
+    package func commit(model: String, key: ModelCacheIndex.Key, size: Int64, digest: String? = nil) async throws -> [String] {
         var next = index
         next.add(key, size: size, digest: digest ?? index.entries[key.id]?.digest)
         next.switchModel(model, to: key.id)
@@ -58,7 +58,7 @@ public actor ModelCache {
     }
 
     /// A version already downloaded (its file is there, at the recorded size): path, size, digest.
-    public func cached(key: ModelCacheIndex.Key, fileName: String) async throws -> (path: String, size: Int64, digest: String?)? {
+    package func cached(key: ModelCacheIndex.Key, fileName: String) async throws -> (path: String, size: Int64, digest: String?)? {
         guard let entry = index.entries[key.id] else { return nil }
         let path = "\(root)/versions/\(key.id)/\(Self.safeFileName(fileName))"
         let size = try await pool.runIfActive { FileOps.size(path) }
@@ -67,7 +67,7 @@ public actor ModelCache {
     }
 
     /// Forgets `model` (deleted from the node): its version stays cached but becomes evictable.
-    public func forget(model: String) async throws {
+    package func forget(model: String) async throws {
         guard index.current[model] != nil else { return }
         var next = index
         next.removeModel(model)
@@ -76,13 +76,13 @@ public actor ModelCache {
     }
 
     /// The current version's directory for `model`, marking it used.
-    public func currentDirectory(model: String) -> String? {
+    package func currentDirectory(model: String) -> String? {
         guard let id = index.current[model] else { return nil }
         index.touch(id)
         return "\(root)/versions/\(id)"
     }
 
-    public var snapshot: ModelCacheIndex { index }
+    package var snapshot: ModelCacheIndex { index }
 
     private func persist(_ next: ModelCacheIndex) async throws {
         let bytes = Array(try JSONEncoder().encode(next))

@@ -6,43 +6,43 @@ import Crypto
 /// Invariants: a version that is current for some model is never evicted (even if that leaves
 /// the cache above its limit); a new version is added *beside* the old one and becomes current
 /// only by ``switchModel(_:to:)``, one assignment, so readers see the old or the new, never a mix.
-public struct ModelCacheIndex: Sendable, Equatable, Codable {
+package struct ModelCacheIndex: Sendable, Equatable, Codable {
     /// A version's identity: a changed URL or digest is a new version.
-    public struct Key: Sendable, Hashable, Codable {
-        public var url: String
-        public var digest: String?
-        public init(url: String, digest: String? = nil) {
+    package struct Key: Sendable, Hashable, Codable {
+        package var url: String
+        package var digest: String?
+        package init(url: String, digest: String? = nil) {
             self.url = url
             self.digest = digest
         }
         /// A stable directory name: 32 hex of SHA-256 over URL and digest.
-        public var id: String {
+        package var id: String {
             let bytes = Array("\(url)\n\(digest ?? "")".utf8)
             return String(SigV4Signer.hex(SHA256.hash(data: bytes)).prefix(32))
         }
     }
 
-    public struct Entry: Sendable, Equatable, Codable {
-        public var key: Key
-        public var size: Int64
+    package struct Entry: Sendable, Equatable, Codable {
+        package var key: Key
+        package var size: Int64
         /// The file's digest (`sha256:…`) when recorded.
-        public var digest: String?
+        package var digest: String?
         /// Logical time of the last use (a counter, not a clock: tests and restarts agree).
-        public var lastUsed: Int64
+        package var lastUsed: Int64
     }
 
-    public private(set) var entries: [String: Entry] = [:]
+    package private(set) var entries: [String: Entry] = [:]
     /// Model name (e.g. `namespace/name`) → current version id.
-    public private(set) var current: [String: String] = [:]
+    package private(set) var current: [String: String] = [:]
     private var tick: Int64 = 0
 
-    public init() {}
+    package init() {}
 
-    public var totalBytes: Int64 { entries.values.reduce(0) { $0 + $1.size } }
+    package var totalBytes: Int64 { entries.values.reduce(0) { $0 + $1.size } }
 
     /// Records a downloaded version (not current for anyone yet). Returns its id.
     @discardableResult
-    public mutating func add(_ key: Key, size: Int64, digest: String? = nil) -> String {
+    package mutating func add(_ key: Key, size: Int64, digest: String? = nil) -> String {
         tick += 1
         entries[key.id] = Entry(key: key, size: size, digest: digest, lastUsed: tick)
         return key.id
@@ -52,7 +52,7 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
     /// cached (jobs may still hold it) until evicted.
     /// - Precondition: `id` is in ``entries``.
     @discardableResult
-    public mutating func switchModel(_ model: String, to id: String) -> String? {
+    package mutating func switchModel(_ model: String, to id: String) -> String? {
         precondition(entries[id] != nil, "switch to a version not in the cache")
         touch(id)
         let previous = current[model]
@@ -61,12 +61,12 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
     }
 
     /// Forgets a model (it was deleted): its version becomes evictable.
-    public mutating func removeModel(_ model: String) {
+    package mutating func removeModel(_ model: String) {
         current[model] = nil
     }
 
     /// Marks a version used now.
-    public mutating func touch(_ id: String) {
+    package mutating func touch(_ id: String) {
         guard entries[id] != nil else { return }
         tick += 1
         entries[id]?.lastUsed = tick
@@ -74,7 +74,7 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
 
     /// The ids to evict, least recently used first, until the total fits `limit`; versions
     /// current for a model are never chosen.
-    public func evictionPlan(limit: Int64) -> [String] {
+    package func evictionPlan(limit: Int64) -> [String] {
         var total = totalBytes
         guard total > limit else { return [] }
         let pinned = Set(current.values)
@@ -88,7 +88,7 @@ public struct ModelCacheIndex: Sendable, Equatable, Codable {
     }
 
     /// Drops versions (after their files were deleted). Current versions are kept.
-    public mutating func remove(_ ids: [String]) {
+    package mutating func remove(_ ids: [String]) {
         let pinned = Set(current.values)
         for id in ids where !pinned.contains(id) { entries[id] = nil }
     }

@@ -1,14 +1,14 @@
 /// What a HEAD or GET answer says about an object.
-public struct ObjectInfo: Sendable, Equatable {
+package struct ObjectInfo: Sendable, Equatable {
     /// The whole object's size when known (`Content-Length` of a 200, the total of a 206's
     /// `Content-Range`).
-    public var size: Int64?
-    public var etag: String?
-    public var lastModified: String?
+    package var size: Int64?
+    package var etag: String?
+    package var lastModified: String?
     /// Whether the server said it serves byte ranges.
-    public var acceptsRanges: Bool
+    package var acceptsRanges: Bool
 
-    public init(size: Int64? = nil, etag: String? = nil, lastModified: String? = nil, acceptsRanges: Bool = false) {
+    package init(size: Int64? = nil, etag: String? = nil, lastModified: String? = nil, acceptsRanges: Bool = false) {
         self.size = size
         self.etag = etag
         self.lastModified = lastModified
@@ -16,24 +16,24 @@ public struct ObjectInfo: Sendable, Equatable {
     }
 
     /// The validator for `If-Range`/`If-None-Match`: the ETag when strong, else Last-Modified.
-    public var validator: String? {
+    package var validator: String? {
         if let etag, !etag.hasPrefix("W/") { return etag }
         return lastModified
     }
 }
 
 /// Conditions on a GET: a byte range and the validators that make it conditional.
-public struct GetConditions: Sendable, Equatable {
+package struct GetConditions: Sendable, Equatable {
     /// `Range: bytes=N-`.
-    public var rangeStart: Int64?
+    package var rangeStart: Int64?
     /// `If-Range`: send the range only if the object still has this validator (else a 200).
-    public var ifRange: String?
+    package var ifRange: String?
     /// `If-None-Match`: answer 304 if the ETag still matches.
-    public var ifNoneMatch: String?
+    package var ifNoneMatch: String?
     /// `If-Modified-Since`: answer 304 if not modified since this HTTP date.
-    public var ifModifiedSince: String?
+    package var ifModifiedSince: String?
 
-    public init(rangeStart: Int64? = nil, ifRange: String? = nil, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
+    package init(rangeStart: Int64? = nil, ifRange: String? = nil, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
         self.rangeStart = rangeStart
         self.ifRange = ifRange
         self.ifNoneMatch = ifNoneMatch

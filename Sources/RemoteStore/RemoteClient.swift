@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-public import Logging
-public import NIOCore
+package import Logging
+package import NIOCore
 import NIOHTTP1
-public import NIOSSL
+package import NIOSSL
 
 /// HEAD, GET (ranged, conditional) and ListObjectsV2 over AsyncHTTPClient, for S3 and plain
 /// HTTPS sources.
@@ -14,19 +14,19 @@ public import NIOSSL
 /// ``RemoteError``s naming the bucket or host and the server's code, never a credential; a
 /// refused credential (401/403) is reported once, not retried. It does no retries itself.
 /// Call ``shutdown()`` when done.
-public final class RemoteClient: Sendable {
-    public struct Configuration: Sendable {
+package final class RemoteClient: Sendable {
+    package struct Configuration: Sendable {
         /// The longest gap between two reads before a transfer fails as ``RemoteError/Code/timedOut``.
-        public var stallTimeout: Duration
-        public var connectTimeout: Duration
+        package var stallTimeout: Duration
+        package var connectTimeout: Duration
         /// The biggest listing page or error body read into memory.
-        public var maximumResponseBytes: Int
+        package var maximumResponseBytes: Int
         /// TLS settings (trust roots) for HTTPS; the system's when nil.
-        public var tls: TLSConfiguration?
+        package var tls: TLSConfiguration?
         /// The signing time source (seconds since 1970); the wall clock by default.
-        public var now: @Sendable () -> Int64
+        package var now: @Sendable () -> Int64
 
-        public init(stallTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        package init(stallTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
             maximumResponseBytes: Int = 8 << 20, tls: TLSConfiguration? = nil,
             now: @escaping @Sendable () -> Int64 = Configuration.wallClock)
         {
@@ -38,12 +38,12 @@ public final class RemoteClient: Sendable {
         }
 
         /// Whole seconds since 1970 by the system clock.
-        @Sendable public static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970) }
+        @Sendable package static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970) }
     }
 
     /// A GET's answer: what it says about the object, and (unless 304) a body to stream once.
-    public struct Response: Sendable {
-        public enum Status: Sendable, Equatable {
+    package struct Response: Sendable {
+        package enum Status: Sendable, Equatable {
             /// 200: the whole object.
             case whole
             /// 206: the object from `start` on.
@@ -51,15 +51,15 @@ public final class RemoteClient: Sendable {
             /// 304: unchanged since the validators given.
             case notModified
         }
-        public let status: Status
-        public let info: ObjectInfo
+        package let status: Status
+        package let info: ObjectInfo
         let body: HTTPClientResponse.Body?
         let source: RemoteSource
 
         /// Hands each chunk of the body to `consume` in order, with backpressure.
         /// - Throws: ``RemoteError`` (`.timedOut` after a stall, `.transport` when cut),
         ///   `CancellationError`, or what `consume` throws.
-        public func forEachChunk(_ consume: (ByteBuffer) async throws -> Void) async throws {
+        package func forEachChunk(_ consume: (ByteBuffer) async throws -> Void) async throws {
             guard let body else { return }
             do {
                 for try await chunk in body { try await consume(chunk) }
@@ -76,11 +76,11 @@ public final class RemoteClient: Sendable {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let http: HTTPClient
     let logger: Logger
 
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "edgeai.remote")) {
+    package init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "edgeai.remote")) {
         self.configuration = configuration
         self.logger = logger
         var config = HTTPClient.Configuration()
@@ -94,12 +94,12 @@ public final class RemoteClient: Sendable {
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await http.shutdown()
     }
 
     /// HEAD: size, validators, range support.
-    public func head(_ source: RemoteSource) async throws -> ObjectInfo {
+    package func head(_ source: RemoteSource) async throws -> ObjectInfo {
         let response = try await send(source.objectRequest(method: "HEAD", date: date()), source: source)
         try await checkStatus(response, source, accepted: [200])
         return Self.info(response, status: 200)
@@ -108,7 +108,7 @@ public final class RemoteClient: Sendable {
     /// GET the object, optionally from a byte offset and conditionally.
     /// - Throws: ``RemoteError`` for an error answer (403 → `.accessDenied`, 404 → `.notFound`,
     ///   a 206 whose range is not the one asked for → `.malformedResponse`).
-    public func get(_ source: RemoteSource, conditions: GetConditions = GetConditions()) async throws -> Response {
+    package func get(_ source: RemoteSource, conditions: GetConditions = GetConditions()) async throws -> Response {
         let request = source.objectRequest(method: "GET", headers: conditions.headers, date: date())
         let response = try await send(request, source: source)
         try await checkStatus(response, source, accepted: [200, 206, 304])
@@ -129,7 +129,7 @@ public final class RemoteClient: Sendable {
     }
 
     /// One ListObjectsV2 page of `prefix` (the source's key when nil).
-    public func list(_ source: RemoteSource, prefix: String? = nil, continuationToken: String?, maxKeys: Int = 1000)
+    package func list(_ source: RemoteSource, prefix: String? = nil, continuationToken: String?, maxKeys: Int = 1000)
         async throws -> ListPage
     {
         guard case .s3 = source.location else {

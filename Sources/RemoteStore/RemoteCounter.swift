@@ -1,4 +1,4 @@
-public import DatasetScan
+package import DatasetScan
 import NIOCore
 
 /// Counts the samples of a remote dataset without copying it: a `txt`/`csv`/`jsonl`/`tfrecord`
@@ -8,43 +8,43 @@ import NIOCore
 /// With the validators of an earlier count it asks conditionally (`If-None-Match` /
 /// `If-Modified-Since`) and answers ``Outcome/unchanged`` on a 304 without reading anything.
 /// `dir` counts objects whose key does not end in `/` (folder markers are not samples).
-public struct RemoteCounter: Sendable {
+package struct RemoteCounter: Sendable {
     /// An earlier count's validators.
-    public struct Validators: Sendable, Equatable {
-        public var etag: String?
-        public var lastModified: String?
-        public init(etag: String? = nil, lastModified: String? = nil) {
+    package struct Validators: Sendable, Equatable {
+        package var etag: String?
+        package var lastModified: String?
+        package init(etag: String? = nil, lastModified: String? = nil) {
             self.etag = etag
             self.lastModified = lastModified
         }
     }
 
-    public struct Count: Sendable, Equatable {
-        public var samples: Int
+    package struct Count: Sendable, Equatable {
+        package var samples: Int
         /// Bytes read (index formats) or listed object bytes (`dir`).
-        public var bytes: Int64
-        public var validators: Validators
+        package var bytes: Int64
+        package var validators: Validators
     }
 
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         case counted(Count)
         /// A 304: the object still has the validators given.
         case unchanged
     }
 
     /// The most listing pages followed for one `dir` count (10 million objects at 1000 a page).
-    public static let maximumPages = 10_000
+    package static let maximumPages = 10_000
 
-    public let client: RemoteClient
+    package let client: RemoteClient
     /// Keys asked for per listing page (S3's maximum is 1000).
-    public let pageSize: Int
-    public init(client: RemoteClient, pageSize: Int = 1000) {
+    package let pageSize: Int
+    package init(client: RemoteClient, pageSize: Int = 1000) {
         self.client = client
         self.pageSize = min(max(pageSize, 1), 1000)
     }
 
     /// - Throws: ``RemoteError``, or `.malformedResponse` wrapping the first parse error.
-    public func count(_ source: RemoteSource, format: DatasetFormat, previous: Validators? = nil, validateJSON: Bool = false)
+    package func count(_ source: RemoteSource, format: DatasetFormat, previous: Validators? = nil, validateJSON: Bool = false)
         async throws -> Outcome
     {
         if format == .dir { return .counted(try await countPrefix(source)) }
@@ -70,7 +70,7 @@ public struct RemoteCounter: Sendable {
     }
 
     /// Counts the objects under an `s3://bucket/prefix`, page by page.
-    public func countPrefix(_ source: RemoteSource) async throws -> Count {
+    package func countPrefix(_ source: RemoteSource) async throws -> Count {
         guard case .s3 = source.location else {
             throw RemoteError(.invalidLocation, "\(source): a dir dataset must be an s3:// prefix")
         }

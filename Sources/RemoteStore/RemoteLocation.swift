@@ -1,19 +1,19 @@
 /// A dataset's or model's remote address: `s3://bucket/key` (a key prefix for `dir`
 /// datasets) or an `https://` URL (`http://` only when allowed).
-public enum RemoteLocation: Sendable, Equatable, CustomStringConvertible {
+package enum RemoteLocation: Sendable, Equatable, CustomStringConvertible {
     case s3(bucket: String, key: String)
     case http(HTTPLocation)
 
-    public static let maximumKeyLength = 1024
+    package static let maximumKeyLength = 1024
 
     /// Whether `url` names a remote location (rather than a local path) at all.
-    public static func isRemote(_ url: String) -> Bool {
+    package static func isRemote(_ url: String) -> Bool {
         let lower = url.prefix(8).lowercased()
         return lower.hasPrefix("s3://") || lower.hasPrefix("https://") || lower.hasPrefix("http://")
     }
 
     /// - Throws: ``RemoteError/Code/invalidLocation`` naming what is wrong.
-    public init(parsing url: String, allowInsecureHTTP: Bool = false) throws(RemoteError) {
+    package init(parsing url: String, allowInsecureHTTP: Bool = false) throws(RemoteError) {
         guard url.hasPrefix("s3://") else {
             self = .http(try HTTPLocation(parsing: url, allowInsecureHTTP: allowInsecureHTTP))
             return
@@ -44,7 +44,7 @@ public enum RemoteLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .s3(let bucket, let key): "s3://\(bucket)/\(key)"
         case .http(let location): location.description

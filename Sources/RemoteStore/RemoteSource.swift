@@ -3,13 +3,13 @@
 ///
 /// Turns requests into ``WireRequest``s — pure, so the exact bytes signed are tested
 /// without sockets.
-public struct RemoteSource: Sendable, Equatable, CustomStringConvertible {
-    public let location: RemoteLocation
-    public let endpoint: S3Endpoint?
-    public let credentials: S3Credentials?
+package struct RemoteSource: Sendable, Equatable, CustomStringConvertible {
+    package let location: RemoteLocation
+    package let endpoint: S3Endpoint?
+    package let credentials: S3Credentials?
 
     /// - Throws: ``RemoteError/Code/invalidEndpoint`` for an `s3://` location without an endpoint.
-    public init(location: RemoteLocation, endpoint: S3Endpoint? = nil, credentials: S3Credentials? = nil) throws(RemoteError) {
+    package init(location: RemoteLocation, endpoint: S3Endpoint? = nil, credentials: S3Credentials? = nil) throws(RemoteError) {
         if case .s3(let bucket, _) = location, endpoint == nil {
             throw RemoteError(.invalidEndpoint, "s3://\(bucket) needs an S3 endpoint")
         }
@@ -18,10 +18,10 @@ public struct RemoteSource: Sendable, Equatable, CustomStringConvertible {
         self.credentials = credentials
     }
 
-    public var description: String { location.description }
+    package var description: String { location.description }
 
     /// The object request (`HEAD`/`GET`) for this location with extra `headers`.
-    public func objectRequest(method: String, headers: [(name: String, value: String)] = [], date: AmzDate) -> WireRequest {
+    package func objectRequest(method: String, headers: [(name: String, value: String)] = [], date: AmzDate) -> WireRequest {
         switch location {
         case .s3(let bucket, let key): s3Request(method: method, bucket: bucket, key: key, query: [], headers: headers, date: date)
         case .http(let http):
@@ -31,7 +31,7 @@ public struct RemoteSource: Sendable, Equatable, CustomStringConvertible {
 
     /// A ListObjectsV2 request for `prefix` (this location's key when nil) in this bucket.
     /// - Precondition: an `s3://` location.
-    public func listRequest(prefix: String? = nil, continuationToken: String?, maxKeys: Int = 1000, date: AmzDate) -> WireRequest {
+    package func listRequest(prefix: String? = nil, continuationToken: String?, maxKeys: Int = 1000, date: AmzDate) -> WireRequest {
         guard case .s3(let bucket, let key) = location else {
             preconditionFailure("listRequest on a non-S3 location")
         }
@@ -71,12 +71,12 @@ public struct RemoteSource: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// An HTTP request as it goes on the wire: method, absolute URL, every header (`host` too).
-public struct WireRequest: Sendable {
-    public var method: String
-    public var url: String
-    public var headers: [(name: String, value: String)]
+package struct WireRequest: Sendable {
+    package var method: String
+    package var url: String
+    package var headers: [(name: String, value: String)]
 
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         let lower = name.lowercased()
         return headers.first { $0.name.lowercased() == lower }?.value
     }

@@ -2,26 +2,26 @@
 ///
 /// - Important: The secret and the session token never appear in `description`,
 ///   `debugDescription`, reflection (`dump`) or any error: only the access key ID is shown.
-public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+package struct S3Credentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     /// The Secret keys Sedna uses (and an optional `SESSION_TOKEN` for temporary credentials).
-    public static let accessKeyIDKey = "ACCESS_KEY_ID"
-    public static let secretAccessKeyKey = "SECRET_ACCESS_KEY"
-    public static let sessionTokenKey = "SESSION_TOKEN"
+    package static let accessKeyIDKey = "ACCESS_KEY_ID"
+    package static let secretAccessKeyKey = "SECRET_ACCESS_KEY"
+    package static let sessionTokenKey = "SESSION_TOKEN"
     /// Every Secret key a credential uses.
-    public static let secretDataKeys: Set<String> = [accessKeyIDKey, secretAccessKeyKey, sessionTokenKey]
-    public static let maximumKeyIDLength = 128
-    public static let maximumSecretLength = 1024
-    public static let maximumSessionTokenLength = 4096
+    package static let secretDataKeys: Set<String> = [accessKeyIDKey, secretAccessKeyKey, sessionTokenKey]
+    package static let maximumKeyIDLength = 128
+    package static let maximumSecretLength = 1024
+    package static let maximumSessionTokenLength = 4096
 
-    public let accessKeyID: String
-    public let secretAccessKey: String
-    public let sessionToken: String?
+    package let accessKeyID: String
+    package let secretAccessKey: String
+    package let sessionToken: String?
 
     /// - Throws: ``RemoteError/Code/invalidCredentials`` for an empty, over-long or
     ///   non-printable value (the message names the field, never its value).
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) throws(RemoteError) {
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) throws(RemoteError) {
         try Self.check(accessKeyID, field: Self.accessKeyIDKey, limit: Self.maximumKeyIDLength)
         try Self.check(secretAccessKey, field: Self.secretAccessKeyKey, limit: Self.maximumSecretLength)
         if let sessionToken {
@@ -33,7 +33,7 @@ public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, Custo
     }
 
     /// From a Secret's decoded `data`; `name` (the Secret's name) is only used in errors.
-    public init(secretData data: [String: [UInt8]], secretName name: String) throws(RemoteError) {
+    package init(secretData data: [String: [UInt8]], secretName name: String) throws(RemoteError) {
         func value(_ key: String) throws(RemoteError) -> String? {
             guard let bytes = data[key] else { return nil }
             guard let string = String(validating: bytes, as: UTF8.self) else {
@@ -65,7 +65,7 @@ public struct S3Credentials: Sendable, Equatable, CustomStringConvertible, Custo
         }
     }
 
-    public var description: String { "S3Credentials(accessKeyID: \(accessKeyID), secret: <redacted>)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["accessKeyID": accessKeyID], displayStyle: .struct) }
+    package var description: String { "S3Credentials(accessKeyID: \(accessKeyID), secret: <redacted>)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["accessKeyID": accessKeyID], displayStyle: .struct) }
 }

@@ -6,29 +6,29 @@
 /// endpoint it is AWS (`s3.<region>.amazonaws.com`, virtual-hosted); a custom endpoint (MinIO,
 /// Ceph, on-site S3) defaults to path-style, which they all serve. Plain HTTP needs
 /// `allowInsecureHTTP`.
-public struct S3Endpoint: Sendable, Equatable {
-    public enum Addressing: String, Sendable, Equatable {
+package struct S3Endpoint: Sendable, Equatable {
+    package enum Addressing: String, Sendable, Equatable {
         /// `https://host/bucket/key`.
         case path
         /// `https://bucket.host/key`.
         case virtualHosted = "virtual"
     }
 
-    public static let endpointAnnotation = "s3-endpoint"
-    public static let useHTTPSAnnotation = "s3-usehttps"
-    public static let regionAnnotation = "s3-region"
-    public static let addressingAnnotation = "s3-addressing"
+    package static let endpointAnnotation = "s3-endpoint"
+    package static let useHTTPSAnnotation = "s3-usehttps"
+    package static let regionAnnotation = "s3-region"
+    package static let addressingAnnotation = "s3-addressing"
     /// Every annotation an endpoint is read from.
-    public static let annotationKeys: Set<String> = [endpointAnnotation, useHTTPSAnnotation, regionAnnotation, addressingAnnotation]
-    public static let maximumHostLength = 253
+    package static let annotationKeys: Set<String> = [endpointAnnotation, useHTTPSAnnotation, regionAnnotation, addressingAnnotation]
+    package static let maximumHostLength = 253
 
-    public let useHTTPS: Bool
-    public let host: String
-    public let port: Int?
-    public let region: String
-    public let addressing: Addressing
+    package let useHTTPS: Bool
+    package let host: String
+    package let port: Int?
+    package let region: String
+    package let addressing: Addressing
 
-    public init(useHTTPS: Bool = true, host: String, port: Int? = nil, region: String = "us-east-1",
+    package init(useHTTPS: Bool = true, host: String, port: Int? = nil, region: String = "us-east-1",
         addressing: Addressing = .path, allowInsecureHTTP: Bool = false) throws(RemoteError)
     {
         guard useHTTPS || allowInsecureHTTP else {
@@ -49,12 +49,12 @@ public struct S3Endpoint: Sendable, Equatable {
     }
 
     /// AWS S3 in `region`, virtual-hosted.
-    public static func aws(region: String = "us-east-1") throws(RemoteError) -> S3Endpoint {
+    package static func aws(region: String = "us-east-1") throws(RemoteError) -> S3Endpoint {
         try S3Endpoint(host: "s3.\(region).amazonaws.com", region: region, addressing: .virtualHosted)
     }
 
     /// From a Secret's annotations (see the type's documentation).
-    public init(annotations: [String: String], allowInsecureHTTP: Bool = false) throws(RemoteError) {
+    package init(annotations: [String: String], allowInsecureHTTP: Bool = false) throws(RemoteError) {
         let region = annotations[Self.regionAnnotation] ?? "us-east-1"
         var useHTTPS = true
         if let flag = annotations[Self.useHTTPSAnnotation] {
@@ -95,7 +95,7 @@ public struct S3Endpoint: Sendable, Equatable {
     }
 
     /// `host[:port]` as the `Host` header says it (the port only when not the scheme's default).
-    public var authority: String {
+    package var authority: String {
         guard let port, port != (useHTTPS ? 443 : 80) else { return host }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }

@@ -1,11 +1,11 @@
 /// A credential in Sedna's Secret shape: the key pair (`ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`,
 /// optional `SESSION_TOKEN`) in its data, the endpoint in its `s3-*` annotations. Without a key
 /// pair it is anonymous access. Pure; errors name the credential and the key, never a value.
-public enum SednaCredential {
+package enum SednaCredential {
     /// - Parameters:
     ///   - name: how errors about the key pair name the credential.
     ///   - label: how errors about the endpoint name it (e.g. `secret team/s3`).
-    public static func parse(
+    package static func parse(
         data: [String: [UInt8]], annotations: [String: String], name: String, label: String, allowInsecureHTTP: Bool
     ) throws(RemoteError) -> (endpoint: S3Endpoint, credentials: S3Credentials?) {
         let endpoint: S3Endpoint

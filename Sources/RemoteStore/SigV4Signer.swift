@@ -8,24 +8,24 @@ import Crypto
 /// UTF-8 byte `%XX`, `/` kept in paths), which is what S3 expects; it does not normalise `.`/`..`
 /// path segments (S3 keys may contain them). The secret only ever enters the HMAC chain: no
 /// value it returns or throws contains it.
-public struct SigV4Signer: Sendable {
+package struct SigV4Signer: Sendable {
     /// The hash S3 accepts in `x-amz-content-sha256` for a payload it should not check.
-    public static let unsignedPayload = "UNSIGNED-PAYLOAD"
+    package static let unsignedPayload = "UNSIGNED-PAYLOAD"
     /// SHA-256 of the empty string.
-    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    package static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    public var credentials: S3Credentials
-    public var region: String
-    public var service: String
+    package var credentials: S3Credentials
+    package var region: String
+    package var service: String
 
-    public init(credentials: S3Credentials, region: String, service: String = "s3") {
+    package init(credentials: S3Credentials, region: String, service: String = "s3") {
         self.credentials = credentials
         self.region = region
         self.service = service
     }
 
     /// The canonical request and its signed-headers list (lower-case names joined by `;`).
-    public func canonicalRequest(_ request: SigV4Request) -> (text: String, signedHeaders: String) {
+    package func canonicalRequest(_ request: SigV4Request) -> (text: String, signedHeaders: String) {
         let uri = Self.encodePath(request.path)
         let encoded: [(name: String, value: String)] = request.query.map { (Self.encode($0.name), Self.encode($0.value)) }
         let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
@@ -42,18 +42,18 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
-    public func scope(date: AmzDate) -> String {
+    package func scope(date: AmzDate) -> String {
         "\(date.day)/\(region)/\(service)/aws4_request"
     }
 
     /// The string to sign for a canonical request at `date`.
-    public func stringToSign(canonicalRequest: String, date: AmzDate) -> String {
+    package func stringToSign(canonicalRequest: String, date: AmzDate) -> String {
         let hash = Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))
         return "AWS4-HMAC-SHA256\n\(date.timestamp)\n\(scope(date: date))\n\(hash)"
     }
 
     /// The hex signature of `stringToSign` with the key derived for `date`'s day.
-    public func signature(stringToSign: String, date: AmzDate) -> String {
+    package func signature(stringToSign: String, date: AmzDate) -> String {
         var key = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
         for part in [date.day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
@@ -63,7 +63,7 @@ public struct SigV4Signer: Sendable {
 
     /// The `Authorization` header value for `request` as it stands (its headers must already
     /// hold `host`, `x-amz-date` and whatever else is to be signed).
-    public func authorization(for request: SigV4Request, date: AmzDate) -> String {
+    package func authorization(for request: SigV4Request, date: AmzDate) -> String {
         let (canonical, signedHeaders) = canonicalRequest(request)
         let signature = signature(stringToSign: stringToSign(canonicalRequest: canonical, date: date), date: date)
         return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(date: date)), "
@@ -72,7 +72,7 @@ public struct SigV4Signer: Sendable {
 
     /// Adds `x-amz-date`, `x-amz-content-sha256` (S3 only), `x-amz-security-token` (with a
     /// session token) and `authorization` to `request`, signing all its headers.
-    public func sign(_ request: inout SigV4Request, date: AmzDate) {
+    package func sign(_ request: inout SigV4Request, date: AmzDate) {
         request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"].contains($0.name.lowercased()) }
         request.headers.append(("x-amz-date", date.timestamp))
         if service == "s3" { request.headers.append(("x-amz-content-sha256", request.payloadHash)) }
@@ -84,12 +84,12 @@ public struct SigV4Signer: Sendable {
     // MARK: - Encoding
 
     /// AWS URI encoding of one string (also `/`).
-    public static func encode(_ string: String) -> String {
+    package static func encode(_ string: String) -> String {
         encode(string, keepSlash: false)
     }
 
     /// AWS URI encoding of a path: every segment encoded, `/` kept; empty is `/`.
-    public static func encodePath(_ path: String) -> String {
+    package static func encodePath(_ path: String) -> String {
         path.isEmpty ? "/" : encode(path, keepSlash: true)
     }
 
@@ -131,7 +131,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Lower-case hex of bytes.
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    package static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         for byte in bytes {

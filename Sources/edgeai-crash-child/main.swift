@@ -16,7 +16,8 @@ import Synchronization
 //                                        ObjectStore at DB; `ACK <name> <revision> <value>`
 //                                        after each acknowledged write.
 //   edgeai-crash-child agent DIR         an agent (node edge-1) on DIR/agent allowed DIR/data,
-//                                        reaching the hub named in DIR/hub.json; `READY` once it
+//                                        reaching the hub at DIR/hub-url (token DIR/hub-token, CA
+//                                        DIR/hub-ca.pem), all written by the parent; `READY` once it
 //                                        listens, `REPORT <samples>` for each report it made durable.
 
 /// Writes `line` and a newline to standard output at once (no buffering to lose in a crash).
@@ -56,13 +57,6 @@ func storeWriter(databasePath: String) async throws {
     }
 }
 
-/// What the agent child needs to reach the hub, written by the parent as DIR/hub.json.
-struct HubFile: Codable {
-    var url: String
-    var token: String
-    var caPEM: String
-}
-
 /// Prints each report as the agent makes it durable, then hands it to the real uplink.
 struct ReportingUplink: HubUplink {
     let forward: any HubUplink
@@ -82,9 +76,10 @@ struct ReportingUplink: HubUplink {
 }
 
 func agent(directory: String) async throws {
-    let hubFile = try JSONDecoder().decode(HubFile.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/hub.json")))
+    let read = { (name: String) in try String(contentsOfFile: directory + "/" + name, encoding: .utf8) }
     let hub = HubClientConfiguration(
-        url: hubFile.url, token: hubFile.token, caPEM: hubFile.caPEM, link: EdgeLinkConfiguration(node: "edge-1", agentVersion: "test"))
+        url: try read("hub-url"), token: try read("hub-token"), caPEM: try read("hub-ca.pem"),
+        link: EdgeLinkConfiguration(node: "edge-1", agentVersion: "test"))
     var logger = Logger(label: "crash-child")
     logger.logLevel = .critical
     // READY once both the uplink runs and the local API listens.

@@ -139,6 +139,9 @@ subjects:
 # fresh key; never committed), read in place from its volume: `--secret-dir` copies them into the
 # data directory at start and re-reads the cluster key whenever the Secret changes, so
 # `edgeai token rotate` needs no restart. The API is reached in-cluster (service account).
+# The dashboard (/ui/) listens on the pod's loopback only (port 7080), so nothing outside the pod
+# reaches it but `kubectl -n edgeai-system port-forward deploy/edgeai-cloud 7080:7080`; it acts
+# with the token of whoever logs in (`edgeai dashboard` prints a link), never the cloud's own.
 # The namespace enforces Pod Security `restricted`; this pod meets it.
 apiVersion: apps/v1
 kind: Deployment
@@ -181,6 +184,8 @@ spec:
             - "10350"
             - --hub-host
             - edgeai-hub.edgeai-system.svc
+            - --ui-port
+            - "7080"
           ports:
             - name: hub
               containerPort: 10350

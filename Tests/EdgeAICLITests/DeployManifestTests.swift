@@ -123,6 +123,9 @@ struct DeployManifestTests {
         let args = container["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(Array(args.prefix(5)) == ["cloud", "--data-dir", "/var/lib/edgeai", "--secret-dir", "/etc/edgeai/cluster"])
         #expect(!args.contains("--kubeconfig"))
+        // The dashboard on the pod's loopback (the default --ui-address), for a port-forward.
+        #expect(args.firstIndex(of: "--ui-port").map { args[$0 + 1] } == "7080")
+        #expect(!args.contains("--ui-address"))
         let secret = pod["volumes"]?.arrayValue?.first { $0["secret"] != nil }
         #expect(secret?["secret"]?["secretName"] == "edgeai-cluster")
 

@@ -31,13 +31,6 @@ struct CrashRecoveryTests {
         var ready: Bool { lines.withLock { $0.contains("READY") } }
     }
 
-    /// What the child needs to reach the hub, written beside the data as `hub.json`.
-    struct HubFile: Codable {
-        var url: String
-        var token: String
-        var caPEM: String
-    }
-
     @Test(.timeLimit(.minutes(6)))
     func killDashNineDuringABurstLeavesTheFinalStatusCorrectInTheCloud() async throws {
         try await withCloud { cloud in try await killDuringBursts(cloud) }
@@ -52,8 +45,10 @@ struct CrashRecoveryTests {
         try appendLines(file, 100)
         var total = 100
         let hub = try cloud.edgeConfiguration("edge-1")
-        try JSONEncoder().encode(HubFile(url: hub.url, token: hub.token, caPEM: hub.caPEM))
-            .write(to: URL(fileURLWithPath: directory.path + "/hub.json"))
+        // What the child needs to reach the hub (see Sources/edgeai-crash-child); the token 0600.
+        for (name, value, mode) in [("hub-url", hub.url, 0o644), ("hub-token", hub.token, 0o600), ("hub-ca.pem", hub.caPEM, 0o644)] {
+            #expect(FileManager.default.createFile(atPath: directory.path + "/" + name, contents: Data(value.utf8), attributes: [.posixPermissions: mode]))
+        }
         let client = try cloud.client
         _ = try await client.create(cloudDataset("stream", node: "edge-1", dataUrl: file))
         for round in 0..<3 {
