@@ -152,7 +152,7 @@ let package = Package(
         .target(
             name: "CloudController",
             dependencies: [
-                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAIPKI", "JSON", "KubeClient", "RemoteStore",
+                "EdgeHub", "EdgeSync", "EdgeAIAPI", "EdgeAICore", "EdgeAIPKI", "JSON", "KubeClient", "RemoteStore",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -364,7 +364,6 @@ let package = Package(
             dependencies: [
                 "EdgeAgent", "EdgeSync", "EdgeAIAPI", "DatasetScan", "EdgeAITesting", "EdgeAICloudTesting", "HubClient", "KubeClient", "EdgeAICore",
                 "RemoteStore", "EdgeAIPeerTesting",
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "edgeai-crash-child",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -414,8 +413,7 @@ let package = Package(
         .testTarget(
             name: "RemoteStoreTests",
             dependencies: [
-                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPKI", "EdgeAIPeerTesting",
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "RemoteStore", "DatasetScan", "EdgeAITesting", "EdgeAIPeerTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")],
