@@ -22,6 +22,8 @@ final class ReachabilityReconciler: Sendable {
     /// period (its EdgeNode, in the cache, may not say so yet).
     let isConnected: @Sendable (String) async -> Bool
     let logger: Logger
+    /// Datasets queued and not yet reconciled: each is in ``queue`` at most once, so the queue
+    /// never holds more than the cluster's Datasets.
     private let pending = Mutex<Set<ObjectKeyName>>([])
     private let queue: AsyncStream<ObjectKeyName>
     private let continuation: AsyncStream<ObjectKeyName>.Continuation

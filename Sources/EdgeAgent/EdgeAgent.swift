@@ -144,13 +144,14 @@ package struct EdgeAgent: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
             group.addTask { await cancelWhenGracefulShutdown { await remote.run() } }
-            // Delivery states are reported one at a time, in order (a late progress report never
-            // overwrites Ready), then shown to the jobs waiting for them.
+            // Delivery states are reported one at a time, each model's latest (a late progress
+            // report never overwrites Ready), then shown to the jobs waiting for them.
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    for await change in delivery.changes {
-                        await node.deliveryChanged(change.key, change.state)
-                        await delivery.notified(change.key, change.state)
+                    for await key in delivery.changes {
+                        guard let state = await delivery.take(key) else { continue }
+                        await node.deliveryChanged(key, state)
+                        await delivery.notified(key, state)
                     }
                 }
             }

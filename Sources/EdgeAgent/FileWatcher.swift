@@ -17,6 +17,8 @@ struct FileEvent: Sendable, Hashable {
     var isIgnored: Bool { mask & 0x0000_8000 != 0 }  // IN_IGNORED
     /// The kernel dropped events: everything must be looked at again.
     var isOverflow: Bool { mask & 0x0000_4000 != 0 }  // IN_Q_OVERFLOW
+
+    static let overflow = FileEvent(watch: -1, name: "", mask: 0x0000_4000)
 }
 
 /// Directory watches through Linux inotify, read on one dedicated thread (blocking `poll`, so an
@@ -35,6 +37,11 @@ final class FileWatcher: Sendable {
     // | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
 
     let events: AsyncStream<[FileEvent]>
+    /// Batches ``events`` holds for a monitor that is behind; past them it gets one overflow.
+    let maxQueuedBatches: Int
+    /// Batches the reader thread has read from the kernel (queued or not).
+    var batchesRead: Int { readCount.load(ordering: .relaxed) }
+    private let readCount = Atomic<Int>(0)
     private let continuation: AsyncStream<[FileEvent]>.Continuation
     private struct Descriptors {
         var inotify: Int32
@@ -46,8 +53,9 @@ final class FileWatcher: Sendable {
     /// started, owns and closes the inotify descriptor and the pipe's read end.
     private let descriptors: Mutex<Descriptors>
 
-    init() {
-        (events, continuation) = AsyncStream.makeStream(of: [FileEvent].self)
+    init(maxQueuedBatches: Int = 1024) {
+        self.maxQueuedBatches = maxQueuedBatches
+        (events, continuation) = AsyncStream.makeStream(of: [FileEvent].self, bufferingPolicy: .bufferingOldest(maxQueuedBatches))
         #if os(Linux)
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         var pipeEnds: [Int32] = [-1, -1]
@@ -74,7 +82,7 @@ final class FileWatcher: Sendable {
         }
         guard fd >= 0 else { return }
         let continuation = self.continuation
-        let thread = Thread { Self.readLoop(fd: fd, stop: stopRead, continuation: continuation) }
+        let thread = Thread { [self] in readLoop(fd: fd, stop: stopRead, continuation: continuation) }
         thread.name = "edgeai-inotify"
         thread.start()
     }
@@ -146,7 +154,7 @@ final class FileWatcher: Sendable {
     deinit { stop() }
 
     /// Blocks in `poll` until events or the stop byte arrive; yields each read as one batch.
-    private static func readLoop(fd: Int32, stop: Int32, continuation: AsyncStream<[FileEvent]>.Continuation) {
+    private func readLoop(fd: Int32, stop: Int32, continuation: AsyncStream<[FileEvent]>.Continuation) {
         #if os(Linux)
         let capacity = 64 << 10
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
@@ -157,6 +165,7 @@ final class FileWatcher: Sendable {
             continuation.finish()
         }
         var polls = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
+        var overflowed = false
         while true {
             polls[0].revents = 0
             polls[1].revents = 0
@@ -170,9 +179,14 @@ final class FileWatcher: Sendable {
             while true {
                 let count = read(fd, buffer, capacity)
                 if count <= 0 { break }
-                batch.append(contentsOf: parse(UnsafeRawBufferPointer(start: buffer, count: count)))
+                batch.append(contentsOf: Self.parse(UnsafeRawBufferPointer(start: buffer, count: count)))
             }
-            if !batch.isEmpty { continuation.yield(batch) }
+            guard !batch.isEmpty else { continue }
+            // A monitor that fell `maxQueuedBatches` behind gets what the kernel gives when its
+            // own queue overflows: one IN_Q_OVERFLOW, and it looks at everything again.
+            readCount.add(1, ordering: .relaxed)
+            if overflowed { batch = [FileEvent.overflow] }
+            if case .dropped = continuation.yield(batch) { overflowed = true } else { overflowed = false }
         }
         #endif
     }

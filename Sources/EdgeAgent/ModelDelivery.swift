@@ -4,9 +4,11 @@ package import Logging
 package import RemoteStore
 
 /// Delivers the remote models (`s3://`, `https://`) this node holds into its ``ModelCache``:
-/// one download task per model (verified, resumable ``Downloader``), its state published in
-/// order on ``changes`` — phase changes at once, byte progress at most every ``progressInterval``.
-/// One consumer (the agent) reports each and then calls ``notified(_:_:)``; waiters
+/// one download task per model (verified, resumable ``Downloader``). A model whose state changed
+/// (its phase at once, byte progress at most every ``progressInterval``) is named on ``changes``,
+/// once until the consumer takes its latest state with ``take(_:)`` — so the stream holds at most
+/// one entry per model, and a consumer that falls behind skips intermediate states, never the
+/// last. One consumer (the agent) reports each and then calls ``notified(_:_:)``; waiters
 /// (``wait(_:timeout:until:)``) see only states the node has taken in.
 ///
 /// A model's version is its (URL, digest) (``ModelCacheIndex/Key``): a changed `modelUrl` or
@@ -37,12 +39,6 @@ package actor ModelDelivery {
         package var message: String?
     }
 
-    /// A model's new state, in the order the states happened.
-    package struct Change: Sendable {
-        package var key: SyncKey
-        package var state: State
-    }
-
     struct Tracked {
         var url: String
         var digest: String?
@@ -65,8 +61,10 @@ package actor ModelDelivery {
     package let retryBackoff: Backoff
     package let progressInterval: Duration
     private let logger: Logger
-    package nonisolated let changes: AsyncStream<Change>
-    private let continuation: AsyncStream<Change>.Continuation
+    /// Models whose state changed since the consumer last took it (each named once).
+    package nonisolated let changes: AsyncStream<SyncKey>
+    private let continuation: AsyncStream<SyncKey>.Continuation
+    private var untaken: Set<SyncKey> = []
     private var tracked: [SyncKey: Tracked] = [:]
 
     package init(
@@ -83,7 +81,7 @@ package actor ModelDelivery {
         self.retryBackoff = retryBackoff
         self.progressInterval = progressInterval
         self.logger = logger
-        (changes, continuation) = AsyncStream.makeStream(of: Change.self)
+        (changes, continuation) = AsyncStream.makeStream(of: SyncKey.self)
     }
 
     /// The consumer of ``changes`` took `state` in: waiters may see it.
@@ -135,6 +133,13 @@ package actor ModelDelivery {
     }
 
     package func state(_ key: SyncKey) -> State? { tracked[key]?.state }
+
+    /// The latest state of a model named on ``changes`` (nil once it is no longer delivered here);
+    /// a later change names it again.
+    package func take(_ key: SyncKey) -> State? {
+        untaken.remove(key)
+        return tracked[key]?.state
+    }
 
     /// Waits until the latest state the node took in satisfies `condition`, at most `timeout`
     /// (at once when `key` is not delivered here).
@@ -280,7 +285,7 @@ package actor ModelDelivery {
     }
 
     private func changed(_ key: SyncKey) {
-        guard let entry = tracked[key] else { return }
-        continuation.yield(Change(key: key, state: entry.state))
+        guard tracked[key] != nil, untaken.insert(key).inserted else { return }
+        continuation.yield(key)
     }
 }
