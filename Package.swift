@@ -273,7 +273,7 @@ let package = Package(
             name: "EdgeAIBench",
             dependencies: [
                 "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub", "RemoteStore",
-                "EdgeAICloudTesting", "EdgeAITesting",
+                "Dashboard", "EdgeAICloudTesting", "EdgeAITesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

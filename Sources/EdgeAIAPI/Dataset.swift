@@ -27,12 +27,17 @@ public struct DatasetSpec: Codable, Sendable, Hashable {
     public var nodeName: String
     /// A Secret in the Dataset's namespace with the credentials for a remote `dataUrl` (Sedna's field).
     public var credentialName: String?
+    /// For a remote `dataUrl` of one object (txt, csv, jsonl, tfrecord): keep a copy on the node
+    /// for jobs (the agent's local API gives its path), fetched again only when the object changes,
+    /// and counted from the copy. Without effect for data already on the node.
+    public var localCopy: Bool?
 
-    public init(dataUrl: String, format: String, nodeName: String, credentialName: String? = nil) {
+    public init(dataUrl: String, format: String, nodeName: String, credentialName: String? = nil, localCopy: Bool? = nil) {
         self.dataUrl = dataUrl
         self.format = format
         self.nodeName = nodeName
         self.credentialName = credentialName
+        self.localCopy = localCopy
     }
 }
 

@@ -25,6 +25,9 @@ public enum EdgeAICRDs {
                                     type: "string", description: "The edge node that holds the data (a DNS-1123 subdomain).",
                                     minLength: 1, maxLength: 253, pattern: NameValidation.dns1123SubdomainPattern),
                                 "credentialName": credentialName,
+                                "localCopy": JSONSchemaProps(
+                                    type: "boolean",
+                                    description: "For a remote dataUrl of one object: keep a copy on the node for jobs (the agent's local API gives its path), fetched again only when the object changes."),
                             ],
                             required: ["dataUrl", "format", "nodeName"]),
                         status: .object(

@@ -11,7 +11,7 @@ struct EdgeAIBench: AsyncParsableCommand {
         abstract: "Benchmarks for edgeai (run with: swift run -c release edgeai-bench <part>).",
         subcommands: [
             ScanBench.self, StoreBench.self, APIBenchmark.self, InformerBenchmark.self, EdgeBenchmark.self,
-            FleetBenchmark.self, FleetNodes.self, JSONBench.self, DiskBenchmark.self, RemoteBench.self, NodeLedgerBenchmark.self,
+            FleetBenchmark.self, FleetNodes.self, JSONBench.self, DiskBenchmark.self, RemoteBench.self, NodeLedgerBenchmark.self, DashboardBenchmark.self,
         ]
     )
 }

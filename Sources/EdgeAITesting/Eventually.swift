@@ -29,3 +29,14 @@ package func eventually(
     if try await condition() { return }
     throw TimedOut(what: what)
 }
+
+/// Polls until `value` returns non-nil, and returns it; throws ``TimedOut`` after `timeout`.
+package func eventuallyValue<T>(_ what: String = "a value", timeout: Duration = .seconds(30), _ value: () async throws -> T?) async throws -> T {
+    var result: T?
+    try await eventually(what, timeout: timeout) {
+        result = try await value()
+        return result != nil
+    }
+    guard let result else { throw TimedOut(what: what) }
+    return result
+}

@@ -57,6 +57,9 @@ package struct EdgeAgent: Service {
         /// The model cache's size (`<dataDirectory>/models`): least-recently-used versions no
         /// model uses are evicted beyond it.
         package var modelCacheBytes: Int64 = 10 << 30
+        /// The size of the copies of `localCopy` datasets (`<dataDirectory>/dataset-copies`):
+        /// least-recently-used versions no dataset uses are evicted beyond it.
+        package var datasetCopyBytes: Int64 = 10 << 30
         /// How models are downloaded (free space kept, buffer size).
         package var downloader = Downloader.Configuration()
         /// How long a model download that failed retryably (cut, stalled) waits before resuming.
@@ -116,10 +119,13 @@ package struct EdgeAgent: Service {
             locator: locator, rescanInterval: configuration.rescanInterval, stallTimeout: configuration.stallTimeout,
             workers: configuration.scanWorkers, livenessTimeout: configuration.livenessTimeout, logger: logger)
         let credentials = HeldCredentials(fallback: configuration.credentials, allowInsecureHTTP: configuration.allowInsecureHTTP)
+        let copies = DatasetCopies(
+            cache: try await ModelCache(root: configuration.dataDirectory + "/dataset-copies", limitBytes: configuration.datasetCopyBytes),
+            client: client, downloader: configuration.downloader)
         let remote = RemoteDatasetMonitor(
             client: client, credentials: credentials, allowInsecureHTTP: configuration.allowInsecureHTTP,
             rescanInterval: configuration.rescanInterval, maximumConcurrent: configuration.remoteConcurrency,
-            retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, logger: logger)
+            retryBackoff: configuration.remoteRetryBackoff, listPageSize: configuration.remoteListPageSize, copies: copies, logger: logger)
         let cache = try await ModelCache(root: configuration.dataDirectory + "/models", limitBytes: configuration.modelCacheBytes)
         let delivery = ModelDelivery(
             cache: cache, client: client, downloader: configuration.downloader, credentials: credentials,

@@ -143,7 +143,8 @@ package actor EdgeNode {
             if let remote, RemoteLocation.isRemote(dataset.spec.dataUrl) {
                 await monitor.forget(key)
                 await remote.track(
-                    entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: dataset.spec.credentialName)
+                    entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, credentialName: dataset.spec.credentialName,
+                    localCopy: dataset.spec.localCopy ?? false)
             } else {
                 await remote?.forget(key)
                 await monitor.track(entry.object.ref, dataUrl: dataset.spec.dataUrl, format: dataset.spec.format, previous: entry.local.scan)

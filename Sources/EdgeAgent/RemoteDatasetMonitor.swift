@@ -14,7 +14,9 @@ package import RemoteStore
 /// for the client's stall timeout) is reported and the dataset is not asked again before
 /// ``retryBackoff``'s delay for its consecutive failures has passed, whatever the rescans or
 /// inotify say: refused credentials cause one request per backoff step, not a storm. A change of
-/// location, format or credential name starts afresh.
+/// location, format, credential name or `localCopy` starts afresh. A dataset with `localCopy`
+/// keeps its copy's path for jobs while its store cannot be reached (the last copy stays usable
+/// offline), until the dataset changes or goes.
 package actor RemoteDatasetMonitor: LookScheduling {
     package typealias Sink = DatasetMonitor.Sink
 
@@ -23,6 +25,9 @@ package actor RemoteDatasetMonitor: LookScheduling {
         var dataUrl: String
         var format: String
         var credentialName: String?
+        var localCopy = false
+        /// The local copy's path (with `localCopy`, once one was made).
+        var path: String?
         /// Bumped on reconfiguration: a look started before is discarded.
         var generation = 0
         var running = false
@@ -44,6 +49,8 @@ package actor RemoteDatasetMonitor: LookScheduling {
     /// Keys per listing page when counting an S3 prefix (S3's maximum, 1000, by default).
     package let listPageSize: Int
     let credentials: any CredentialProvider
+    /// Where the copies of `localCopy` datasets go; nil: none are kept.
+    let copies: DatasetCopies?
     private let logger: Logger
     private var sink: Sink?
     private var tracked: [SyncKey: Tracked] = [:]
@@ -57,8 +64,9 @@ package actor RemoteDatasetMonitor: LookScheduling {
         client: RemoteClient, credentials: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false,
         rescanInterval: Duration = .seconds(30), maximumConcurrent: Int = 4,
         retryBackoff: Backoff = Backoff(initial: .seconds(30), maximum: .seconds(600)), listPageSize: Int = 1000,
-        logger: Logger = Logger(label: "edgeai.edge")
+        copies: DatasetCopies? = nil, logger: Logger = Logger(label: "edgeai.edge")
     ) {
+        self.copies = copies
         self.listPageSize = min(max(listPageSize, 1), 1000)
         self.client = client
         self.credentials = credentials
@@ -74,10 +82,15 @@ package actor RemoteDatasetMonitor: LookScheduling {
 
     /// Starts (or reconfigures) counting a remote dataset and asks for a look now; with `wait`,
     /// returns once that look reached the sink (or at once while the dataset backs off).
-    package func track(_ ref: ObjectRef, dataUrl: String, format: String, credentialName: String?, wait: Bool = false) async {
-        var entry = tracked[ref.key] ?? Tracked(ref: ref, dataUrl: dataUrl, format: format, credentialName: credentialName)
-        if entry.ref.uid != ref.uid || entry.dataUrl != dataUrl || entry.format != format || entry.credentialName != credentialName {
+    package func track(
+        _ ref: ObjectRef, dataUrl: String, format: String, credentialName: String?, localCopy: Bool = false, wait: Bool = false
+    ) async {
+        var entry = tracked[ref.key] ?? Tracked(ref: ref, dataUrl: dataUrl, format: format, credentialName: credentialName, localCopy: localCopy)
+        if entry.ref.uid != ref.uid || entry.dataUrl != dataUrl || entry.format != format || entry.credentialName != credentialName
+            || entry.localCopy != localCopy
+        {
             entry.generation += 1
+            entry.path = nil
             entry.last = nil
             entry.validators = nil
             entry.failures = 0
@@ -87,6 +100,7 @@ package actor RemoteDatasetMonitor: LookScheduling {
         entry.dataUrl = dataUrl
         entry.format = format
         entry.credentialName = credentialName
+        entry.localCopy = localCopy
         tracked[ref.key] = entry
         if wait {
             await withCheckedContinuation { requestLook(at: ref.key, waiter: $0) }
@@ -96,11 +110,18 @@ package actor RemoteDatasetMonitor: LookScheduling {
     }
 
     /// Stops counting a dataset (a look in flight is cancelled).
-    package func forget(_ key: SyncKey) {
-        guard let entry = tracked.removeValue(forKey: key) else { return }
+    package func forget(_ key: SyncKey) async {
+        guard let entry = untrack(key) else { return }
+        // Its copy stays until evicted (jobs may still read it), but no longer counts as in use.
+        if entry.localCopy, let copies { await copies.forget("\(key.namespace)/\(key.name)") }
+    }
+
+    private func untrack(_ key: SyncKey) -> Tracked? {
+        guard let entry = tracked.removeValue(forKey: key) else { return nil }
         entry.task?.cancel()
         queue.removeAll { $0 == key }
         for waiter in entry.waiters + entry.nextWaiters { waiter.resume() }
+        return entry
     }
 
     /// The credential `name` in `namespace` arrived, changed or went: the datasets using it look
@@ -156,9 +177,9 @@ package actor RemoteDatasetMonitor: LookScheduling {
             let key = queue.removeFirst()
             guard var entry = tracked[key], !entry.running else { continue }
             let look = RemoteLook(
-                dataUrl: entry.dataUrl, format: entry.format, namespace: key.namespace, credentialName: entry.credentialName,
+                dataUrl: entry.dataUrl, format: entry.format, namespace: key.namespace, name: key.name, credentialName: entry.credentialName,
                 validators: entry.last == nil ? nil : entry.validators, client: client, credentials: credentials,
-                allowInsecureHTTP: allowInsecureHTTP, listPageSize: listPageSize)
+                allowInsecureHTTP: allowInsecureHTTP, listPageSize: listPageSize, copies: copies, localCopy: entry.localCopy)
             let generation = entry.generation
             entry.running = true
             active += 1
@@ -175,7 +196,7 @@ package actor RemoteDatasetMonitor: LookScheduling {
         active -= 1
         defer { startQueued() }
         guard !stopped else {
-            forget(key)
+            _ = untrack(key)  // stopping: the copy stays in use
             return
         }
         guard var entry = tracked[key] else { return }
@@ -196,9 +217,10 @@ package actor RemoteDatasetMonitor: LookScheduling {
         entry.nextWaiters = []
         let observation: DatasetObservation
         switch result {
-        case .counted(let count, let validators):
+        case .counted(let count, let validators, let path):
             entry.last = count
             entry.validators = validators
+            entry.path = path
             entry.failures = 0
             entry.retryAt = nil
             observation = .remoteCounted(count)
@@ -225,7 +247,7 @@ package actor RemoteDatasetMonitor: LookScheduling {
         tracked[key] = entry
         if again { requestLook(at: key, waiter: nil) }
         moveWaiters(key)
-        await sink?(DatasetMonitor.Look(ref: entry.ref, observation: observation, scan: nil, path: nil))
+        await sink?(DatasetMonitor.Look(ref: entry.ref, observation: observation, scan: nil, path: entry.path))
         for waiter in waiters { waiter.resume() }
     }
 

@@ -4,10 +4,13 @@ import RemoteStore
 
 /// One look at a remote dataset: parses the location (`http://` only when allowed), finds the
 /// credentials for `s3://`, and counts by streaming (``RemoteCounter``), conditionally when an
-/// earlier count's validators are given. Async network I/O only: it never blocks a thread.
+/// earlier count's validators are given; a dataset with `localCopy` is brought up to date in
+/// ``DatasetCopies`` and counted from the copy. Async network I/O only (a copy's count runs on
+/// the thread pool): it never blocks a cooperative thread.
 struct RemoteLook: Sendable {
     enum Result: Sendable, Equatable {
-        case counted(RemoteCount, RemoteCounter.Validators)
+        /// `path`: the local copy jobs open, with `localCopy`.
+        case counted(RemoteCount, RemoteCounter.Validators, path: String?)
         /// A 304: the data still has the validators given.
         case unchanged
         case failed(RemoteFailure)
@@ -16,6 +19,8 @@ struct RemoteLook: Sendable {
     var dataUrl: String
     var format: String
     var namespace: String
+    /// The dataset's name in its namespace.
+    var name: String
     var credentialName: String?
     var validators: RemoteCounter.Validators?
     var client: RemoteClient
@@ -23,6 +28,9 @@ struct RemoteLook: Sendable {
     var allowInsecureHTTP: Bool
     /// Keys per ListObjectsV2 page for an S3 prefix.
     var listPageSize = 1000
+    /// Where copies go when the dataset asks for one (nil: this agent keeps none).
+    var copies: DatasetCopies?
+    var localCopy = false
 
     func perform() async -> Result {
         let location: RemoteLocation
@@ -43,15 +51,27 @@ struct RemoteLook: Sendable {
             case .http:
                 remote = try RemoteSource(location: location)
             }
+            if localCopy {
+                guard format != .dir else {
+                    return .failed(RemoteFailure(
+                        reason: "NotAllowed", message: "\(source): localCopy keeps one object; a dir prefix is counted without it", source: source))
+                }
+                guard let copies else {
+                    return .failed(RemoteFailure(reason: "NotAllowed", message: "\(source): this agent keeps no dataset copies", source: source))
+                }
+                return try await copies.look(remote, name: "\(namespace)/\(name)", format: format, previous: validators, source: source)
+            }
             switch try await RemoteCounter(client: client, pageSize: listPageSize).count(remote, format: format, previous: validators) {
             case .unchanged:
                 return .unchanged
             case .counted(let count):
                 let version = count.validators.etag ?? count.validators.lastModified
-                return .counted(RemoteCount(samples: count.samples, bytes: count.bytes, source: source, version: version), count.validators)
+                return .counted(RemoteCount(samples: count.samples, bytes: count.bytes, source: source, version: version), count.validators, path: nil)
             }
         } catch let error as RemoteError {
             return .failed(RemoteFailure(reason: Self.reason(error.code), message: Self.redacted(error.message, url: dataUrl), source: source))
+        } catch let error as ScanError {
+            return .failed(RemoteFailure(reason: error.reason, message: "\(source): the local copy: \(Self.redacted(error.message, url: dataUrl))", source: source))
         } catch is CancellationError {
             return .failed(RemoteFailure(reason: "Unreachable", message: "\(source): the look was cancelled", source: source))
         } catch {

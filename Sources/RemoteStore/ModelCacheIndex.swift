@@ -7,18 +7,21 @@ import Crypto
 /// the cache above its limit); a new version is added *beside* the old one and becomes current
 /// only by ``switchModel(_:to:)``, one assignment, so readers see the old or the new, never a mix.
 package struct ModelCacheIndex: Sendable, Equatable, Codable {
-    /// A version's identity: a changed URL or digest is a new version.
+    /// A version's identity: a changed URL or digest is a new version; so is a changed object
+    /// under the same URL when its `version` (ETag, or Last-Modified) is part of the key.
     package struct Key: Sendable, Hashable, Codable {
         package var url: String
         package var digest: String?
-        package init(url: String, digest: String? = nil) {
+        package var version: String?
+        package init(url: String, digest: String? = nil, version: String? = nil) {
             self.url = url
             self.digest = digest
+            self.version = version
         }
-        /// A stable directory name: 32 hex of SHA-256 over URL and digest.
+        /// A stable directory name: 32 hex of SHA-256 over URL, digest and version.
         package var id: String {
-            let bytes = Array("\(url)\n\(digest ?? "")".utf8)
-            return String(SigV4Signer.hex(SHA256.hash(data: bytes)).prefix(32))
+            let text = "\(url)\n\(digest ?? "")" + (version.map { "\n" + $0 } ?? "")
+            return String(SigV4Signer.hex(SHA256.hash(data: Array(text.utf8))).prefix(32))
         }
     }
 

@@ -67,6 +67,9 @@ struct Edge: AsyncParsableCommand {
     @Option(help: "MiB of remote models kept in the agent's model cache (least recently used versions evicted beyond it).")
     var modelCacheMib: Int = 10240
 
+    @Option(help: "MiB of local copies of remote datasets (spec.localCopy) the agent keeps (least recently used versions evicted beyond it).")
+    var datasetCopyMib: Int = 10240
+
     func validate() throws {
         if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
@@ -76,6 +79,7 @@ struct Edge: AsyncParsableCommand {
         if stallSeconds < 1 || stallSeconds > 3600 { throw ValidationError("--stall-seconds must be between 1 and 3600") }
         if scanWorkers < 1 || scanWorkers > 64 { throw ValidationError("--scan-workers must be between 1 and 64") }
         if modelCacheMib < 1 || modelCacheMib > 1 << 30 { throw ValidationError("--model-cache-mib must be between 1 and 1073741824") }
+        if datasetCopyMib < 1 || datasetCopyMib > 1 << 30 { throw ValidationError("--dataset-copy-mib must be between 1 and 1073741824") }
     }
 
     func run() async throws {
@@ -116,6 +120,7 @@ struct Edge: AsyncParsableCommand {
             configuration.scanWorkers = scanWorkers
             configuration.allowInsecureHTTP = allowHttp
             configuration.modelCacheBytes = Int64(modelCacheMib) << 20
+            configuration.datasetCopyBytes = Int64(datasetCopyMib) << 20
             if let credentialsDir {
                 configuration.credentials = CredentialsDirectory(
                     path: URL(fileURLWithPath: credentialsDir).standardizedFileURL.path, allowInsecureHTTP: allowHttp)

@@ -231,14 +231,3 @@ struct DashboardHTTPTests {
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 }
-
-/// Polls until `value` returns non-nil (a token file the API server re-reads, for example).
-func eventuallyValue<T>(_ value: () async throws -> T?) async throws -> T {
-    var result: T?
-    try await eventually("a value") {
-        result = try await value()
-        return result != nil
-    }
-    guard let result else { throw TimedOut(what: "a value") }
-    return result
-}

@@ -70,6 +70,52 @@ struct RemoteDatasetTests {
         }
     }
 
+    /// `localCopy`: jobs get a path on the node; the object crosses the network once per version
+    /// (a rescan of an unchanged object is one HEAD); a change is fetched beside the old copy.
+    @Test(.enabled(if: Peers.nginxEnabled, "nginx not installed (\(Peers.nginxInstall))"))
+    func aLocalCopyIsKeptForJobsAndFetchedAgainOnlyWhenTheObjectChanges() async throws {
+        let nginx = try await NginxPeer()
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let index = Array((0..<2000).map { "sample \($0)\n" }.joined().utf8)
+        try nginx.put("copy.txt", index)
+        var configuration = configuration(directory)
+        configuration.remote = RemoteClient.Configuration(tls: try nginx.tls())
+        let copies = configuration.dataDirectory + "/dataset-copies/"
+        try await withAgent(configuration) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            let remote = try #require(node.remote)
+            try await node.apply(.upsert(makeDataset("copied", dataUrl: nginx.url("copy.txt"), localCopy: true)))
+            try await node.apply(.upsert(makeDataset("streamed", dataUrl: nginx.url("copy.txt"))))
+            try await node.apply(.upsert(makeDataset("prefix", dataUrl: nginx.url("copy.txt"), format: "dir", localCopy: true)))
+            try await eventually("counted from the copy") { capture.latestDatasetStatus("copied")?.numberOfSamples == 2000 }
+            let path = try await eventuallyValue { await node.dataset(namespace: "default", name: "copied")?.path }
+            #expect(path.hasPrefix(copies))
+            #expect(FileManager.default.contents(atPath: path) == Data(index))
+            #expect(capture.latestDatasetStatus("copied")?.conditions?[type: "Ready"]?.status == "True")
+            // Without localCopy there is no file for jobs; a dir prefix cannot be copied.
+            try await eventually("streamed") { capture.latestDatasetStatus("streamed")?.numberOfSamples == 2000 }
+            #expect(await node.dataset(namespace: "default", name: "streamed")?.path == nil)
+            try await eventually("dir refused") { capture.latestDatasetStatus("prefix")?.conditions?[type: "Ready"]?.reason == "NotAllowed" }
+
+            // Unchanged: one HEAD, no body, the same file.
+            let before = try nginx.accessEntries().filter { $0.uri == "/copy.txt" }.count
+            await remote.rescanAll()
+            let rescan = try nginx.accessEntries().filter { $0.uri == "/copy.txt" }.dropFirst(before)
+            #expect(rescan.count == 2 && rescan.allSatisfy { $0.bytes == 0 })  // the copy's HEAD, the stream's 304
+            #expect(await node.dataset(namespace: "default", name: "copied")?.path == path)
+
+            // Changed: a new version beside the old one, and jobs are pointed at it.
+            try nginx.put("copy.txt", Array("a\nb\nc\n".utf8))
+            await remote.rescanAll()
+            try await eventually("recounted") { capture.latestDatasetStatus("copied")?.numberOfSamples == 3 }
+            let newPath = try await eventuallyValue { await node.dataset(namespace: "default", name: "copied")?.path.flatMap { $0 == path ? nil : $0 } }
+            #expect(FileManager.default.contents(atPath: newPath) == Data("a\nb\nc\n".utf8))
+            #expect(FileManager.default.fileExists(atPath: path))  // a job reading the old copy keeps it
+        }
+    }
+
     @Test func plainHTTPNeedsTheFlag() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

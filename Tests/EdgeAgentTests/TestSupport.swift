@@ -12,14 +12,16 @@ import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 
-func makeDataset(_ name: String, dataUrl: String, format: String = "txt", uid: String? = nil, rv: String = "1", generation: Int64 = 1) -> SyncObject {
+func makeDataset(
+    _ name: String, dataUrl: String, format: String = "txt", uid: String? = nil, rv: String = "1", generation: Int64 = 1, localCopy: Bool? = nil
+) -> SyncObject {
     var meta = ObjectMeta()
     meta.name = name
     meta.namespace = "default"
     meta.uid = uid ?? "uid-\(name)"
     meta.resourceVersion = rv
     meta.generation = generation
-    return .dataset(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: dataUrl, format: format, nodeName: "edge-1")))
+    return .dataset(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: dataUrl, format: format, nodeName: "edge-1", localCopy: localCopy)))
 }
 
 func makeModel(_ name: String, modelUrl: String, digest: String? = nil, uid: String? = nil, rv: String = "1") -> SyncObject {
