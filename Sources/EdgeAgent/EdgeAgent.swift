@@ -150,6 +150,7 @@ package struct EdgeAgent: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await monitor.run() } }
             group.addTask { await cancelWhenGracefulShutdown { await remote.run() } }
+            group.addTask { await cancelWhenGracefulShutdown { await delivery.run(recheckEvery: interval) } }
             // Delivery states are reported one at a time, each model's latest (a late progress
             // report never overwrites Ready), then shown to the jobs waiting for them.
             group.addTask {

@@ -11,9 +11,12 @@ package import RemoteStore
 /// last. One consumer (the agent) reports each and then calls ``notified(_:_:)``; waiters
 /// (``wait(_:timeout:until:)``) see only states the node has taken in.
 ///
-/// A model's version is its (URL, digest) (``ModelCacheIndex/Key``): a changed `modelUrl` or
-/// `digest` is downloaded beside the current version, which jobs keep using until the new one is
-/// committed (one index write); then the state switches to it. A version already in the cache is
+/// A model's version is its (URL, digest) (``ModelCacheIndex/Key``), and for a model without a
+/// `digest` also the object's ETag (or Last-Modified): a changed `modelUrl` or `digest`, or a new
+/// object uploaded under the same URL (``recheck()``, one HEAD per unpinned Ready model), is
+/// downloaded beside the current version, which jobs keep using until the new one is committed
+/// (one index write); then the state switches to it. A recheck that cannot reach the store
+/// changes nothing: the model stays Ready on the version it has. A version already in the cache is
 /// Ready without a transfer (after a restart too). A failed download is retried after
 /// ``retryBackoff`` when retrying may help (a cut connection, a stall: the retry resumes with a
 /// Range request); refused credentials, a missing object, a digest mismatch (the file is deleted)
@@ -171,12 +174,34 @@ package actor ModelDelivery {
 
     static func modelName(_ key: SyncKey) -> String { "\(key.namespace)/\(key.name)" }
 
-    private func start(_ key: SyncKey) {
+    /// Asks the store whether each Ready model without a `digest` changed under its URL (one HEAD
+    /// each); a changed one is delivered as a new version. Returns once those checks (and any
+    /// transfer they started) ended. Called every rescan interval.
+    package func recheck() async {
+        var checks: [Task<Void, Never>] = []
+        for (key, entry) in tracked where entry.digest == nil && entry.state.phase == .ready && entry.task == nil {
+            start(key, recheck: true)
+            if let task = tracked[key]?.task { checks.append(task) }
+        }
+        for check in checks { await check.value }
+    }
+
+    /// Rechecks every `interval` until cancelled.
+    package func run(recheckEvery interval: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            await recheck()
+        }
+    }
+
+    private func start(_ key: SyncKey, recheck: Bool = false) {
         guard var entry = tracked[key] else { return }
         let (generation, url, digest, credentialName) = (entry.generation, entry.url, entry.digest, entry.credentialName)
+        let current = recheck ? entry.state.version : nil
         entry.task = Task { [weak self] in
             guard let self else { return }
-            let outcome = await self.transfer(key, generation: generation, url: url, digest: digest, credentialName: credentialName)
+            let outcome = await self.transfer(
+                key, generation: generation, url: url, digest: digest, credentialName: credentialName, unlessVersion: current)
             await self.finished(key, generation: generation, outcome)
         }
         tracked[key] = entry
@@ -185,11 +210,17 @@ package actor ModelDelivery {
     enum Outcome: Sendable {
         case ready(path: String, version: String, size: Int64, digest: String)
         case failed(reason: String, message: String, retryable: Bool)
+        /// A recheck found the version in use (or could not ask): nothing changes.
+        case unchanged
         case cancelled
     }
 
-    private nonisolated func transfer(_ key: SyncKey, generation: Int, url: String, digest: String?, credentialName: String?) async -> Outcome {
-        let cacheKey = ModelCacheIndex.Key(url: url, digest: digest)
+    /// Delivers the model's version; with `unlessVersion` (a recheck) it returns ``Outcome/unchanged``
+    /// when the object is still that version or the store cannot say.
+    private nonisolated func transfer(
+        _ key: SyncKey, generation: Int, url: String, digest: String?, credentialName: String?, unlessVersion current: String? = nil
+    ) async -> Outcome {
+        var cacheKey = ModelCacheIndex.Key(url: url, digest: digest)
         do {
             let expected = try digest.map { text throws(RemoteError) in try ContentDigest(parsing: text) }
             let location = try RemoteLocation(parsing: url, allowInsecureHTTP: allowInsecureHTTP)
@@ -202,6 +233,17 @@ package actor ModelDelivery {
                 source = try RemoteSource(location: location)
             }
             let model = Self.modelName(key)
+            if digest == nil {
+                // Unpinned: the object's own validator names the version.
+                let info: ObjectInfo
+                do { info = try await client.head(source) } catch let error as RemoteError where current != nil {
+                    logger.debug("model recheck failed", metadata: ["model": "\(key)", "reason": "\(Self.reason(error.code))"])
+                    return .unchanged
+                }
+                cacheKey.version = info.etag ?? info.lastModified
+                // A recheck: the same version, or a store that gives no validator, changes nothing.
+                if let current, cacheKey.version == nil || cacheKey.id == current { return .unchanged }
+            }
             if let ready = try await cache.cached(key: cacheKey, fileName: url) {
                 try await cache.commit(model: model, key: cacheKey, size: ready.size)
                 return .ready(path: ready.path, version: cacheKey.id, size: ready.size, digest: ready.digest ?? digest ?? "")
@@ -255,7 +297,7 @@ package actor ModelDelivery {
         guard var entry = tracked[key], entry.generation == generation else { return }
         entry.task = nil
         switch outcome {
-        case .cancelled:
+        case .cancelled, .unchanged:
             tracked[key] = entry
             return
         case .ready(let path, let version, let size, let digest):

@@ -101,6 +101,56 @@ struct ModelDeliveryTests {
         }
     }
 
+    /// Sedna users upload a retrained model under the same key: without a `digest` the object's
+    /// ETag names the version, so a recheck delivers it beside the old one; an unchanged object
+    /// costs one HEAD and no report, and a store that cannot be reached leaves the model Ready.
+    @Test func aModelReplacedUnderTheSameURLIsANewVersionAfterARecheck() async throws {
+        let nginx = try await NginxPeer()
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = Self.bytes(100_000)
+        try nginx.put("live.onnx", first)
+        try await withAgent(try configuration(directory, nginx: nginx)) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            let delivery = try #require(node.delivery)
+            let api = APIClient(port: try #require(capture.port.withLock { $0 }))
+            try await node.apply(.upsert(makeModel("live", modelUrl: nginx.url("live.onnx"))))
+            let ready = try await api.get("/v1/models/default/live?wait=ready&timeoutSeconds=30")
+            let version = try #require(ready.body["version"] as? String)
+            let path = try #require(ready.body["path"] as? String)
+            try await eventually("Ready reported") { latestNode(capture, "live")?.phase == "Ready" }
+            let requests = { try nginx.accessEntries().filter { $0.uri == "/live.onnx" } }
+
+            // Unchanged: one HEAD (no body), nothing reported, the same version.
+            let (before, reports) = (try requests().count, capture.reports.withLock { $0.count })
+            await delivery.recheck()
+            let unchanged = try requests().dropFirst(before)
+            #expect(unchanged.count == 1 && unchanged.allSatisfy { $0.bytes == 0 && $0.status == 200 })
+            #expect(capture.reports.withLock { $0.count } == reports)
+            #expect(await delivery.state(SyncKey(kind: .model, namespace: "default", name: "live"))?.version == version)
+
+            // Replaced under the same URL: a new version, announced to a waiting job.
+            let second = Self.bytes(80_000, seed: 5)
+            try nginx.put("live.onnx", second)
+            await delivery.recheck()
+            let changed = try await api.get("/v1/models/default/live?wait=change&version=\(version)&timeoutSeconds=30")
+            #expect(changed.body["phase"] as? String == "Ready" && changed.body["version"] as? String != version)
+            let newPath = try #require(changed.body["path"] as? String)
+            #expect(FileManager.default.contents(atPath: newPath).map(Array.init) == second)
+            #expect(FileManager.default.fileExists(atPath: path), "the old version stays until evicted")
+
+            // The store gone: the recheck changes nothing, the model stays Ready on what it has.
+            let current = try #require(changed.body["version"] as? String)
+            nginx.kill9()
+            let reportsOffline = capture.reports.withLock { $0.count }
+            await delivery.recheck()
+            let state = await delivery.state(SyncKey(kind: .model, namespace: "default", name: "live"))
+            #expect(state?.phase == .ready && state?.version == current)
+            #expect(capture.reports.withLock { $0.count } == reportsOffline)
+        }
+    }
+
     @Test func aCutDownloadResumesWithARange() async throws {
         let nginx = try await NginxPeer()
         defer { nginx.stop() }
