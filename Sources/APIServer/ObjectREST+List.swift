@@ -96,16 +96,30 @@ extension ObjectREST {
             items = items.filter { (try? JSONParser.parse($0.value)).map(options.matches) ?? false }
             return ListPage(items: items, revision: revision)
         }
+        guard options.hasSelectors else {
+            // The index pages and counts what remains: no object beyond the page is touched.
+            let page = await store.list(resource: d.storeResource, namespace: ns, continueAfter: options.continueAfter, limit: options.limit)
+            guard page.remaining > 0, let last = page.items.last else { return ListPage(items: page.items, revision: page.revision) }
+            return ListPage(
+                items: page.items, revision: page.revision, continueToken: ContinueToken.encode(after: last.key, revision: page.revision),
+                remaining: page.remaining)
+        }
+        // One snapshot; objects are parsed only past the byte prefilter, and only until the page
+        // (and one more, which says whether a continue token is due) is found.
         let all = await store.list(resource: d.storeResource, namespace: ns, continueAfter: options.continueAfter)
-        var items = all.items
-        if options.hasSelectors {
-            items = items.filter { (try? JSONParser.parse($0.value)).map(options.matches) ?? false }
+        let prefilter = ListPrefilter(labels: options.labelSelector, fields: options.fieldSelector)
+        let wanted = options.limit.map { $0 + 1 } ?? Int.max
+        var items: [StoredObject] = []
+        for item in all.items where prefilter.admits(item.value) {
+            guard (try? JSONParser.parse(item.value)).map(options.matches) ?? false else { continue }
+            items.append(item)
+            if items.count == wanted { break }
         }
         guard let limit = options.limit, items.count > limit else {
             return ListPage(items: items, revision: all.revision)
         }
         let page = Array(items.prefix(limit))
         let token = page.last.map { ContinueToken.encode(after: $0.key, revision: all.revision) }
-        return ListPage(items: page, revision: all.revision, continueToken: token, remaining: options.hasSelectors ? nil : items.count - limit)
+        return ListPage(items: page, revision: all.revision, continueToken: token, remaining: nil)
     }
 }

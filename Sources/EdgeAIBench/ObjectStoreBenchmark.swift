@@ -102,7 +102,7 @@ enum ObjectStoreBenchmark {
         start = clock.now
         var page = await store.list(resource: models, limit: 500)
         var pages = 1
-        while page.hasMore {
+        while page.remaining > 0 {
             page = await store.list(resource: models, continueAfter: page.items.last?.key, limit: 500)
             pages += 1
         }

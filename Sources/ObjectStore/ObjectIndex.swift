@@ -78,31 +78,31 @@ struct ObjectIndex {
     }
 
     /// Live objects of `resource` (only `namespace` when non-nil), sorted by (namespace, name),
-    /// strictly after `continueAfter`, at most `limit` (nil or <= 0: all).
+    /// strictly after `continueAfter`, at most `limit` (nil or <= 0: all); and how many live
+    /// objects of that range follow the last one returned (counted from the sorted keys, not read).
     mutating func list(
         resource: String, namespace: String?, continueAfter: ObjectKey?, limit: Int?
-    ) -> (items: [StoredObject], hasMore: Bool) {
-        guard var bucket = buckets.removeValue(forKey: resource) else { return ([], false) }
+    ) -> (items: [StoredObject], remaining: Int) {
+        guard var bucket = buckets.removeValue(forKey: resource) else { return ([], 0) }
         bucket.ensureSorted()
         defer { buckets[resource] = bucket }
         var start = 0
+        var end = bucket.keys.count
         if let namespace {
             start = bucket.lowerBound(ObjectKey(resource: resource, namespace: namespace, name: ""))
+            // Namespaces are DNS labels: none holds a NUL, so this key sorts after all of `namespace`'s.
+            end = bucket.lowerBound(ObjectKey(resource: resource, namespace: namespace + "\u{0}", name: ""))
         }
         if let continueAfter {
             start = max(start, bucket.upperBound(continueAfter))
         }
         let cap = (limit ?? 0) > 0 ? (limit ?? 0) : Int.max
+        let stop = start + min(cap, max(0, end - start))
         var items: [StoredObject] = []
-        items.reserveCapacity(min(cap, bucket.keys.count - start))
-        var index = start
-        while index < bucket.keys.count {
-            let key = bucket.keys[index]
-            if let namespace, key.namespace != namespace { break }
-            if items.count == cap { return (items, true) }
-            if let object = bucket.objects[key] { items.append(object) }
-            index += 1
+        items.reserveCapacity(max(0, stop - start))
+        for index in start..<max(start, stop) {
+            if let object = bucket.objects[bucket.keys[index]] { items.append(object) }
         }
-        return (items, false)
+        return (items, max(0, end - max(start, stop)))
     }
 }

@@ -80,14 +80,14 @@ package actor ObjectStore {
 
     /// Objects of `resource` (only `namespace` when non-nil), sorted by (namespace, name),
     /// strictly after `continueAfter`, at most `limit` (nil or <= 0: no limit); with the revision
-    /// the list reflects and whether more objects remain after the last one returned.
+    /// the list reflects and how many objects remain after the last one returned.
     ///
     /// Each page reflects the state at its own revision (pages are not a snapshot of the first one).
     package func list(
         resource: String, namespace: String? = nil, continueAfter: ObjectKey? = nil, limit: Int? = nil
-    ) -> (items: [StoredObject], revision: Int64, hasMore: Bool) {
+    ) -> (items: [StoredObject], revision: Int64, remaining: Int) {
         let page = index.list(resource: resource, namespace: namespace, continueAfter: continueAfter, limit: limit)
-        return (page.items, currentRevision, page.hasMore)
+        return (page.items, currentRevision, page.remaining)
     }
 
     /// SQLite settings in force on the writer (`journal_mode`, `synchronous`,

@@ -39,34 +39,37 @@ struct CRUDTests {
             let all = await store.list(resource: "edgeai.io/datasets", namespace: nil, continueAfter: nil, limit: nil)
             #expect(all.items.map { text($0.value) } == ["a1", "a2", "a3", "b1", "b2"])
             #expect(all.revision == 6)
-            #expect(!all.hasMore)
+            #expect(all.remaining == 0)
 
             let first = await store.list(resource: "edgeai.io/datasets", namespace: nil, continueAfter: nil, limit: 2)
             #expect(first.items.map { text($0.value) } == ["a1", "a2"])
-            #expect(first.hasMore)
+            #expect(first.remaining == 3)
             let second = await store.list(
                 resource: "edgeai.io/datasets", namespace: nil, continueAfter: first.items.last?.key, limit: 2)
             #expect(second.items.map { text($0.value) } == ["a3", "b1"])
-            #expect(second.hasMore)
+            #expect(second.remaining == 1)
             let third = await store.list(
                 resource: "edgeai.io/datasets", namespace: nil, continueAfter: second.items.last?.key, limit: 2)
             #expect(third.items.map { text($0.value) } == ["b2"])
-            #expect(!third.hasMore)
+            #expect(third.remaining == 0)
 
             let inB = await store.list(resource: "edgeai.io/datasets", namespace: "b", continueAfter: nil, limit: 1)
             #expect(inB.items.map { text($0.value) } == ["b1"])
-            #expect(inB.hasMore)
+            #expect(inB.remaining == 1)
             let restOfB = await store.list(
                 resource: "edgeai.io/datasets", namespace: "b", continueAfter: inB.items.last?.key, limit: 1)
             #expect(restOfB.items.map { text($0.value) } == ["b2"])
-            #expect(!restOfB.hasMore)
+            #expect(restOfB.remaining == 0)
             let exactPage = await store.list(resource: "edgeai.io/datasets", namespace: "a", continueAfter: nil, limit: 3)
             #expect(exactPage.items.count == 3)
-            #expect(!exactPage.hasMore)
+            #expect(exactPage.remaining == 0)
             let none = await store.list(resource: "edgeai.io/datasets", namespace: "zzz", continueAfter: nil, limit: nil)
-            #expect(none.items.isEmpty)
+            #expect(none.items.isEmpty && none.remaining == 0)
+            // Only namespace `a` counts as remaining in `a` (not `b`, which sorts after it).
+            let firstOfA = await store.list(resource: "edgeai.io/datasets", namespace: "a", continueAfter: nil, limit: 1)
+            #expect(firstOfA.items.map { text($0.value) } == ["a1"] && firstOfA.remaining == 2)
             let unknown = await store.list(resource: "nothing", namespace: nil, continueAfter: nil, limit: nil)
-            #expect(unknown.items.isEmpty && !unknown.hasMore)
+            #expect(unknown.items.isEmpty && unknown.remaining == 0)
         }
     }
 
