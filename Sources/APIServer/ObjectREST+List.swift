@@ -104,22 +104,36 @@ extension ObjectREST {
                 items: page.items, revision: page.revision, continueToken: ContinueToken.encode(after: last.key, revision: page.revision),
                 remaining: page.remaining)
         }
-        // One snapshot; objects are parsed only past the byte prefilter, and only until the page
-        // (and one more, which says whether a continue token is due) is found.
-        let all = await store.list(resource: d.storeResource, namespace: ns, continueAfter: options.continueAfter)
+        // Read in chunks (no store call holds the store for the whole collection), parsed only
+        // past the byte prefilter, until the page and one more (which says whether a continue
+        // token is due) are found. The list's resourceVersion is the first chunk's: a write
+        // between chunks may show in a later one and be replayed by a watch from that version,
+        // never missed.
         let prefilter = ListPrefilter(labels: options.labelSelector, fields: options.fieldSelector)
         let wanted = options.limit.map { $0 + 1 } ?? Int.max
         var items: [StoredObject] = []
-        for item in all.items where prefilter.admits(item.value) {
-            guard (try? JSONParser.parse(item.value)).map(options.matches) ?? false else { continue }
-            items.append(item)
-            if items.count == wanted { break }
+        var revision: Int64?
+        var cursor = options.continueAfter
+        scan: while true {
+            let chunk = await store.list(resource: d.storeResource, namespace: ns, continueAfter: cursor, limit: Self.selectorChunk)
+            revision = revision ?? chunk.revision
+            for item in chunk.items where prefilter.admits(item.value) {
+                guard (try? JSONParser.parse(item.value)).map(options.matches) ?? false else { continue }
+                items.append(item)
+                if items.count == wanted { break scan }
+            }
+            guard chunk.remaining > 0, let last = chunk.items.last else { break }
+            cursor = last.key
         }
+        let listRevision = revision ?? 0
         guard let limit = options.limit, items.count > limit else {
-            return ListPage(items: items, revision: all.revision)
+            return ListPage(items: items, revision: listRevision)
         }
         let page = Array(items.prefix(limit))
-        let token = page.last.map { ContinueToken.encode(after: $0.key, revision: all.revision) }
-        return ListPage(items: page, revision: all.revision, continueToken: token, remaining: nil)
+        let token = page.last.map { ContinueToken.encode(after: $0.key, revision: listRevision) }
+        return ListPage(items: page, revision: listRevision, continueToken: token, remaining: nil)
     }
+
+    /// Objects read per store call while a selector filters a list.
+    static var selectorChunk: Int { 500 }
 }

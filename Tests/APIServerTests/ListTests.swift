@@ -53,6 +53,38 @@ import Testing
         try await s.stop()
     }
 
+    /// A selector over more objects than one store read (ObjectREST.selectorChunk): matches
+    /// spread over several reads are found in order, paged with continue tokens, none twice.
+    @Test func aSelectorPagesAcrossStoreReads() async throws {
+        let s = try await TestServer.start()
+        let count = ObjectREST.selectorChunk * 2 + 150
+        for i in 0..<count {
+            let name: String = "d" + String(i + 10_000)  // sorted as created
+            let node: String = i % 97 == 0 ? "edge-rare" : "edge-common"
+            _ = try await s.post(ds, TestServer.dataset(name, node: node))
+        }
+        let rare: [Int] = (0..<count).filter { $0 % 97 == 0 }
+        let expected: [String] = rare.map { (i: Int) -> String in "d" + String(i + 10_000) }
+        var seen: [String] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let next: String = token.map { "&continue=" + $0 } ?? ""
+            let r = try await s.get(ds + "?fieldSelector=spec.nodeName%3Dedge-rare&limit=4" + next)
+            #expect(r.status == 200)
+            #expect(r.json["metadata"]?["remainingItemCount"] == nil)
+            seen += r.json["items"]?.arrayValue?.compactMap { $0["metadata"]?["name"]?.stringValue } ?? []
+            token = r.json["metadata"]?["continue"]?.stringValue
+            pages += 1
+        } while token != nil && pages < 20
+        #expect(seen == expected)
+        #expect(pages == (expected.count + 3) / 4)
+        // Without a limit, every match in one answer.
+        let all = try await s.get(ds + "?fieldSelector=spec.nodeName%3Dedge-rare")
+        #expect(all.json["items"]?.arrayValue?.count == expected.count)
+        try await s.stop()
+    }
+
     @Test func tableOutputFromPrinterColumns() async throws {
         let s = try await TestServer.start()
         _ = try await s.post(ds, TestServer.dataset("dataset-examp"))
