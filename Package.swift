@@ -196,7 +196,7 @@ let package = Package(
         .target(
             name: "RemoteStore",
             dependencies: [
-                "DatasetScan",
+                "DatasetScan", "CFileSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -258,6 +258,8 @@ let package = Package(
         ),
         // glibc's malloc_trim/mallopt, for the agent's memory trim (the Glibc module lacks <malloc.h>).
         .target(name: "CMalloc"),
+        // Linux's sync_file_range, so a download's writeback overlaps the transfer (the Glibc module lacks it).
+        .target(name: "CFileSync"),
         .executableTarget(
             name: "edgeai",
             dependencies: [
@@ -281,6 +283,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -22,6 +22,7 @@ struct RemoteBench: AsyncParsableCommand {
     @Option(help: "Size of the txt index (MB).") var indexMb = 400
     @Option(help: "Objects under the S3 prefix (0 skips moto).") var objects = 10_000
     @Option(help: "Runs of each download/count (median reported).") var runs = 3
+    @Flag(help: "Also time the download's stages and curl | sha256 pipelines, beside the reference.") var breakdown = false
     @Option(help: "Child mode: download this URL to --dest, printing progress lines.") var fetch: String?
     @Option(help: "Child mode: destination.") var dest: String?
     @Option(help: "Child mode: CA certificate PEM file.") var ca: String?
@@ -51,6 +52,7 @@ struct RemoteBench: AsyncParsableCommand {
         var curlTimes: [Double] = []
         var ourTimes: [Double] = []
         var growth: [Double] = []
+        var parts = Breakdown()
         let downloader = Downloader(client: client, configuration: .init(reserveBytes: 0))
         let source = try RemoteSource(location: RemoteLocation(parsing: url))
         for _ in 0..<runs {
@@ -63,12 +65,14 @@ struct RemoteBench: AsyncParsableCommand {
             ourTimes.append((ContinuousClock.now - start).seconds)
             growth.append(max(0, procStatus("VmHWM") - baseline))
             unlink(dir + "/ours.bin")
+            if breakdown { try await measureBreakdown(&parts, url: url, caPath: nginx.caPath, client: client, source: source) }
         }
         let mib = Double(size) / 1_048_576
         let curlRate = mib / median(curlTimes)
         let ourRate = mib / median(ourTimes)
         say("  download: curl -s -o \(f(curlRate, 0)) MiB/s (reference), Downloader \(f(ourRate, 0)) MiB/s "
             + "(ratio \(f(ourRate / curlRate, 2)), sha256 + fsync + rename included); peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
+        if breakdown { reportBreakdown(parts, mib: mib, curlRate: curlRate) }
 
         // Kill -9 at ~50 %, then resume.
         let self_ = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
@@ -239,7 +243,7 @@ struct RemoteBench: AsyncParsableCommand {
         return lines
     }
 
-    private func timeProcess(_ executable: String, _ arguments: [String]) throws -> Double {
+    func timeProcess(_ executable: String, _ arguments: [String]) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -321,4 +325,3 @@ final class BenchNginx {
         process.waitUntilExit()
     }
 }
-

@@ -1,3 +1,4 @@
+import CFileSync
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,17 +24,30 @@ enum FileOps {
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8], path: String) throws(RemoteError) {
+        let failure: RemoteError? = bytes.withUnsafeBytes { buffer in
+            do throws(RemoteError) { try write(fd, buffer, path: path) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(RemoteError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
-            }
+            let n = Glibc.write(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error("writing", path)
             }
             done += n
         }
+    }
+
+    /// Starts the device write of `length` bytes at `offset` without waiting (Linux
+    /// `sync_file_range`), so the final fsync finds little left to do. Not a durability step and
+    /// best effort: a failure here shows up in that fsync.
+    static func startWriteback(_ fd: Int32, offset: Int64, length: Int) {
+        _ = edgeai_start_writeback(fd, offset, Int64(length))
     }
 
     static func fsyncAndClose(_ fd: Int32, path: String) throws(RemoteError) {
