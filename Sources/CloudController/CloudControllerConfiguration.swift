@@ -21,10 +21,14 @@ public struct CloudControllerConfiguration: Sendable {
     /// Keep an EdgeNode per node (created on first connect, status written by the hub). Off
     /// only for a cluster without the EdgeNode CRD.
     public var keepsEdgeNodes = true
-    /// A node with a generation-less token and no EdgeNode is admitted and its EdgeNode created
-    /// on first connect (fleets provisioned before token generations). Off: only nodes added
-    /// with `edgeai node add` connect (see `NodeAdmission`).
-    public var adoptsLegacyNodes = true
+    /// Opt-in, for a fleet provisioned before token generations: a node with a generation-less
+    /// token and no EdgeNode is admitted and its EdgeNode created on first connect. Off (the
+    /// default): only nodes whose EdgeNode exists connect, so deleting one ends its access for
+    /// good (see `NodeAdmission`).
+    public var adoptsLegacyNodes = false
+    /// Datasets' `NodeReachable` writes per second (a node going offline marks each of its
+    /// Datasets; 10,000 of them take 100 s at the default).
+    public var reachabilityWritesPerSecond: Double = 100
     /// Watch only this namespace; `nil` watches all.
     public var namespace: String?
     /// Called once the hub listens, with the bound port.
