@@ -94,7 +94,7 @@ package final class CloudController: Service, Sendable {
                     if await hub.isConnected(node) { return true }
                     return await keeper?.isOnline(node) ?? false
                 },
-                logger: logger)
+                writesPerSecond: configuration.reachabilityWritesPerSecond, logger: logger)
         }
     }
 

@@ -21,10 +21,14 @@ package struct CloudControllerConfiguration: Sendable {
     /// Keep an EdgeNode per node (created on first connect, status written by the hub). Off
     /// only for a cluster without the EdgeNode CRD.
     package var keepsEdgeNodes = true
-    /// A node with a generation-less token and no EdgeNode is admitted and its EdgeNode created
-    /// on first connect (fleets provisioned before token generations). Off: only nodes added
-    /// with `edgeai node add` connect (see `NodeAdmission`).
-    package var adoptsLegacyNodes = true
+    /// Opt-in, for a fleet provisioned before token generations: a node with a generation-less
+    /// token and no EdgeNode is admitted and its EdgeNode created on first connect. Off (the
+    /// default): only nodes whose EdgeNode exists connect, so deleting one ends its access for
+    /// good (see `NodeAdmission`).
+    package var adoptsLegacyNodes = false
+    /// Datasets' `NodeReachable` writes per second (a node going offline marks each of its
+    /// Datasets; 10,000 of them take 100 s at the default).
+    package var reachabilityWritesPerSecond: Double = 100
     /// Watch only this namespace; `nil` watches all.
     package var namespace: String?
     /// Called once the hub listens, with the bound port.

@@ -119,7 +119,10 @@ struct EdgeBenchmark: AsyncParsableCommand {
             _ = try await cloud.client.create(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: path, format: "txt", nodeName: node)))
         }
         if pathological, latency { try await makePathological(data: data, node: node, cloud: cloud) }
-        try cloud.credentials.nodeToken(for: node).write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        // Registered as `edgeai node add` does: its EdgeNode with the generation its token carries.
+        _ = try await cloud.client.create(EdgeNode(metadata: ObjectMeta(name: node), spec: EdgeNodeSpec(tokenGeneration: 1)))
+        try NodeToken.issue(node: node, generation: 1, secret: cloud.credentials.clusterSecret)
+            .write(toFile: directory + "/token", atomically: true, encoding: .utf8)
         try cloud.credentials.certificateAuthority.certificatePEM.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
 
         let process = Process()

@@ -24,9 +24,17 @@ import Synchronization
 /// (reference: a plain watch receiving the same creates); edge report → answered `applied`
 /// (reference: the same status patch sent directly); every node dropping and reconnecting at
 /// once, with `--storm` datasets edited meanwhile, until all hold the new versions.
+///
+/// EdgeNodes are on, as in production: one per node is created with the seed (token
+/// generation ``tokenGeneration``, the nodes' tokens carry it), the hub writes their status, and
+/// the cloud samples how many EdgeNode writes it started. Two phases measure them: `--idle`
+/// seconds with every node connected and nothing changing (steady-state EdgeNode writes/s), and,
+/// last, every node dropping for good (each EdgeNode `Ready=Unknown` within `--grace` + 5 s, then
+/// each Dataset `NodeReachable=False`).
 struct FleetBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "fleet", abstract: "Benchmark the cloud controller and edge hub with a simulated fleet.")
     static let namespace = "fleet"
+    static let tokenGeneration: UInt64 = 1
 
     @Option(help: "Simulated edge nodes.") var nodes = 1000
     @Option(help: "Datasets seeded before the fleet connects.") var datasets = 10_000
@@ -35,6 +43,9 @@ struct FleetBenchmark: AsyncParsableCommand {
     @Option(help: "Status reports measured.") var reports = 1000
     @Option(help: "Creates and reports per second.") var rate: Double = 200
     @Option(help: "Datasets edited while the fleet is disconnected.") var storm = 1000
+    @Option(help: "Seconds of the idle phase (every node connected, nothing changing) that measures steady-state EdgeNode writes.") var idle = 120
+    @Option(help: "Seconds a disconnected node stays Online (the hub's offline grace period).") var grace: Double = 20
+    @Option(help: "Seconds past the grace period to wait for every Dataset's NodeReachable=False.") var markTimeout: Double = 150
     @Flag(help: "fsync every commit (the server's default); without it, process-crash-safe writes.") var durable = false
 
     func run() async throws {
@@ -70,6 +81,7 @@ struct FleetBenchmark: AsyncParsableCommand {
             var configuration = try CloudControllerConfiguration(credentials: credentials)
             configuration.hubHost = "127.0.0.1"
             configuration.hubPort = 0
+            configuration.hub.nodes.offlineGracePeriod = .milliseconds(Int64(grace * 1000))
             let (hubPorts, hubContinuation) = AsyncStream.makeStream(of: Int.self)
             configuration.onHubListening = { hubContinuation.yield($0) }
             let controller = CloudController(configuration: configuration, client: cloudClient, logger: logger)
@@ -88,6 +100,10 @@ struct FleetBenchmark: AsyncParsableCommand {
             tasks.addTask {
                 while !Task.isCancelled {
                     if let rss = APIBenchmark.rssMegabytes(pid: getpid()) { samples.values.withLock { $0.append((monotonicNanos(), rss)) } }
+                    let written = await controller.nodeKeeper?.writesStarted ?? 0
+                    samples.writes.withLock { $0.append((monotonicNanos(), written)) }
+                    let connected = await controller.hub.connectedNodes.count
+                    samples.connected.withLock { $0.append((monotonicNanos(), connected)) }
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -95,7 +111,9 @@ struct FleetBenchmark: AsyncParsableCommand {
             let output = try await runFleet(directory: directory, hubURL: "wss://127.0.0.1:\(hubPort)", apiURL: apiURL)
             let fleetSeconds = fleetStarted.duration(to: .now).seconds
             let nodeWrites = await controller.nodeKeeper?.writesStarted ?? 0
-            report(output, baseline: baseline, samples: samples.values.withLock { $0 })
+            report(
+                output, baseline: baseline, samples: samples.values.withLock { $0 }, writes: samples.writes.withLock { $0 },
+                hubConnected: samples.connected.withLock { $0 })
             print(String(
                 format: "EdgeNode status writes during the fleet run: %d in %.1f s (%.1f/s; connects, storm and offline transitions included)",
                 nodeWrites, fleetSeconds, Double(nodeWrites) / max(fleetSeconds, 0.001)))
@@ -119,6 +137,10 @@ struct FleetBenchmark: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<16 {
                 group.addTask {
+                    for i in stride(from: worker, to: nodes, by: 16) {
+                        _ = try await admin.create(
+                            EdgeNode(metadata: ObjectMeta(name: "node-\(i)"), spec: EdgeNodeSpec(tokenGeneration: Int64(Self.tokenGeneration))))
+                    }
                     for i in stride(from: worker, to: datasets, by: 16) {
                         let dataset = Dataset(
                             metadata: ObjectMeta(name: "ds-\(i)", namespace: Self.namespace),
@@ -132,7 +154,7 @@ struct FleetBenchmark: AsyncParsableCommand {
         for m in 0..<models {
             _ = try await admin.create(Model(metadata: ObjectMeta(name: "model-\(m)", namespace: Self.namespace), spec: ModelSpec(modelUrl: "/models/\(m).onnx", format: "onnx")))
         }
-        print(String(format: "seeded %d datasets over %d nodes and %d models in %.1f s", datasets, nodes, models, (ContinuousClock.now - start).milliseconds / 1000))
+        print(String(format: "seeded %d EdgeNodes, %d datasets over them and %d models in %.1f s", nodes, datasets, models, (ContinuousClock.now - start).milliseconds / 1000))
     }
 
     /// Runs `fleet-nodes` in a child process and returns its output lines.
@@ -142,7 +164,7 @@ struct FleetBenchmark: AsyncParsableCommand {
         process.arguments = [
             "fleet-nodes", "--data-dir", directory, "--hub-url", hubURL, "--api-url", apiURL, "--nodes", "\(nodes)",
             "--datasets", "\(datasets)", "--models", "\(models)", "--creates", "\(creates)", "--reports", "\(reports)",
-            "--rate", "\(rate)", "--storm", "\(storm)",
+            "--rate", "\(rate)", "--storm", "\(storm)", "--idle", "\(idle)", "--grace", "\(grace)", "--mark-timeout", "\(markTimeout)",
         ]
         let outputPath = directory + "/fleet.out"
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -159,7 +181,7 @@ struct FleetBenchmark: AsyncParsableCommand {
         return text.split(separator: "\n").map(String.init)
     }
 
-    private func report(_ lines: [String], baseline: Double, samples: [(UInt64, Double)]) {
+    private func report(_ lines: [String], baseline: Double, samples: [(UInt64, Double)], writes: [(UInt64, Int)], hubConnected: [(UInt64, Int)]) {
         var marks: [String: UInt64] = [:]
         var results: [String: String] = [:]
         for line in lines {
@@ -185,6 +207,21 @@ struct FleetBenchmark: AsyncParsableCommand {
         print("| all \(nodes) nodes reconnect at once, \(storm) datasets edited meanwhile → converged | \(results["reconnect_converged_s"] ?? "?") s | | | < 10 s |")
         print("| cloud RSS: no nodes / \(nodes) connected / peak | \(fmt(baseline)) / \(fmt(connected)) / \(fmt(peak)) MB | | | |")
         print("| cloud RSS per connected node | \(fmt(perNodeKB)) KB | | | reported |")
+        let idle = IdleWrites(writes, from: marks["idle-start"], to: marks["idle-end"])
+        print("| idle \(fmt(idle.seconds)) s, \(nodes) nodes connected: EdgeNode writes/s, mean / peak 1 s | \(fmt(idle.mean)) / \(fmt(idle.peak)) | a write per 10 s heartbeat: \(fmt(Double(nodes) / 10))/s (computed) | \(fmt(idle.mean / (Double(nodes) / 10)))× | well under ≈ 900/s |")
+        print("| all \(nodes) nodes drop for good → every EdgeNode Ready=Unknown | \(results["offline_flip_s"] ?? "?") s after the drop (\(results["offline_flipped"] ?? "?") flipped) | grace period \(fmt(grace)) s | | < \(fmt(grace + 5)) s |")
+        // When the hub had seen every connection of the final drop end (the simulator closing
+        // 10,000 TLS connections takes a while): the grace period starts there.
+        var lastDisconnect: Double?
+        if let drop = marks["offline-drop"], let none = hubConnected.first(where: { $0.0 >= drop && $0.1 == 0 }) {
+            lastDisconnect = Double(none.0 &- drop) / 1e9
+        }
+        let flip = results["offline_flip_s"].flatMap(Double.init)
+        var pastGrace = "?"
+        if let flip, let lastDisconnect { pastGrace = fmt(flip - lastDisconnect - grace) }
+        let disconnected = lastDisconnect.map(fmt) ?? "?"
+        print("| … the hub saw the last disconnect / the last EdgeNode flipped, past that + grace | \(disconnected) s after the drop / \(pastGrace) s | | | < 5 s |")
+        print("| … then Datasets NodeReachable=False | \(results["reachability_marked"] ?? "?") of \(datasets + creates), the last \(results["reachability_last_s"] ?? "?") s after the drop | | | reported |")
         print("| missed (creates, reports) | \(results["create_missed"] ?? "?"), \(results["report_missed"] ?? "?") | | | 0 |")
     }
 
@@ -194,7 +231,35 @@ struct FleetBenchmark: AsyncParsableCommand {
     }
 }
 
-/// RSS samples (monotonic ns, MB), shared with the sampling task.
+/// RSS samples (monotonic ns, MB), EdgeNode writes started and connected nodes (monotonic ns,
+/// count), shared with the sampling task.
 final class RSSSamples: Sendable {
     let values = Mutex<[(UInt64, Double)]>([])
+    let writes = Mutex<[(UInt64, Int)]>([])
+    /// The hub's connected nodes.
+    let connected = Mutex<[(UInt64, Int)]>([])
+}
+
+/// EdgeNode writes between two marks, from the cloud's samples (every 100 ms): the mean rate and
+/// the highest over any one second.
+struct IdleWrites {
+    var seconds = Double.nan
+    var mean = Double.nan
+    var peak = Double.nan
+
+    init(_ samples: [(UInt64, Int)], from start: UInt64?, to end: UInt64?) {
+        guard let start, let end else { return }
+        let window = samples.filter { $0.0 >= start && $0.0 <= end }
+        guard let first = window.first, let last = window.last, last.0 > first.0 else { return }
+        seconds = Double(last.0 - first.0) / 1e9
+        mean = Double(last.1 - first.1) / seconds
+        var peak = 0.0
+        var j = 0
+        for i in window.indices {
+            while j < window.count, window[j].0 < window[i].0 + 1_000_000_000 { j += 1 }
+            guard j < window.count else { break }
+            peak = max(peak, Double(window[j].1 - window[i].1) / (Double(window[j].0 - window[i].0) / 1e9))
+        }
+        self.peak = peak
+    }
 }

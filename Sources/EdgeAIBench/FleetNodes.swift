@@ -25,6 +25,9 @@ struct FleetNodes: AsyncParsableCommand {
     @Option var reports: Int
     @Option var rate: Double
     @Option var storm: Int
+    @Option var idle: Int
+    @Option var grace: Double
+    @Option var markTimeout: Double
 
     func mark(_ phase: String) { print("MARK \(phase) \(monotonicNanos())") }
     func result(_ key: String, _ value: String) { print("RESULT \(key) \(value)") }
@@ -47,7 +50,7 @@ struct FleetNodes: AsyncParsableCommand {
                 let node = "node-\(i)"
                 var link = EdgeLinkConfiguration(node: node, agentVersion: "fleet")
                 link.reportRetryDelay = .seconds(1)
-                let configuration = HubClientConfiguration(url: hubURL, token: try credentials.nodeToken(for: node), caPEM: ca, link: link)
+                let configuration = HubClientConfiguration(url: hubURL, token: try NodeToken.issue(node: node, generation: FleetBenchmark.tokenGeneration, secret: credentials.clusterSecret), caPEM: ca, link: link)
                 return HubClient(configuration: configuration, store: stores[i], outbox: ReportOutbox(), logger: logger)
             }
         }
@@ -87,10 +90,15 @@ struct FleetNodes: AsyncParsableCommand {
             result("report_direct_p99_ms", fmt(reportLatency.direct.p99))
             result("report_missed", "\(reportLatency.missed)")
             mark("reports-done")
+
+            // 4. Idle: every node connected, nothing changing; the cloud counts EdgeNode writes.
+            mark("idle-start")
+            try await Task.sleep(for: .seconds(idle))
+            mark("idle-end")
             group.cancelAll()
         }
 
-        // 4. Every node drops at once; while they are away `--storm` datasets change; all come
+        // 5. Every node drops at once; while they are away `--storm` datasets change; all come
         //    back at once (new clients, same stores) and must hold the new versions.
         mark("dropped")
         var changed: [String: String] = [:]
@@ -103,7 +111,7 @@ struct FleetNodes: AsyncParsableCommand {
         let second = try makeClients()
         let stormStart = ContinuousClock.now
         mark("reconnect-start")
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let (offline, droppedAt) = try await withThrowingTaskGroup(of: Void.self) { group -> (OfflineWatch, UInt64) in
             for client in second { group.addTask { try await client.run() } }
             try await waitFor("all nodes reconnected and converged", timeout: .seconds(300)) {
                 var live = 0
@@ -116,8 +124,22 @@ struct FleetNodes: AsyncParsableCommand {
             }
             mark("reconnected")
             result("reconnect_converged_s", fmt((ContinuousClock.now - stormStart).milliseconds / 1000))
+
+            // 6. Every node drops at once and stays away: each EdgeNode must turn Ready=Unknown
+            //    within the grace period + 5 s; then each Dataset gets NodeReachable=False.
+            let watch = try await OfflineWatch(admin: admin, namespace: FleetBenchmark.namespace)
+            let droppedAt = monotonicNanos()
+            mark("offline-drop")
             group.cancelAll()
+            return (watch, droppedAt)
         }
+        let outcome = try await offline.wait(
+            nodes: nodes, datasets: datasets + creates, droppedAt: droppedAt, flipTimeout: .seconds(grace + 120),
+            markTimeout: .seconds(grace + markTimeout))
+        result("offline_flip_s", outcome.allFlippedSeconds.map(fmt) ?? "not-all")
+        result("offline_flipped", "\(outcome.flipped)")
+        result("reachability_marked", "\(outcome.marked)")
+        result("reachability_last_s", outcome.lastMarkedSeconds.map(fmt) ?? "none")
         try await admin.shutdown()
     }
 

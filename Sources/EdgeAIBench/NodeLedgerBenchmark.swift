@@ -19,7 +19,7 @@ struct NodeLedgerBenchmark: ParsableCommand {
     var minutes = 12
 
     @Option(help: "Percent of the nodes that drop at once at minute 6 (and come back at minute 9).")
-    var dropPercent = 10
+    var dropPercent = 100
 
     @Option(help: "Milliseconds between ticks (the hub's NodeKeeper ticks every 500 ms at most).")
     var tickMs = 500
@@ -90,11 +90,14 @@ struct NodeLedgerBenchmark: ParsableCommand {
         everyHeartbeat.heartbeatRefreshInterval = HubConfiguration().heartbeatInterval
         everyHeartbeat.writesPerSecond = 1e9
         everyHeartbeat.writeBurst = Int.max / 2
+        everyHeartbeat.transitionWritesPerSecond = 1e9
+        everyHeartbeat.transitionBurst = Int.max / 2
         let reference = simulate(everyHeartbeat)
         print("nodes: \(nodes), simulated \(minutes) min, \(dropPercent)% drop at minute 6, back at minute 9")
         print(String(format: "steady-state EdgeNode writes/s: %.1f (reference, a write per heartbeat: %.1f/s; ratio %.3f)",
             result.steadyPerSecond, reference.steadyPerSecond, result.steadyPerSecond / max(reference.steadyPerSecond, 0.001)))
-        print("peak writes in one second: \(result.peakPerSecond) (budget \(Int(policy.writesPerSecond))/s, burst \(policy.writeBurst))")
+        print("peak writes in one second: \(result.peakPerSecond) (steady budget \(Int(policy.writesPerSecond))/s, burst \(policy.writeBurst); "
+            + "transitions \(Int(policy.transitionWritesPerSecond))/s, burst \(policy.transitionBurst))")
         print(result.offlineWrittenAfterGrace.map { String(format: "all %d offline transitions written %.1f s after the grace period", nodes * dropPercent / 100, $0) }
             ?? "offline transitions not all written")
         print(String(format: "tick cost: %.0f µs for %d nodes (reference policy: %.0f µs)", result.tickMicros, nodes, reference.tickMicros))

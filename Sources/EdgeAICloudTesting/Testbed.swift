@@ -21,13 +21,18 @@ package final class Testbed: Sendable {
     package let credentials: ClusterCredentials
     package let controllerToken: String
     package let hubConfiguration: HubConfiguration
+    /// The controller's `adoptsLegacyNodes`. On by default here (unlike the controller's own
+    /// default): ``token(_:)`` issues generation-less tokens, so an ``Edge`` connects without an
+    /// EdgeNode made for it first. The revocation tests turn it off, as a production hub runs.
+    package let adoptsLegacyNodes: Bool
     /// The API server; its data directory is the testbed's.
     package let api: EmbeddedAPI
     private let cloud = Mutex<(ServiceGroup, Task<Void, any Error>, Int, CloudController)?>(nil)
     let admin = Mutex<KubeClient?>(nil)
     let edges = Mutex<[Edge]>([])
 
-    package init(hub: HubConfiguration = HubConfiguration()) throws {
+    package init(hub: HubConfiguration = HubConfiguration(), adoptsLegacyNodes: Bool = true) throws {
+        self.adoptsLegacyNodes = adoptsLegacyNodes
         directory = try TemporaryDirectory(prefix: "cloud-test")
         var credentials = try PKIBootstrap.ensure(dataDirectory: directory.path, hosts: ["127.0.0.1", "localhost"])
         controllerToken = try credentials.ensureToken(user: Authorizer.cloudControllerUser, groups: [Authorizer.controllersGroup])
@@ -75,6 +80,7 @@ package final class Testbed: Sendable {
         configuration.hubHost = "127.0.0.1"
         configuration.hubPort = port
         configuration.hub = hubConfiguration
+        configuration.adoptsLegacyNodes = adoptsLegacyNodes
         configuration.closeTimeout = .seconds(2)
         configuration.onHubListening = { port in continuation.yield(port) }
         let client = try KubeClient(config: config(token: controllerToken))
@@ -207,8 +213,10 @@ package final class Edge: Sendable {
 }
 
 /// Runs `body` against a fresh testbed with the API server started; removes it afterwards.
-package func withTestbed(hub: HubConfiguration = HubConfiguration(), _ body: (Testbed) async throws -> Void) async throws {
-    let testbed = try Testbed(hub: hub)
+package func withTestbed(
+    hub: HubConfiguration = HubConfiguration(), adoptsLegacyNodes: Bool = true, _ body: (Testbed) async throws -> Void
+) async throws {
+    let testbed = try Testbed(hub: hub, adoptsLegacyNodes: adoptsLegacyNodes)
     do {
         try await testbed.startAPI()
         try await body(testbed)

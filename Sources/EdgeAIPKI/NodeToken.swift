@@ -2,9 +2,10 @@ import Crypto
 
 /// Stateless node credentials: `<nodeName>.<base64url(HMAC-SHA256(secret, "edgeai-node:" + nodeName))>`.
 ///
-/// The cloud needs no per-node storage: it recomputes the MAC. Rotating the ``ClusterSecret``
-/// revokes every node token at once; a single node cannot be revoked without a deny list.
-/// Pure functions, no I/O.
+/// The original, generation-less form: the cloud recomputes the MAC, and only rotating the
+/// ``ClusterSecret`` revokes such a token. Every token the CLI issues now carries a generation
+/// (`NodeToken+Generation.swift`), which the node's EdgeNode must match; this form is still
+/// verified for fleets provisioned before. Pure functions, no I/O.
 package enum NodeToken {
     /// Domain-separation prefix of the MAC input.
     static let context = "edgeai-node:"

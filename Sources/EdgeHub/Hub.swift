@@ -40,7 +40,7 @@ package actor Hub {
     package init(
         configuration: HubConfiguration, closeTimeout: Duration = .seconds(5), writer: any StatusWriting, events: (any EventRecording)? = nil,
         metrics: HubMetrics, desired: @escaping DesiredSource, desiredSynced: @escaping @Sendable () async throws -> Void = {},
-        nodes: NodeKeeper? = nil, edgeNode: (@Sendable (String) -> EdgeNode?)? = nil, adoptsLegacyNodes: Bool = true,
+        nodes: NodeKeeper? = nil, edgeNode: (@Sendable (String) -> EdgeNode?)? = nil, adoptsLegacyNodes: Bool = false,
         logger: Logger
     ) {
         self.nodes = nodes
@@ -99,7 +99,9 @@ package actor Hub {
     func serve(
         node: String, generation: UInt64? = nil, address: String? = nil, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
     ) async throws {
-        let createsEdgeNode = edgeNode.map { $0(node) == nil } ?? false
+        // Only an adopted legacy node creates its EdgeNode; any other that lost its EdgeNode
+        // since admission is closed by `edgeNodeDeleted` and never re-creates it.
+        let createsEdgeNode = adoptsLegacyNodes && generation == nil && (edgeNode.map { $0(node) == nil } ?? false)
         guard let (connection, previous) = register(node: node, generation: generation, address: address) else {
             try? await outbound.close(.goingAway, reason: "goingAway: hub shutting down")
             return

@@ -2,16 +2,20 @@ package import EdgeAIAPI
 
 /// Whether a node with a verified token may connect, from its EdgeNode. Pure.
 ///
-/// - A token with a generation (`edgeai node add`) is accepted only while the node's EdgeNode
-///   exists, is not being deleted, and carries that `spec.tokenGeneration`: deleting the
-///   EdgeNode, re-adding the node (a new generation) or `edgeai node revoke` refuse it.
-/// - A token without one (issued before generations: `edgeai token`, `edgeai up`, older
-///   `node add`) is generation 0: accepted while the EdgeNode has no `spec.tokenGeneration`
-///   (or 0). With no EdgeNode at all it is accepted, and the hub creates the EdgeNode on this
-///   first connect, only while ``Policy/adoptsLegacyNodes`` is on (the default, so fleets
-///   provisioned before keep working). A revoked legacy node must therefore be revoked by
-///   generation (`edgeai node revoke` keeps the EdgeNode with a new generation), or adoption
-///   turned off: deleting its EdgeNode alone would let it re-create itself on reconnect.
+/// The EdgeNode is the node's registration, as a ServiceAccount is a pod's: deleting it ends
+/// the node's access for every token it was ever given, and nothing but an operator's command
+/// (`edgeai node add`, `edgeai up` for its own agent) brings it back.
+/// - A token with a generation (every token `edgeai node add`, `edgeai token create` and
+///   `edgeai up` issue) is accepted only while the node's EdgeNode exists, is not being deleted,
+///   and carries that `spec.tokenGeneration`: deleting the EdgeNode, re-adding the node (a new
+///   generation) or `edgeai node revoke` refuse it.
+/// - A token without one (issued before generations) is generation 0: accepted while the
+///   EdgeNode has no `spec.tokenGeneration` (or 0). With no EdgeNode at all it is refused,
+///   unless `adoptsLegacyNodes` is on (opt-in, `--adopt-legacy-nodes`, for a fleet provisioned
+///   before generations): then the node is admitted and the hub creates its EdgeNode on this
+///   connect. That opt-in is the one case where deleting an EdgeNode does not end a node's
+///   access (it re-creates itself on reconnect); `edgeai node revoke` (a new generation, the
+///   EdgeNode kept) revokes such a node in either mode.
 package enum NodeAdmission {
     package enum Decision: Hashable, Sendable {
         case admit

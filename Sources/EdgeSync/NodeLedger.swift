@@ -55,12 +55,16 @@ package enum NodeStatusWriteOutcome: Hashable, Sendable {
 /// unanswered for `heartbeatTimeout`, so a live connection is a heartbeat that recent.
 ///
 /// Invariant: at most one write per node in flight; a node is written when its phase or Ready
-/// status changes (first, within the budget), when what it holds changed (at most every
-/// `minWriteInterval`), and when connected every `heartbeatRefreshInterval`.
+/// status changes (first, within the transitions' budget, then the steady one), when what it
+/// holds changed (at most every `minWriteInterval`), and when connected every
+/// `heartbeatRefreshInterval` (both within the steady budget only).
 package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     package let policy: NodeStatusPolicy
     private var entries: [String: Entry] = [:]
+    /// Changes and heartbeat refreshes (and transitions once their own budget is spent).
     private var bucket: TokenBucket<Instant>
+    /// Transitions only.
+    private var transitions: TokenBucket<Instant>
 
     struct Entry: Sendable {
         var connection: UInt64?
@@ -80,6 +84,7 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
     package init(policy: NodeStatusPolicy = NodeStatusPolicy()) {
         self.policy = policy
         self.bucket = TokenBucket(ratePerSecond: policy.writesPerSecond, burst: policy.writeBurst)
+        self.transitions = TokenBucket(ratePerSecond: policy.transitionWritesPerSecond, burst: policy.transitionBurst)
     }
 
     /// Nodes the ledger tracks.
@@ -229,8 +234,9 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
         return status
     }
 
-    /// The writes to start now: transitions first, then changes and heartbeat refreshes (the
-    /// longest unwritten first), as many as the write budget allows.
+    /// The writes to start now: transitions first (from their own budget, then the steady one),
+    /// then changes and heartbeat refreshes (the longest unwritten first, from the steady budget),
+    /// as many as the budgets allow.
     package mutating func tick(now: Instant, wall: Time) -> [NodeStatusWrite] {
         var candidates: [(due: Due, writtenAt: Instant?, node: String, status: EdgeNodeStatus)] = []
         for (node, entry) in entries where !entry.inFlight && (entry.retryAt.map { $0 <= now } ?? true) {
@@ -250,7 +256,11 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
         }
         var writes: [NodeStatusWrite] = []
         for candidate in candidates {
-            guard bucket.tryTake(now: now) else { break }
+            let transition = candidate.due == .transition
+            guard (transition && transitions.tryTake(now: now)) || bucket.tryTake(now: now) else {
+                if transition { continue }
+                break
+            }
             entries[candidate.node]?.inFlight = true
             writes.append(NodeStatusWrite(
                 node: candidate.node, status: candidate.status,
@@ -264,6 +274,7 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
     package func nextDeadline(now: Instant, wall: Time) -> Instant? {
         var earliest: Instant?
         func consider(_ instant: Instant) { earliest = earliest.map { min($0, instant) } ?? instant }
+        var waitingForTransition = false
         var waitingForToken = false
         for entry in entries.values where !entry.inFlight {
             if let retryAt = entry.retryAt, now < retryAt {
@@ -271,8 +282,8 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
                 continue
             }
             if let status = desired(entry, now: now, wall: wall) {
-                if due(entry, desired: status, now: now) != nil {
-                    waitingForToken = true
+                if let due = due(entry, desired: status, now: now) {
+                    if due == .transition { waitingForTransition = true } else { waitingForToken = true }
                     continue
                 }
                 if let writtenAt = entry.writtenAt {
@@ -286,7 +297,8 @@ package struct NodeLedger<Instant: InstantProtocol>: Sendable where Instant.Dura
                 consider(silent.instant.advanced(by: policy.offlineGracePeriod))
             }
         }
-        if waitingForToken { consider(max(now, bucket.nextToken(now: now))) }
+        if waitingForToken || waitingForTransition { consider(max(now, bucket.nextToken(now: now))) }
+        if waitingForTransition { consider(max(now, transitions.nextToken(now: now))) }
         return earliest
     }
 }

@@ -50,6 +50,12 @@ struct Cloud: AsyncParsableCommand {
     @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
     var nodeOfflineGrace: Double = 40
 
+    @Option(help: "Requests the cloud may send at once above --kube-qps (a whole fleet's offline transitions go out in one burst).")
+    var kubeBurst: Int = 10_000
+
+    @Flag(help: "Admit a node whose token has no generation (issued before generations) and create its EdgeNode on first connect; deleting such an EdgeNode then does not end its access (`edgeai node revoke` does).")
+    var adoptLegacyNodes = false
+
     @OptionGroup var ui: DashboardFlags
 
     func run() async throws {
@@ -74,13 +80,14 @@ struct Cloud: AsyncParsableCommand {
                 kube = try KubeConfig.load(context: context)
             }
             kube.qps = kubeQPS
-            kube.burst = Int(kubeQPS * 2)
+            kube.burst = max(Int(kubeQPS * 2), kubeBurst)
             let client = try KubeClient(config: kube, logger: logger)
             var configuration = try CloudControllerConfiguration(credentials: credentials)
             configuration.retiredSecrets = retired.valid(at: now)
             configuration.hubHost = hubAddress
             configuration.hubPort = await boundPort.port ?? hubPort
             configuration.namespace = namespace
+            configuration.adoptsLegacyNodes = adoptLegacyNodes
             configuration.hub.nodes.offlineGracePeriod = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
             let caPath = credentials.paths.caCertificate
             let apiServer = kube.server

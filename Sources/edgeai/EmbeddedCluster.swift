@@ -26,6 +26,8 @@ struct EmbeddedCluster {
         var controller = true
         /// How long a disconnected node stays Online (nil: the hub's default).
         var nodeOfflineGrace: Duration?
+        /// Admit generation-less tokens without an EdgeNode (`--adopt-legacy-nodes`).
+        var adoptsLegacyNodes = false
         /// The dashboard (nil: not served), reaching the API over its HTTPS port.
         var dashboard: DashboardOptions?
     }
@@ -34,6 +36,8 @@ struct EmbeddedCluster {
     let services: [any Service]
     /// The host written into the kubeconfig and printed for users.
     let publicHost: String
+    /// The API server's port once bound.
+    let apiPort: BoundAPIPort
 
     /// `onAPIListening` runs once the API port is bound and the kubeconfig is written (with its
     /// path); `onHubListening` once the hub's port is bound.
@@ -73,6 +77,7 @@ struct EmbeddedCluster {
             controller.hubPort = options.hubPort
             controller.onHubListening = onHubListening
             if let grace = options.nodeOfflineGrace { controller.hub.nodes.offlineGracePeriod = grace }
+            controller.adoptsLegacyNodes = options.adoptsLegacyNodes
             services.append(
                 EmbeddedController(
                     configuration: controller, apiPorts: ports, token: controllerToken,
@@ -94,6 +99,7 @@ struct EmbeddedCluster {
         self.credentials = credentials
         self.services = services
         self.publicHost = publicHost
+        self.apiPort = apiPort
     }
 }
 

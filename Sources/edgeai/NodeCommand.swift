@@ -12,9 +12,11 @@ struct Node: AsyncParsableCommand {
 
     /// `edgeai node add NAME`: creates the node's EdgeNode (or moves its token generation on),
     /// prints a token for that generation and the exact commands that provision the node. Any
-    /// token issued for the node before is refused from then on. The key comes from the cluster's
-    /// `edgeai-cluster` Secret; with `--data-dir` (a cloud run outside Kubernetes, no API to
-    /// write to) it prints a generation-less token and creates nothing.
+    /// token issued for the node before is refused from then on, and so is this one once the
+    /// EdgeNode is deleted. The key comes from the cluster's `edgeai-cluster` Secret, or with
+    /// `--data-dir` (a cloud run outside Kubernetes, `edgeai cloud` or `server`) from that
+    /// directory; the EdgeNode is written to the API either way (with `--data-dir`,
+    /// `<data-dir>/kubeconfig` when there is one and no other is named).
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a node's token and the commands to provision it.")
 
@@ -32,11 +34,13 @@ struct Node: AsyncParsableCommand {
 
         func run() async throws {
             if let dataDir {
-                return try await reportingErrors {
-                    let credentials = try PKIBootstrap.ensure(dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL.path)
-                    let provisioning = NodeProvisioning(
-                        node: name, token: try credentials.nodeToken(for: name), caPEM: credentials.certificateAuthority.certificatePEM)
-                    writeOutput(provisioning.script)
+                let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+                var options = client
+                options.kubeconfig = NodeGeneration.kubeconfig(flag: client.kubeconfig, dataDirectory: dataDirectory)
+                return try await options.withClient { kube, _ in
+                    let credentials = try PKIBootstrap.ensure(dataDirectory: dataDirectory)
+                    let token = try await NodeGeneration.issueToken(kube, name: name, secret: credentials.clusterSecret)
+                    writeOutput(NodeProvisioning(node: name, token: token, caPEM: credentials.certificateAuthority.certificatePEM).script)
                 }
             }
             try await client.withClient { kube, _ in
@@ -47,8 +51,7 @@ struct Node: AsyncParsableCommand {
                     throw CLIError("Secret \(InstallPlan.secretNamespace)/\(InstallPlan.secretName) not found: run `edgeai install --image …` first")
                 }
                 let secret = try ClusterSecretObject(secret: object)
-                let generation = try await NodeGeneration.advance(kube, name: name, createIfMissing: true)
-                let token = try NodeToken.issue(node: name, generation: UInt64(clamping: generation), secret: secret.clusterKey)
+                let token = try await NodeGeneration.issueToken(kube, name: name, secret: secret.clusterKey)
                 let provisioning = NodeProvisioning(node: name, token: token, caPEM: secret.caCertificatePEM)
                 writeOutput(provisioning.script)
             }
@@ -57,8 +60,8 @@ struct Node: AsyncParsableCommand {
 
     /// `edgeai node revoke NAME`: moves the EdgeNode's token generation on without issuing a
     /// token: the hub closes the node's connection and refuses every token it was given, also
-    /// after a restart. The EdgeNode stays (deleting it revokes a node added with `node add`
-    /// too). `edgeai node add NAME` provisions it again.
+    /// after a restart. The EdgeNode stays, with its labels (deleting it revokes the node too,
+    /// and forgets it). `edgeai node add NAME` provisions it again.
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse a node's tokens from now on and end its connection.")
 

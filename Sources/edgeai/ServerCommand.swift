@@ -47,6 +47,9 @@ struct Server: AsyncParsableCommand {
     @Option(help: "Seconds a disconnected node stays Online before its EdgeNode says Offline.")
     var nodeOfflineGrace: Double = 40
 
+    @Flag(help: "Admit a node whose token has no generation (issued before generations) and create its EdgeNode on first connect; deleting such an EdgeNode then does not end its access (`edgeai node revoke` does).")
+    var adoptLegacyNodes = false
+
     @OptionGroup var ui: DashboardFlags
 
     func run() async throws {
@@ -59,6 +62,7 @@ struct Server: AsyncParsableCommand {
         options.durability = processCrashSafe ? .processCrashSafe : .durable
         options.controller = !noController
         options.nodeOfflineGrace = .milliseconds(Int64((max(0, nodeOfflineGrace) * 1000).rounded()))
+        options.adoptsLegacyNodes = adoptLegacyNodes
         options.dashboard = ui.options(defaultPort: nil, printLoginLink: false)
         let host = ["0.0.0.0", "::"].contains(address) ? "127.0.0.1" : address
         let ports = [

@@ -81,16 +81,18 @@ struct Up: AsyncParsableCommand {
                 printLine("edgeai up: dashboard on \(url)" + (link.map { "; one-time login link (10 min): \($0)" } ?? ""))
             })
         let credentials = cluster.credentials
-        await progress.setJoinToken(try credentials.nodeToken(for: "edge1"))
+        let apiPort = cluster.apiPort
 
         let agentConfiguration = EdgeAgent.Configuration(
             node: node, dataDirectory: dataDirectory + "/agents/" + node, root: root, allow: allowed, apiPort: agentPort,
             onAPIListening: { port in await progress.agentListening(port: port) })
-        let nodeToken = try credentials.nodeToken(for: node)
         let caPEM = credentials.certificateAuthority.certificatePEM
         let agentLogger = Logger(label: "edgeai.edge")
         let agent = EdgeAgent(configuration: agentConfiguration, logger: agentLogger) { [node] edgeNode, outbox in
             let hubPort = try await progress.hubPort()
+            // Registered like any node: its EdgeNode created (or its generation moved on), so
+            // deleting that EdgeNode refuses this agent until the next `up`.
+            let nodeToken = try await NodeGeneration.registerOwnNode(node, credentials: credentials, apiPort: await apiPort.wait())
             let link = EdgeLinkConfiguration(node: node, agentVersion: EdgeAIVersion.current)
             let hub = HubClientConfiguration(url: "wss://127.0.0.1:\(hubPort)", token: nodeToken, caPEM: caPEM, link: link)
             return try await EdgeAgent.hub(hub, logger: agentLogger)(edgeNode, outbox)

@@ -7,7 +7,6 @@ actor UpProgress {
     private var api: (port: Int, kubeconfig: String)?
     private var hub: Int?
     private var agent: Int?
-    private var joinToken = ""
     private var announced = false
     // One reader each (the demo, the agent's uplink); streams end a wait when its task is cancelled.
     private let apiEndpoints = AsyncStream.makeStream(of: (port: Int, kubeconfig: String).self, bufferingPolicy: .bufferingNewest(1))
@@ -22,8 +21,6 @@ actor UpProgress {
     func starting() {
         printLine("edgeai up: starting the API server, the cloud controller and edge agent \"\(node)\" (state in \(dataDirectory)) …")
     }
-
-    func setJoinToken(_ token: String) { joinToken = token }
 
     func apiListening(port: Int, kubeconfig: String) {
         api = (port, kubeconfig)
@@ -59,13 +56,12 @@ actor UpProgress {
         announced = true
         printLine(Self.banner(
             dataDirectory: dataDirectory, node: node, allowed: allowed, apiPort: api.port, kubeconfig: api.kubeconfig,
-            hubPort: hub, agentPort: agent, joinToken: joinToken))
+            hubPort: hub, agentPort: agent))
     }
 
     /// The few lines that say what runs where and what to type next.
     static func banner(
-        dataDirectory: String, node: String, allowed: [String], apiPort: Int, kubeconfig: String, hubPort: Int, agentPort: Int,
-        joinToken: String
+        dataDirectory: String, node: String, allowed: [String], apiPort: Int, kubeconfig: String, hubPort: Int, agentPort: Int
     ) -> String {
         let ca = dataDirectory + "/ca.crt"
         let example = (allowed.first ?? "/data") + "/cats.txt"
@@ -77,7 +73,7 @@ actor UpProgress {
             next:
               edgeai get datasets                      (kubectl get datasets works too)
               edgeai create dataset cats --url \(example) --format txt --node \(node)
-              edgeai edge --node edge1 --token \(joinToken) --cloud wss://127.0.0.1:\(hubPort) --ca \(ca) --allow DIR --data-dir ./edge1 --api-port 7071
+              edgeai edge --node edge1 --token "$(edgeai token create --node edge1 --data-dir \(dataDirectory))" --cloud wss://127.0.0.1:\(hubPort) --ca \(ca) --allow DIR --data-dir ./edge1 --api-port 7071
             """
     }
 }

@@ -138,7 +138,10 @@ struct ManifestContractTests {
             try FileManager.default.createDirectory(atPath: node + "/data/images", withIntermediateDirectories: true)
             try "a\nb\nc\n".write(toFile: node + "/data/images/index.txt", atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: node + "/etc/edgeai", withIntermediateDirectories: true)
-            try NodeToken.issue(node: "edge-1", secret: admin.clusterSecret).write(toFile: node + "/etc/edgeai/token", atomically: true, encoding: .utf8)
+            // Registered as `edgeai node add` does: its EdgeNode with the generation its token carries.
+            _ = try await client.create(EdgeNode(metadata: ObjectMeta(name: "edge-1"), spec: EdgeNodeSpec(tokenGeneration: 7)))
+            try NodeToken.issue(node: "edge-1", generation: 7, secret: admin.clusterSecret)
+                .write(toFile: node + "/etc/edgeai/token", atomically: true, encoding: .utf8)
             try admin.certificateAuthority.certificatePEM.write(toFile: node + "/etc/edgeai/ca.crt", atomically: true, encoding: .utf8)
             let edge = try ContainerRun(
                 workload: Self.workload(objects, kind: "DaemonSet", name: "edgeai-edge"), image: Self.image(),

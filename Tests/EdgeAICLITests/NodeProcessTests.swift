@@ -25,7 +25,7 @@ struct NodeProcessTests {
                     .flatMap { $0.split(separator: "wss://127.0.0.1:").last?.split(separator: "/").first })
                 try FileManager.default.createDirectory(atPath: root + "/node/data", withIntermediateDirectories: true)
                 let token = try await CLIProcess.run(
-                    ["token", "create", "--node", "edge-1", "--data-dir", cloudData], stdin: nil, environment: [:], workingDirectory: root)
+                    ["token", "create", "--node", "edge-1", "--data-dir", cloudData, "--kubeconfig", cluster.kubeconfig], stdin: nil, environment: [:], workingDirectory: root)
                 try token.stdout.write(toFile: root + "/node/token", atomically: true, encoding: .utf8)
                 let edgeArguments = [
                     "edge", "--node", "edge-1", "--token-file", root + "/node/token", "--ca", cloudData + "/ca.crt", "--cloud",

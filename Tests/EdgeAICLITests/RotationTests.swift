@@ -31,7 +31,7 @@ struct RotationTests {
                 .flatMap { $0.split(separator: "wss://127.0.0.1:").last?.split(separator: "/").first })
             let tokenFile = root + "/node/token"
             try FileManager.default.createDirectory(atPath: root + "/node/data", withIntermediateDirectories: true)
-            try await provision(tokenFile, cloudData: cloudData, in: root)
+            try await provision(tokenFile, cloudData: cloudData, kubeconfig: cluster.kubeconfig, in: root)
             let edge = try CLIProcess.start(
                 ["edge", "--node", "edge-1", "--token-file", tokenFile, "--ca", ca ?? cloudData + "/ca.crt", "--cloud", "wss://127.0.0.1:\(port)",
                  "--allow", root + "/node/data", "--data-dir", root + "/node/state", "--api-port", "0"],
@@ -40,8 +40,8 @@ struct RotationTests {
         }
 
         /// Writes the node's current token, as an operator does after `edgeai node add`.
-        static func provision(_ tokenFile: String, cloudData: String, in root: String) async throws {
-            let created = try await CLIProcess.run(["token", "create", "--node", "edge-1", "--data-dir", cloudData], stdin: nil, environment: [:], workingDirectory: root)
+        static func provision(_ tokenFile: String, cloudData: String, kubeconfig: String, in root: String) async throws {
+            let created = try await CLIProcess.run(["token", "create", "--node", "edge-1", "--data-dir", cloudData, "--kubeconfig", kubeconfig], stdin: nil, environment: [:], workingDirectory: root)
             #expect(created.status == 0, "\(created)")
             try created.stdout.write(toFile: tokenFile + ".new", atomically: true, encoding: .utf8)
             #expect(rename(tokenFile + ".new", tokenFile) == 0)  // atomically, as `install` + `mv` do
@@ -91,7 +91,7 @@ struct RotationTests {
             #expect(!rotated.stdout.contains(oldToken.trimmingCharacters(in: .whitespacesAndNewlines)))
             try await fleet.cloud.waitForOutput("the hub restarted with the retired key accepted") { $0.contains("retired cluster key") }
             try await fleet.expectCounted("during-grace")
-            try await Fleet.provision(fleet.tokenFile, cloudData: fleet.cloudData, in: fleet.cluster.directory.path)
+            try await Fleet.provision(fleet.tokenFile, cloudData: fleet.cloudData, kubeconfig: fleet.cluster.kubeconfig, in: fleet.cluster.directory.path)
             #expect(try String(contentsOfFile: fleet.tokenFile, encoding: .utf8) != oldToken)
             try await eventually("the agent reloaded its token", timeout: .seconds(20)) { fleet.edge.stderr().contains("node token or CA changed") }
             try await fleet.expectCounted("after")
@@ -114,7 +114,7 @@ struct RotationTests {
             }
             #expect(!fleet.cloud.stderr().contains("Error handling upgrade result"), "the WebSocket library's error leaked")
             #expect(fleet.edge.process.isRunning && fleet.cloud.process.isRunning)
-            try await Fleet.provision(fleet.tokenFile, cloudData: fleet.cloudData, in: fleet.cluster.directory.path)
+            try await Fleet.provision(fleet.tokenFile, cloudData: fleet.cloudData, kubeconfig: fleet.cluster.kubeconfig, in: fleet.cluster.directory.path)
             try await fleet.expectCounted("after")
             let key = try String(contentsOfFile: fleet.cloudData + "/cluster.key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!fleet.cloud.stderr().contains(key) && !fleet.edge.stderr().contains(key), "a key was logged")

@@ -21,7 +21,20 @@ struct UpCommandTests {
         let shown = first.stdout()
         #expect(shown.contains("edgeai up: running"))
         #expect(shown.contains("export KUBECONFIG=\(directory.path)/.edgeai/kubeconfig"))
-        #expect(shown.contains("edgeai edge --node edge1 --token edge1."))
+        #expect(shown.contains("edgeai edge --node edge1 --token \"$(edgeai token create --node edge1 --data-dir \(directory.path)/.edgeai)\""))
+        // The agent is registered like any node: its EdgeNode carries the generation of its token.
+        func generation(_ node: String) async throws -> Int? {
+            let result = try await CLIProcess.run(["get", "edgenode", node, "-o", "json"], stdin: nil, environment: [:], workingDirectory: directory.path)
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return (object?["spec"] as? [String: Any])?["tokenGeneration"] as? Int
+        }
+        let ownGeneration = try #require(try await generation("edge0"))
+        // The banner's `token create` registers a second node the same way.
+        let joined = try await CLIProcess.run(
+            ["token", "create", "--node", "edge1", "--data-dir", directory.path + "/.edgeai"], stdin: nil, environment: [:], workingDirectory: directory.path)
+        #expect(joined.status == 0, "\(joined)")
+        let edge1 = try #require(try await generation("edge1"))
+        #expect(joined.stdout.hasPrefix("edge1.g\(edge1)."), "\(joined)")
         #expect(shown.contains("dataset-examp NUMBEROFSAMPLES=100,"))
         #expect(shown.contains("dataset-examp NUMBEROFSAMPLES=120,"))
 
@@ -48,6 +61,8 @@ struct UpCommandTests {
         try await second.waitForOutput("the demo on the kept state", timeout: .seconds(120)) { $0.contains("demo: done") }
         #expect(second.stdout().contains("dataset-examp NUMBEROFSAMPLES=125,"), "\(second.stdout())")
         #expect(second.stdout().contains("dataset-examp NUMBEROFSAMPLES=145,"), "\(second.stdout())")
+        // Each `up` registers its agent afresh: the run before's token is refused from now on.
+        #expect(try #require(try await generation("edge0")) > ownGeneration)
         #expect(await second.interrupt() == 0, "\(second.stderr())")
     }
 

@@ -92,20 +92,28 @@ import Testing
         #expect(flush(&ledger, at: .seconds(90)).isEmpty)
     }
 
-    @Test func theWriteBudgetBoundsAFleetAndTransitionsGoFirst() {
-        var ledger = NodeLedger<Instant>(policy: policy { $0.writesPerSecond = 100; $0.writeBurst = 100 })
+    @Test func theWriteBudgetsBoundAFleetAndTransitionsGoFirst() {
+        var ledger = NodeLedger<Instant>(policy: policy {
+            $0.writesPerSecond = 100
+            $0.writeBurst = 100
+            $0.transitionWritesPerSecond = 100
+            $0.transitionBurst = 300
+        })
         for i in 0..<1000 { ledger.connected("n\(i)", connection: UInt64(i + 1), observation: NodeObservation(), wall: wall) }
         var written = 0
         var seconds = 0
+        var perSecond: [Int] = []
         while written < 1000, seconds < 60 {
             let writes = flush(&ledger, at: .seconds(seconds))
-            #expect(writes.count <= 100 + 1)
+            perSecond.append(writes.count)
             written += writes.count
             seconds += 1
         }
         #expect(written == 1000)
-        #expect(seconds >= 9)  // 1,000 transitions at 100/s
-        // Steady state: every node refreshes once per 60 s, 1000/60 ≈ 17 writes/s.
+        // Both bursts at once, then both rates: 400, 200, 200, 200.
+        #expect(perSecond == [400, 200, 200, 200])
+        // Steady state: every node refreshes once per 60 s, 1000/60 ≈ 17 writes/s, from the
+        // steady budget only.
         var steady = 0
         for s in 100..<160 { steady += flush(&ledger, at: .seconds(s)).count }
         #expect(steady <= 1000 + 100)
@@ -115,7 +123,36 @@ import Testing
         let next = ledger.tick(now: t0.advanced(by: .seconds(300)), wall: wall)
         #expect(next.first?.node == "n7")
         #expect(next.first?.status.phase == "Offline")
-        #expect(next.count <= 100)
+        #expect(next.count <= 101)
+    }
+
+    /// Heartbeat refreshes never spend the transitions' budget: with it full, a fleet due for
+    /// refreshes is written at the steady rate.
+    @Test func refreshesStayWithinTheSteadyBudget() {
+        var ledger = NodeLedger<Instant>(policy: policy {
+            $0.writesPerSecond = 10
+            $0.writeBurst = 10
+            $0.transitionWritesPerSecond = 1000
+            $0.transitionBurst = 1000
+        })
+        for i in 0..<500 { ledger.connected("n\(i)", connection: UInt64(i + 1), observation: NodeObservation(), wall: wall) }
+        #expect(flush(&ledger, at: .zero).count == 500)  // the first connects: transitions
+        // At 60 s all 500 refreshes are due; the transitions' budget has refilled, unused.
+        for s in 60..<70 { #expect(flush(&ledger, at: .seconds(s)).count == 10) }
+    }
+
+    /// A whole fleet dropping at once is written Offline within one tick of the grace period's
+    /// end with the default budgets (the steady budget alone would take 50 s for 10,000).
+    @Test func aMassOfflineIsWrittenAtTheEndOfTheGracePeriod() {
+        var ledger = NodeLedger<Instant>(policy: policy())
+        let nodes = 10_000
+        for i in 0..<nodes { ledger.connected("n\(i)", connection: UInt64(i + 1), observation: NodeObservation(), wall: wall) }
+        #expect(flush(&ledger, at: .zero).count == nodes)  // the first connects, one burst
+        for i in 0..<nodes { ledger.disconnected("n\(i)", connection: UInt64(i + 1), lastHeard: wall, now: t0.advanced(by: .seconds(100))) }
+        #expect(ledger.nextDeadline(now: t0.advanced(by: .seconds(101)), wall: wall).map { $0 <= t0.advanced(by: .seconds(140)) } == true)
+        let offline = flush(&ledger, at: .seconds(140)).filter { $0.status.phase == "Offline" }
+        #expect(offline.count == nodes)
+        #expect(flush(&ledger, at: .seconds(141)).isEmpty)  // written once
     }
 
     @Test func failedWritesAreRetriedAndMissingOfflineNodesForgotten() {
