@@ -275,7 +275,7 @@ let package = Package(
             name: "EdgeAIBench",
             dependencies: [
                 "DatasetScan", "EdgeAIAPI", "ObjectStore", "EdgeAIPKI", "KubeClient", "APIServer", "CloudController", "HubClient", "EdgeSync", "EdgeAgent", "JSON", "ManifestYAML", "EdgeAICore", "EdgeHub", "RemoteStore",
-                "Dashboard", "EdgeAICloudTesting", "EdgeAITesting",
+                "Dashboard", "EdgeAICloudTesting", "EdgeAITesting", "EdgeAIPeerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DatasetScan
 import EdgeAIPKI
+import EdgeAIPeerTesting
 import Foundation
 import NIOSSL
 import RemoteStore
@@ -30,10 +31,12 @@ struct RemoteBench: AsyncParsableCommand {
     func run() async throws {
         if let fetch, let dest, let ca { return try await child(fetch, dest, ca) }
         let dir = NSTemporaryDirectory() + "edgeai-bench-remote-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir + "/www", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let nginx = try BenchNginx(directory: dir)
+        let nginx = try await NginxPeer()
         defer { nginx.stop() }
+        // curl and the resumed child verify nginx's certificate with this CA.
+        try nginx.ca.certificatePEM.write(toFile: dir + "/ca.pem", atomically: true, encoding: .utf8)
         let client = RemoteClient(configuration: .init(tls: try nginx.tls()))
         do {
             try await measure(nginx: nginx, client: client, dir: dir)
@@ -44,9 +47,10 @@ struct RemoteBench: AsyncParsableCommand {
         try await client.shutdown()
     }
 
-    private func measure(nginx: BenchNginx, client: RemoteClient, dir: String) async throws {
+    private func measure(nginx: NginxPeer, client: RemoteClient, dir: String) async throws {
         let size = sizeMib << 20
-        try writePattern(dir + "/www/model.bin", bytes: size)
+        let caPath = dir + "/ca.pem"
+        try writePattern(nginx.www + "/model.bin", bytes: size)
         let url = nginx.url("model.bin")
         say("remote: \(sizeMib) MiB over HTTPS from nginx on loopback, \(runs) runs each (median)")
         var curlTimes: [Double] = []
@@ -56,7 +60,7 @@ struct RemoteBench: AsyncParsableCommand {
         let downloader = Downloader(client: client, configuration: .init(reserveBytes: 0))
         let source = try RemoteSource(location: RemoteLocation(parsing: url))
         for _ in 0..<runs {
-            curlTimes.append(try timeProcess("/usr/bin/curl", ["-s", "--cacert", nginx.caPath, "-o", dir + "/curl.bin", url]))
+            curlTimes.append(try timeProcess("/usr/bin/curl", ["-s", "--cacert", caPath, "-o", dir + "/curl.bin", url]))
             unlink(dir + "/curl.bin")
             try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
             let baseline = procStatus("VmRSS")
@@ -65,7 +69,7 @@ struct RemoteBench: AsyncParsableCommand {
             ourTimes.append((ContinuousClock.now - start).seconds)
             growth.append(max(0, procStatus("VmHWM") - baseline))
             unlink(dir + "/ours.bin")
-            if breakdown { try await measureBreakdown(&parts, url: url, caPath: nginx.caPath, client: client, source: source) }
+            if breakdown { try await measureBreakdown(&parts, url: url, caPath: caPath, client: client, source: source) }
         }
         let mib = Double(size) / 1_048_576
         let curlRate = mib / median(curlTimes)
@@ -79,7 +83,7 @@ struct RemoteBench: AsyncParsableCommand {
         let childDest = dir + "/child.bin"
         let first = Process()
         first.executableURL = URL(fileURLWithPath: self_)
-        first.arguments = ["remote", "--fetch", url, "--dest", childDest, "--ca", nginx.caPath]
+        first.arguments = ["remote", "--fetch", url, "--dest", childDest, "--ca", caPath]
         let pipe = Pipe()
         first.standardOutput = pipe
         try first.run()
@@ -103,24 +107,24 @@ struct RemoteBench: AsyncParsableCommand {
         let partial = (try? FileManager.default.attributesOfItem(atPath: childDest + ".partial")[.size] as? Int64) ?? 0
         let second = Process()
         second.executableURL = URL(fileURLWithPath: self_)
-        second.arguments = ["remote", "--fetch", url, "--dest", childDest, "--ca", nginx.caPath]
+        second.arguments = ["remote", "--fetch", url, "--dest", childDest, "--ca", caPath]
         second.standardOutput = FileHandle.nullDevice
         try second.run()
         second.waitUntilExit()
-        let sent = nginx.lastBytesSent()
+        let sent = try nginx.accessEntries().last?.bytes ?? -1
         say("  kill -9 at \(f(Double(killedAt) * 100 / Double(size), 0)) % (\(partial) bytes on disk): the resume transferred "
             + "\(sent) bytes, remainder \(Int64(size) - partial) (difference \(sent - (Int64(size) - partial))); exit \(second.terminationStatus)")
         unlink(childDest)
 
         // A txt index counted over HTTPS vs curl | wc -l.
-        let lines = try writeIndex(dir + "/www/index.txt", megabytes: indexMb)
+        let lines = try writeIndex(nginx.www + "/index.txt", megabytes: indexMb)
         let indexURL = nginx.url("index.txt")
         var wcTimes: [Double] = []
         var countTimes: [Double] = []
         var counted = 0
         let counter = RemoteCounter(client: client)
         for _ in 0..<runs {
-            wcTimes.append(try timeProcess("/bin/sh", ["-c", "curl -s --cacert \(nginx.caPath) \(indexURL) | wc -l > /dev/null"]))
+            wcTimes.append(try timeProcess("/bin/sh", ["-c", "curl -s --cacert \(caPath) \(indexURL) | wc -l > /dev/null"]))
             let start = ContinuousClock.now
             if case .counted(let count) = try await counter.count(try RemoteSource(location: RemoteLocation(parsing: indexURL)), format: .txt) {
                 counted = count.samples
@@ -135,44 +139,28 @@ struct RemoteBench: AsyncParsableCommand {
     }
 
     private func measureS3(dir: String) async throws {
-        let port = Int.random(in: 40_000..<60_000)
-        let moto = Process()
-        moto.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        moto.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
-        moto.standardOutput = FileHandle.nullDevice
-        moto.standardError = FileHandle.nullDevice
-        try moto.run()
-        defer {
-            // A child of this process inherits its blocked SIGTERM.
-            kill(moto.processIdentifier, SIGKILL)
-            moto.waitUntilExit()
-        }
+        // moto with signature checking on, the objects put during its setup. The prefix has no
+        // "/": moto's signature check refuses a query with an encoded one (%2F), from any client.
+        let moto = try await MotoPeer(bucket: "bench", generated: (prefix: "many-", count: objects))
+        defer { moto.stop() }
         let script = """
-            import sys, time, boto3, concurrent.futures
-            ep = "http://127.0.0.1:\(port)"
-            for _ in range(300):
-                try:
-                    s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
-                    s3.create_bucket(Bucket="bench"); break
-                except Exception: time.sleep(0.1)
-            with concurrent.futures.ThreadPoolExecutor(8) as pool:
-                list(pool.map(lambda i: s3.put_object(Bucket="bench", Key="many/%06d" % i, Body=b"x"), range(\(objects))))
+            import sys, time, boto3
+            s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:\(moto.port)", region_name="us-east-1",
+                              aws_access_key_id=sys.argv[1], aws_secret_access_key=sys.argv[2])
             times = []
             for _ in range(\(runs)):
                 t = time.monotonic(); n = 0
-                for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench", Prefix="many/"):
+                for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench", Prefix="many-"):
                     n += page.get("KeyCount", 0)
                 times.append(time.monotonic() - t)
             times.sort(); print(n, times[len(times) // 2])
             """
-        let output = try runCapturing("/usr/bin/env", ["python3", "-c", script])
+        let output = try runCapturing("/usr/bin/env", ["python3", "-c", script, moto.credentials.accessKeyID, moto.credentials.secretAccessKey])
         let parts = output.split(separator: " ")
         let botoCount = parts.first.flatMap { Int($0) } ?? -1
         let botoTime = parts.dropFirst().first.flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .nan
         let client = RemoteClient()
-        let endpoint = try S3Endpoint(useHTTPS: false, host: "127.0.0.1", port: port, allowInsecureHTTP: true)
-        let source = try RemoteSource(location: .s3(bucket: "bench", key: "many/"), endpoint: endpoint,
-            credentials: S3Credentials(accessKeyID: "bench", secretAccessKey: "bench"))
+        let source = try moto.source("many-")
         var times: [Double] = []
         var count = 0
         do {
@@ -274,54 +262,3 @@ extension Duration {
     }
 }
 
-/// nginx serving `<directory>/www` over HTTPS on a random loopback port (benchmark only).
-final class BenchNginx {
-    let directory: String
-    let port: Int
-    let process = Process()
-    let ca: CertificateAuthority
-    var caPath: String { directory + "/ca.pem" }
-
-    init(directory: String) throws {
-        self.directory = directory
-        port = Int.random(in: 20_000..<40_000)
-        ca = try CertificateAuthority.generate()
-        let serving = try ca.issueServingCertificate(hosts: ["127.0.0.1"])
-        try ca.certificatePEM.write(toFile: caPath, atomically: true, encoding: .utf8)
-        try serving.certificatePEM.write(toFile: directory + "/cert.pem", atomically: true, encoding: .utf8)
-        try serving.privateKeyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
-        let d = directory
-        let config = """
-            daemon off; master_process off; worker_processes 1; pid \(d)/nginx.pid; error_log \(d)/error.log warn;
-            events { worker_connections 64; }
-            http {
-                log_format bytes '$uri $status $body_bytes_sent'; access_log \(d)/access.log bytes;
-                client_body_temp_path \(d)/t1; proxy_temp_path \(d)/t2; fastcgi_temp_path \(d)/t3; uwsgi_temp_path \(d)/t4; scgi_temp_path \(d)/t5;
-                server { listen 127.0.0.1:\(port) ssl; ssl_certificate \(d)/cert.pem; ssl_certificate_key \(d)/key.pem; root \(d)/www; }
-            }
-            """
-        try config.write(toFile: d + "/nginx.conf", atomically: true, encoding: .utf8)
-        let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let binary else { throw ValidationError("nginx not installed: apt-get install -y nginx-light") }
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-p", d, "-c", d + "/nginx.conf", "-e", d + "/error.log"]
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: d + "/nginx.pid") { usleep(10_000) }
-    }
-
-    func url(_ path: String) -> String { "https://127.0.0.1:\(port)/\(path)" }
-
-    func tls() throws -> TLSConfiguration { try ca.clientTLSConfiguration() }
-
-    func lastBytesSent() -> Int64 {
-        let text = (try? String(contentsOfFile: directory + "/access.log", encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").last.flatMap { $0.split(separator: " ").last }.flatMap { Int64($0) } ?? -1
-    }
-
-    /// SIGKILL: a child of this process inherits its blocked SIGTERM, so nginx would ignore it.
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
