@@ -111,10 +111,17 @@ def main():
         base = link.split("/ui/")[0]
         up.wait_for_line(r"demo: done")
         index = re.search(r"append to (\S+) and watch", up.output()).group(1)
-        join = re.search(r"edgeai edge --node edge1 --token (\S+) --cloud (\S+) --ca (\S+)", up.output())
+        # The join line issues the node's token through `edgeai token create` (a generation of its own).
+        join = re.search(r'edgeai edge --node edge1 --token "\$\(edgeai token create --node edge1 --data-dir (\S+)\)" --cloud (\S+) --ca (\S+)',
+                         up.output())
         if not join:
             fail("edgeai up printed no join command for edge1")
-        token, cloud, ca = join.groups()
+        token_dir, cloud, ca = join.groups()
+        issued = subprocess.run([BIN, "token", "create", "--node", "edge1", "--data-dir", token_dir],
+                                capture_output=True, text=True, timeout=60)
+        if issued.returncode != 0 or not issued.stdout.strip():
+            fail("edgeai token create for edge1 failed: " + issued.stderr.strip()[-300:])
+        token = issued.stdout.strip()
         allowed = os.path.join(work, "edge1-data")
         os.makedirs(allowed)
         edge1 = Process("edge1", [BIN, "edge", "--node", "edge1", "--token", token, "--cloud", cloud, "--ca", ca,
