@@ -8,12 +8,15 @@ package import Logging
 ///
 /// ``run()`` ticks the ledger at its deadlines (no more often than `tickInterval`, so a fleet's
 /// heartbeat refreshes batch up: a tick scans every node, ≈ 7 µs per node in a debug build,
-/// `edgeai-bench node-ledger`) and writes concurrently, one write per node at a time. It does
-/// not decide anything itself: when to write and what is the ledger's.
+/// `edgeai-bench node-ledger`) and writes concurrently, one write per node at a time and at most
+/// ``maxWritesInFlight`` at once, so a fleet's burst of transitions never floods the API server
+/// (or the client the Dataset status writes share with it). It does not decide anything itself:
+/// when to write and what is the ledger's.
 package actor NodeKeeper {
     private var ledger: NodeLedger<ContinuousClock.Instant>
     private let writer: any NodeStatusWriting
     private let tickInterval: Duration
+    package nonisolated let maxWritesInFlight: Int
     private let logger: Logger
     private let clock = ContinuousClock()
     private let writes: AsyncStream<NodeStatusWrite>
@@ -21,10 +24,14 @@ package actor NodeKeeper {
     /// Writes started and completed, for tests and the benchmark.
     package private(set) var writesStarted = 0
 
-    package init(policy: NodeStatusPolicy, writer: any NodeStatusWriting, tickInterval: Duration = .milliseconds(500), logger: Logger) {
+    package init(
+        policy: NodeStatusPolicy, writer: any NodeStatusWriting, tickInterval: Duration = .milliseconds(500), maxWritesInFlight: Int = 32,
+        logger: Logger
+    ) {
         self.ledger = NodeLedger(policy: policy)
         self.writer = writer
         self.tickInterval = tickInterval
+        self.maxWritesInFlight = max(1, maxWritesInFlight)
         self.logger = logger
         (writes, writesContinuation) = AsyncStream.makeStream(of: NodeStatusWrite.self)
     }
@@ -74,8 +81,14 @@ package actor NodeKeeper {
     }
 
     private nonisolated func performWrites() async {
-        await withDiscardingTaskGroup { group in
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
             for await write in writes {
+                if inFlight == maxWritesInFlight {
+                    await group.next()
+                    inFlight -= 1
+                }
+                inFlight += 1
                 group.addTask {
                     let outcome = await self.writer.write(write)
                     if case .failed(let reason) = outcome {
