@@ -157,10 +157,11 @@ package struct Downloader: Sendable {
     }
 
     /// Streams the body to `fd`: chunks are copied into one of two buffers, used in turn; each
-    /// full buffer is hashed and written on the thread pool (the two at once, on two threads)
-    /// while the other fills, so the reads never wait for SHA-256 or `write`. Buffers go in order
-    /// (one in flight at a time), and the device write of each starts at once so the final fsync
-    /// does not wait for the whole file. Returns the new size.
+    /// full buffer is hashed and written on the thread pool while the other fills, so the reads
+    /// never wait for SHA-256 or `write`. Buffers are hashed and written in order (one in flight
+    /// at a time), piece by piece so each piece is written while it is still in the CPU cache,
+    /// and the device write of each buffer starts at once so the final fsync does not wait for
+    /// the whole file. Returns the new size.
     private func stream(_ response: RemoteClient.Response, into fd: Int32, path: String, from start: Int64, total: Int64?,
         hash: inout SHA256, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int64
     {
@@ -196,20 +197,14 @@ package struct Downloader: Sendable {
                     }
                     let (done, before) = (written, hasher)
                     inFlight = Task {
-                        // The hash and the write of one buffer run on two pool threads at once.
-                        async let hashed = pool.runIfActive { () -> SHA256 in
+                        let after = try await pool.runIfActive { () throws -> (SHA256, ByteBuffer) in
                             var next = before
-                            full.withUnsafeReadableBytes { next.update(bufferPointer: $0) }
-                            return next
-                        }
-                        async let wrote: Void = pool.runIfActive {
-                            try full.withUnsafeReadableBytes { try FileOps.write(fd, $0, path: path) }
+                            try Self.hashAndWrite(full, to: fd, path: path, hash: &next)
                             FileOps.startWriteback(fd, offset: offset, length: full.readableBytes)
+                            return (next, full)
                         }
-                        let after = try await hashed
-                        try await wrote
                         progress(Progress(bytesDone: done, totalBytes: total))
-                        return (after, full)
+                        return after
                     }
                 }
             }
@@ -229,15 +224,25 @@ package struct Downloader: Sendable {
             let (rest, before) = (buffer, hasher)
             hasher = try await pool.runIfActive { () throws -> SHA256 in
                 var next = before
-                try rest.withUnsafeReadableBytes { bytes in
-                    next.update(bufferPointer: bytes)
-                    try FileOps.write(fd, bytes, path: path)
-                }
+                try Self.hashAndWrite(rest, to: fd, path: path, hash: &next)
                 return next
             }
             written += Int64(rest.readableBytes)
             progress(Progress(bytesDone: written, totalBytes: total))
         }
         return written
+    }
+
+    /// Hashes and appends `bytes` in 128 KiB pieces (blocking: thread pool only).
+    private static func hashAndWrite(_ bytes: ByteBuffer, to fd: Int32, path: String, hash: inout SHA256) throws {
+        try bytes.withUnsafeReadableBytes { all in
+            var at = 0
+            while at < all.count {
+                let piece = UnsafeRawBufferPointer(rebasing: all[at..<min(all.count, at + (128 << 10))])
+                hash.update(bufferPointer: piece)
+                try FileOps.write(fd, piece, path: path)
+                at += piece.count
+            }
+        }
     }
 }
