@@ -135,5 +135,5 @@ extension ObjectREST {
     }
 
     /// Objects read per store call while a selector filters a list.
-    static var selectorChunk: Int { 500 }
+    static let selectorChunk = 500
 }

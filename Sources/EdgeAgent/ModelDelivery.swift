@@ -210,13 +210,13 @@ package actor ModelDelivery {
     enum Outcome: Sendable {
         case ready(path: String, version: String, size: Int64, digest: String)
         case failed(reason: String, message: String, retryable: Bool)
-        /// A recheck found the version in use (or could not ask): nothing changes.
+        /// A recheck found the version in use (or one it cannot tell apart): nothing changes.
         case unchanged
         case cancelled
     }
 
     /// Delivers the model's version; with `unlessVersion` (a recheck) it returns ``Outcome/unchanged``
-    /// when the object is still that version or the store cannot say.
+    /// when the object is still that version or gives no validator.
     private nonisolated func transfer(
         _ key: SyncKey, generation: Int, url: String, digest: String?, credentialName: String?, unlessVersion current: String? = nil
     ) async -> Outcome {
@@ -235,11 +235,7 @@ package actor ModelDelivery {
             let model = Self.modelName(key)
             if digest == nil {
                 // Unpinned: the object's own validator names the version.
-                let info: ObjectInfo
-                do { info = try await client.head(source) } catch let error as RemoteError where current != nil {
-                    logger.debug("model recheck failed", metadata: ["model": "\(key)", "reason": "\(Self.reason(error.code))"])
-                    return .unchanged
-                }
+                let info = try await client.head(source)
                 cacheKey.version = info.etag ?? info.lastModified
                 // A recheck: the same version, or a store that gives no validator, changes nothing.
                 if let current, cacheKey.version == nil || cacheKey.id == current { return .unchanged }
@@ -298,6 +294,12 @@ package actor ModelDelivery {
         entry.task = nil
         switch outcome {
         case .cancelled, .unchanged:
+            tracked[key] = entry
+            return
+        case .failed(let reason, _, _) where entry.state.phase == .ready:
+            // Only a recheck fails while Ready, before any transfer (the store or its credential
+            // unreachable): the model keeps the version it has; the next recheck asks again.
+            logger.debug("model recheck failed", metadata: ["model": "\(key)", "reason": "\(reason)"])
             tracked[key] = entry
             return
         case .ready(let path, let version, let size, let digest):

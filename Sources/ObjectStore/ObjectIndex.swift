@@ -99,10 +99,10 @@ struct ObjectIndex {
         let cap = (limit ?? 0) > 0 ? (limit ?? 0) : Int.max
         let stop = start + min(cap, max(0, end - start))
         var items: [StoredObject] = []
-        items.reserveCapacity(max(0, stop - start))
-        for index in start..<max(start, stop) {
+        items.reserveCapacity(stop - start)
+        for index in start..<stop {
             if let object = bucket.objects[bucket.keys[index]] { items.append(object) }
         }
-        return (items, max(0, end - max(start, stop)))
+        return (items, max(0, end - stop))
     }
 }
