@@ -29,6 +29,8 @@ struct EdgeBenchmark: AsyncParsableCommand {
     @Option(help: "Datasets the agent monitors.") var datasets = 100
     @Option(help: "Lines in each dataset file at start.") var lines = 10_000
     @Option(help: "Appends to measure (round-robin over the datasets).") var appends = 1_000
+    @Option(help: "New datasets to create one at a time after the appends: create -> status.numberOfSamples in the API.")
+    var creates = 200
     @Option(help: "Seconds of idle to measure CPU over.") var idleSeconds = 10
     @Option(help: "The edgeai binary to run as the agent (default: the one beside this benchmark).") var agent: String?
     @Flag(help: "Add pathological datasets beside the others: a FIFO, a large index appended to continuously, a huge directory.")
@@ -74,6 +76,10 @@ struct EdgeBenchmark: AsyncParsableCommand {
             print("    p50 \(ms(latency.p50))  p90 \(ms(latency.p90))  p99 \(ms(latency.p99))  max \(ms(latency.max))")
             print("    bare GET round trip: p50 \(ms(floor.p50))  p99 \(ms(floor.p99)) (floor; p99 ratio \(String(format: "%.1f", latency.p99 / max(floor.p99, 1e-9)))x)")
         }
+        if let created = loaded.createLatency {
+            print("  create of a new \(lines)-line Dataset -> status.numberOfSamples in the cloud's Kubernetes API (\(creates) creates):")
+            print("    p50 \(ms(created.p50))  p90 \(ms(created.p90))  p99 \(ms(created.p99))  max \(ms(created.max))")
+        }
     }
 
     struct AgentFigures {
@@ -88,6 +94,8 @@ struct EdgeBenchmark: AsyncParsableCommand {
         var apiRoundTrip: Percentiles?
         var cloudLatency: Percentiles?
         var cloudRoundTrip: Percentiles?
+        /// From sending the create of a new Dataset to its count in the API's status.
+        var createLatency: Percentiles?
         /// Highest RSS sampled once a second during the append phase (with --pathological).
         var loadedRSSMax = 0
     }
@@ -220,10 +228,32 @@ struct EdgeBenchmark: AsyncParsableCommand {
         figures.apiRoundTrip = Percentiles(roundTrips)
         figures.cloudLatency = Percentiles(remote)
         figures.cloudRoundTrip = Percentiles(cloudTrips)
+        if creates > 0 { figures.createLatency = Percentiles(try await measureCreates(data: data, node: node, body: body, cloud: cloud)) }
         stress?.cancel()
         sampler?.cancel()
         figures.loadedRSSMax = await sampler?.value ?? 0
         return figures
+    }
+
+    /// Creates `creates` new Datasets on `node`, one at a time, each over a `lines`-line file
+    /// written beforehand: the seconds from sending the create to the count in the API's status
+    /// (polled with GETs, as the append phase does).
+    private func measureCreates(data: String, node: String, body: Data, cloud: BenchCloud) async throws -> [Double] {
+        var samples: [Double] = []
+        for index in 0..<creates {
+            let path = data + "/new-\(index).txt"
+            try body.write(to: URL(fileURLWithPath: path))
+            var meta = ObjectMeta()
+            meta.name = "new-\(node)-\(index)"
+            meta.namespace = "default"
+            let start = ContinuousClock.now
+            _ = try await cloud.client.create(Dataset(metadata: meta, spec: DatasetSpec(dataUrl: path, format: "txt", nodeName: node)))
+            while try await cloud.client.get(Dataset.self, namespace: "default", name: meta.name ?? "").status?.numberOfSamples != Int64(lines) {
+                if ContinuousClock.now - start > .seconds(10) { throw ValidationError("create \(index) not counted in the cloud after 10 s") }
+            }
+            samples.append((ContinuousClock.now - start).seconds)
+        }
+        return samples
     }
 
     private func readPort(_ handle: FileHandle) throws -> Int {
