@@ -120,22 +120,47 @@ package final class AgentStore: Sendable {
     /// slot no longer holds `ref.uid`: a late observation never lands on a replaced object.
     @discardableResult
     package func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) async throws -> Bool {
+        try await enqueueRecord(local, for: ref, report: report).committed()
+    }
+
+    /// ``record(_:for:report:)`` in two steps: the transaction is queued on the writer before
+    /// this returns, and ``Commit/committed()`` waits for it. The writer runs transactions in the
+    /// order they were queued, so anything queued after this returns (the removal the hub's
+    /// answer to the report triggers) runs after it, whenever the commit completes.
+    package func enqueueRecord(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) throws -> Commit {
         let localBody = try Self.encoder.encode(local)
         let reportBody = try report.map { try Self.encoder.encode($0) }
-        return try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE objects SET local = ? WHERE kind = ? AND namespace = ? AND name = ? AND uid = ?",
-                arguments: [localBody, ref.kind.rawValue, ref.namespace, ref.name, ref.uid])
-            guard db.changesCount == 1 else { return false }
-            if let report, let reportBody {
+        let (outcome, finished) = AsyncStream.makeStream(of: Result<Bool, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        pool.asyncWrite(
+            { db in
                 try db.execute(
-                    sql: """
-                        INSERT INTO outbox (kind, namespace, name, report_id, body) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (kind, namespace, name) DO UPDATE SET report_id = excluded.report_id, body = excluded.body
-                        """,
-                    arguments: [ref.kind.rawValue, ref.namespace, ref.name, report.reportID, reportBody])
-            }
-            return true
+                    sql: "UPDATE objects SET local = ? WHERE kind = ? AND namespace = ? AND name = ? AND uid = ?",
+                    arguments: [localBody, ref.kind.rawValue, ref.namespace, ref.name, ref.uid])
+                guard db.changesCount == 1 else { return false }
+                if let report, let reportBody {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO outbox (kind, namespace, name, report_id, body) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (kind, namespace, name) DO UPDATE SET report_id = excluded.report_id, body = excluded.body
+                            """,
+                        arguments: [ref.kind.rawValue, ref.namespace, ref.name, report.reportID, reportBody])
+                }
+                return true
+            },
+            completion: { _, result in
+                finished.yield(result)
+                finished.finish()
+            })
+        return Commit(outcome: outcome)
+    }
+
+    /// A queued transaction's result: whether it changed the slot, once committed and synced.
+    package struct Commit: Sendable {
+        let outcome: AsyncStream<Result<Bool, any Error>>
+
+        package func committed() async throws -> Bool {
+            for await result in outcome { return try result.get() }
+            throw AgentStoreError("the store closed before the transaction committed")
         }
     }
 

@@ -91,34 +91,69 @@ package actor EdgeNode {
     }
 
     /// The hub client's `apply`: persists by the ``Inventory`` rules, then updates monitoring.
+    ///
+    /// A new or changed object starts being looked at while its transaction commits (``held``
+    /// mirrors the store, so the effect is known before): its first scan overlaps the commit,
+    /// and the scan's own transaction is queued after it. The hub learns of the change only when
+    /// this returns, once it is durable; a failed commit puts the slot back as it was.
     package func apply(_ change: ObjectChange) async throws {
-        let effect = try await store.apply(change)
-        switch (effect, change) {
+        guard case .upsert(let object) = change,
+            case .store(let replaced) = Inventory.effect(of: change, current: held[object.key]?.object.entry)
+        else {
+            try await applyStored(change)
+            return
+        }
+        let before = held[object.key]
+        hold(object, replacing: replaced)
+        await startLooking(at: object.key)
+        do {
+            _ = try await store.apply(change)
+        } catch {
+            if held[object.key]?.object == object {
+                held[object.key] = before
+                if before != nil { await startLooking(at: object.key) } else { await stopLooking(at: object.entry) }
+            }
+            throw error
+        }
+        logger.debug("stored \(object.entry)")
+    }
+
+    /// A change whose effect the store decides first (a removal; an upsert held already).
+    private func applyStored(_ change: ObjectChange) async throws {
+        switch (try await store.apply(change), change) {
         case (.store(let replaced), .upsert(let object)):
-            var entry = held[object.key]
-            if let replaced, replaced.uid != object.uid { entry = nil }
-            held[object.key] = Held(
-                object: object, local: entry?.local ?? LocalState(), status: entry?.status, path: entry?.path,
-                lastReport: entry?.lastReport)
+            hold(object, replacing: replaced)
             logger.debug("stored \(object.entry)")
             await startLooking(at: object.key)
         case (.remove(let entry), _):
             held[entry.key] = nil
             pending[entry.key] = nil
-            switch entry.kind {
-            case .dataset:
-                await monitor.forget(entry.key)
-                await remote?.forget(entry.key)
-            case .model:
-                delivered[entry.key] = nil
-                await delivery?.forget(entry.key)
-            case .secret:
-                credentials?.drop(ObjectKeyName(namespace: entry.namespace, name: entry.name))
-                await credentialsChanged(named: entry.name, namespace: entry.namespace)
-            }
+            await stopLooking(at: entry)
             logger.info("forgot \(entry)")
         default:
             break
+        }
+    }
+
+    /// Holds `object` in its slot, keeping what the agent knew of the same uid.
+    private func hold(_ object: SyncObject, replacing replaced: InventoryEntry?) {
+        var entry = held[object.key]
+        if let replaced, replaced.uid != object.uid { entry = nil }
+        held[object.key] = Held(
+            object: object, local: entry?.local ?? LocalState(), status: entry?.status, path: entry?.path, lastReport: entry?.lastReport)
+    }
+
+    private func stopLooking(at entry: InventoryEntry) async {
+        switch entry.kind {
+        case .dataset:
+            await monitor.forget(entry.key)
+            await remote?.forget(entry.key)
+        case .model:
+            delivered[entry.key] = nil
+            await delivery?.forget(entry.key)
+        case .secret:
+            credentials?.drop(ObjectKeyName(namespace: entry.namespace, name: entry.name))
+            await credentialsChanged(named: entry.name, namespace: entry.namespace)
         }
     }
 
@@ -197,22 +232,35 @@ package actor EdgeNode {
         }
     }
 
-    /// Persists local state (and a report), then hands the report to the uplink.
+    /// Persists local state (and a report) and hands the report to the uplink as soon as its
+    /// transaction is queued, not once it is synced, so the commit overlaps the trip to the hub.
+    /// Nothing is lost by it: the hub's answer is handled by a transaction queued after this one
+    /// (the store's writer keeps the order), and a report a crash takes before its commit is made
+    /// again by the restarted agent's first look, which compares with the last status stored.
+    /// Returns whether the state was stored.
     @discardableResult
     func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport?, at now: ContinuousClock.Instant) async -> Bool {
+        guard held[ref.key]?.object.uid == ref.uid else { return false }
+        let commit: AgentStore.Commit
         do {
-            guard try await store.record(local, for: ref, report: report) else { return false }
+            commit = try store.enqueueRecord(local, for: ref, report: report)
+        } catch {
+            logger.error("could not persist the state of \(ref.key): \(error)")
+            return false
+        }
+        if let report {
+            held[ref.key]?.lastReport = now
+            pending[ref.key] = (report.reportID, pending[ref.key]?.since ?? now)
+            await uplink?.report(report)
+        }
+        do {
+            guard try await commit.committed() else { return false }
         } catch {
             logger.error("could not persist the state of \(ref.key): \(error)")
             return false
         }
         guard held[ref.key]?.object.uid == ref.uid else { return false }
         held[ref.key]?.local = local
-        if let report {
-            held[ref.key]?.lastReport = now
-            pending[ref.key] = (report.reportID, pending[ref.key]?.since ?? now)
-            await uplink?.report(report)
-        }
         return true
     }
 
