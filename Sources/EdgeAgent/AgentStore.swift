@@ -75,8 +75,13 @@ package final class AgentStore: Sendable {
     /// a new resourceVersion of the same uid keeps them.
     @discardableResult
     package func apply(_ change: ObjectChange) async throws -> Inventory.Effect {
+        try await enqueueApply(change).committed()
+    }
+
+    /// ``apply(_:)`` in two steps, queued before this returns (see ``Commit``).
+    package func enqueueApply(_ change: ObjectChange) throws -> Commit<Inventory.Effect> {
         let body: Data? = if case .upsert(let object) = change { try Self.encoder.encode(object) } else { nil }
-        return try await pool.write { db in
+        return enqueue { db in
             let key = change.key
             let current = try Row.fetchOne(
                 db, sql: "SELECT uid, resource_version FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
@@ -107,6 +112,16 @@ package final class AgentStore: Sendable {
         }
     }
 
+    /// Queues `transaction` on the writer now and returns its commit to wait for.
+    private func enqueue<Value: Sendable>(_ transaction: @escaping @Sendable (Database) throws -> Value) -> Commit<Value> {
+        let (outcome, finished) = AsyncStream.makeStream(of: Result<Value, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        pool.asyncWrite(transaction) { _, result in
+            finished.yield(result)
+            finished.finish()
+        }
+        return Commit(outcome: outcome)
+    }
+
     private static func deleteSlot(_ db: Database, _ key: SyncKey, fromObjects: Bool) throws {
         let arguments: StatementArguments = [key.kind.rawValue, key.namespace, key.name]
         try db.execute(sql: "DELETE FROM outbox WHERE kind = ? AND namespace = ? AND name = ?", arguments: arguments)
@@ -123,42 +138,35 @@ package final class AgentStore: Sendable {
         try await enqueueRecord(local, for: ref, report: report).committed()
     }
 
-    /// ``record(_:for:report:)`` in two steps: the transaction is queued on the writer before
-    /// this returns, and ``Commit/committed()`` waits for it. The writer runs transactions in the
-    /// order they were queued, so anything queued after this returns (the removal the hub's
-    /// answer to the report triggers) runs after it, whenever the commit completes.
-    package func enqueueRecord(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) throws -> Commit {
+    /// ``record(_:for:report:)`` in two steps, queued before this returns (see ``Commit``).
+    package func enqueueRecord(_ local: LocalState, for ref: ObjectRef, report: StatusReport? = nil) throws -> Commit<Bool> {
         let localBody = try Self.encoder.encode(local)
         let reportBody = try report.map { try Self.encoder.encode($0) }
-        let (outcome, finished) = AsyncStream.makeStream(of: Result<Bool, any Error>.self, bufferingPolicy: .bufferingNewest(1))
-        pool.asyncWrite(
-            { db in
+        return enqueue { db in
+            try db.execute(
+                sql: "UPDATE objects SET local = ? WHERE kind = ? AND namespace = ? AND name = ? AND uid = ?",
+                arguments: [localBody, ref.kind.rawValue, ref.namespace, ref.name, ref.uid])
+            guard db.changesCount == 1 else { return false }
+            if let report, let reportBody {
                 try db.execute(
-                    sql: "UPDATE objects SET local = ? WHERE kind = ? AND namespace = ? AND name = ? AND uid = ?",
-                    arguments: [localBody, ref.kind.rawValue, ref.namespace, ref.name, ref.uid])
-                guard db.changesCount == 1 else { return false }
-                if let report, let reportBody {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO outbox (kind, namespace, name, report_id, body) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (kind, namespace, name) DO UPDATE SET report_id = excluded.report_id, body = excluded.body
-                            """,
-                        arguments: [ref.kind.rawValue, ref.namespace, ref.name, report.reportID, reportBody])
-                }
-                return true
-            },
-            completion: { _, result in
-                finished.yield(result)
-                finished.finish()
-            })
-        return Commit(outcome: outcome)
+                    sql: """
+                        INSERT INTO outbox (kind, namespace, name, report_id, body) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (kind, namespace, name) DO UPDATE SET report_id = excluded.report_id, body = excluded.body
+                        """,
+                    arguments: [ref.kind.rawValue, ref.namespace, ref.name, report.reportID, reportBody])
+            }
+            return true
+        }
     }
 
-    /// A queued transaction's result: whether it changed the slot, once committed and synced.
-    package struct Commit: Sendable {
-        let outcome: AsyncStream<Result<Bool, any Error>>
+    /// A transaction queued on the writer, and its result once committed and synced. The writer
+    /// runs transactions in the order they were queued, so whatever is queued after an
+    /// `enqueue…` method returns (a scan's record after its object, the removal the hub's answer
+    /// triggers after the report) runs after it, whenever its commit completes.
+    package struct Commit<Value: Sendable>: Sendable {
+        let outcome: AsyncStream<Result<Value, any Error>>
 
-        package func committed() async throws -> Bool {
+        package func committed() async throws -> Value {
             for await result in outcome { return try result.get() }
             throw AgentStoreError("the store closed before the transaction committed")
         }

@@ -94,7 +94,8 @@ package actor EdgeNode {
     ///
     /// A new or changed object starts being looked at while its transaction commits (``held``
     /// mirrors the store, so the effect is known before): its first scan overlaps the commit,
-    /// and the scan's own transaction is queued after it. The hub learns of the change only when
+    /// and the scan's own transaction is queued after it. A new version with the same spec (a
+    /// status write) is only stored. The hub learns of the change only when
     /// this returns, once it is durable; a failed commit puts the slot back as it was.
     package func apply(_ change: ObjectChange) async throws {
         guard case .upsert(let object) = change,
@@ -103,15 +104,24 @@ package actor EdgeNode {
             try await applyStored(change)
             return
         }
+        // Queued first, so what the looks record is queued after it.
+        let commit = try store.enqueueApply(change)
         let before = held[object.key]
         hold(object, replacing: replaced)
-        await startLooking(at: object.key)
+        // The cloud's write of the status this node reported comes back as a new version: stored,
+        // but nothing to look at again.
+        let unchanged = before?.object.hasSameSpec(as: object) ?? false
+        if !unchanged { await startLooking(at: object.key) }
         do {
-            _ = try await store.apply(change)
+            _ = try await commit.committed()
         } catch {
             if held[object.key]?.object == object {
                 held[object.key] = before
-                if before != nil { await startLooking(at: object.key) } else { await stopLooking(at: object.entry) }
+                if before == nil {
+                    await stopLooking(at: object.entry)
+                } else if !unchanged {
+                    await startLooking(at: object.key)
+                }
             }
             throw error
         }
@@ -241,7 +251,7 @@ package actor EdgeNode {
     @discardableResult
     func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport?, at now: ContinuousClock.Instant) async -> Bool {
         guard held[ref.key]?.object.uid == ref.uid else { return false }
-        let commit: AgentStore.Commit
+        let commit: AgentStore.Commit<Bool>
         do {
             commit = try store.enqueueRecord(local, for: ref, report: report)
         } catch {

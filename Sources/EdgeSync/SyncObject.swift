@@ -53,6 +53,19 @@ package indirect enum SyncObject: Hashable, Sendable {
         InventoryEntry(kind: kind, namespace: key.namespace, name: key.name, uid: uid, resourceVersion: resourceVersion)
     }
 
+    /// Whether `other` is the same object asking for the same thing: same uid, generation and
+    /// spec. A write to the status or the metadata moves the resourceVersion but leaves this
+    /// true, so the node stores the new version without looking at the data again (a new
+    /// generation is looked at, to report it observed). Secrets are never the same.
+    package func hasSameSpec(as other: SyncObject) -> Bool {
+        guard uid == other.uid, metadata.generation == other.metadata.generation else { return false }
+        switch (self, other) {
+        case (.dataset(let a), .dataset(let b)): return a.spec == b.spec
+        case (.model(let a), .model(let b)): return a.spec == b.spec
+        default: return false
+        }
+    }
+
     /// The node a dataset belongs to; `nil` for models (they go to every node).
     package var nodeName: String? {
         if case .dataset(let dataset) = self { return dataset.spec.nodeName }

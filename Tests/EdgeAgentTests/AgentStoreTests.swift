@@ -30,6 +30,27 @@ struct AgentStoreTests {
         #expect(try await store.apply(.delete(newer.ref)) == .unchanged)
     }
 
+    /// The agent sends a report once its transaction is queued; the hub's answer may come back
+    /// before that transaction commits, and its removal must still find the report.
+    @Test func aRemovalQueuedAfterARecordRunsAfterIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try AgentStore(path: directory.path + "/agent.sqlite")
+        defer { store.close() }
+        let cats = makeDataset("cats", dataUrl: "/data/cats.txt")
+        try await store.apply(.upsert(cats))
+        for round in 0..<50 {
+            let commit = try store.enqueueRecord(LocalState(), for: cats.ref, report: report("r\(round)", cats, samples: Int64(round)))
+            #expect(try await store.removeReport(reportID: "r\(round)", outcome: .applied), "round \(round)")
+            #expect(try await commit.committed())
+            #expect(try await store.reports().isEmpty)
+        }
+        // A record for a replaced slot commits as `false`, as `record` answers.
+        let other = makeDataset("cats", dataUrl: "/data/cats.txt", uid: "other-uid", rv: "2")
+        #expect(try await !store.enqueueRecord(LocalState(), for: other.ref, report: report("late", other, samples: 1)).committed())
+        #expect(try await store.reports().isEmpty)
+    }
+
     @Test func theOutboxKeepsTheLatestReportPerObjectUntilAFinalAnswerForItsID() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
