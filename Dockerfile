@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# The edgeai image: one static binary (Swift stdlib and Foundation linked in) on a small base.
+# The edgeai image: two static binaries (Swift stdlib and Foundation linked in) on a small base:
+# `edgeai`, everything, and `edgeai-node`, the edge agent alone, which the DaemonSet runs.
 #   docker build -t registry.example.com/edgeai:0.1.0 .
-# Commands: `edgeai cloud …` (Deployment), `edgeai edge …` and `edgeai healthz` (DaemonSet), `edgeai get …`.
+# Commands: `edgeai cloud …` (Deployment), `edgeai-node edge …` and `edgeai-node healthz` (DaemonSet), `edgeai get …`.
 # ENTRYPOINT, USER and the binary's path are read by ManifestContractTests: keep them in this form.
 ARG SWIFT_IMAGE=swift:6.2-noble
 
@@ -18,7 +19,7 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 # The build command lives in one script, which CI and operators can run without Docker.
 COPY deploy/build-static.sh ./deploy/build-static.sh
-RUN deploy/build-static.sh /out/edgeai
+RUN deploy/build-static.sh /out
 
 FROM ubuntu:24.04
 # GRDB links the system SQLite; CA certificates for reaching HTTPS API servers.
@@ -28,6 +29,7 @@ RUN apt-get update \
  && groupadd --gid 10001 edgeai \
  && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin edgeai
 COPY --from=build /out/edgeai /usr/local/bin/edgeai
+COPY --from=build /out/edgeai-node /usr/local/bin/edgeai-node
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/edgeai"]
 CMD ["--help"]

@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edgeai", targets: ["edgeai"]),
+        .executable(name: "edgeai-node", targets: ["edgeai-node"]),
         .executable(name: "edgeai-bench", targets: ["EdgeAIBench"]),
         .library(name: "EdgeAIAPI", targets: ["EdgeAIAPI"]),
         .library(name: "DatasetScan", targets: ["DatasetScan"]),
@@ -260,10 +261,29 @@ let package = Package(
         .target(name: "CMalloc"),
         // Linux's sync_file_range, so a download's writeback overlaps the transfer (the Glibc module lacks it).
         .target(name: "CFileSync"),
+        // The node's commands (`edge`, `healthz`), shared by `edgeai` and the lean `edgeai-node`.
+        .target(
+            name: "NodeCommands",
+            dependencies: [
+                "EdgeAgent", "EdgeSync", "HubClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What the DaemonSet runs: the agent, its hub client and the scanner; no API server,
+        // Kubernetes client or YAML, so the node maps only the code it runs.
+        .executableTarget(
+            name: "edgeai-node",
+            dependencies: ["NodeCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "edgeai",
             dependencies: [
-                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient", "EdgeAgent", "HubClient", "EdgeSync", "Dashboard",
+                "EdgeAIAPI", "EdgeAICore", "JSON", "ManifestYAML", "DatasetScan", "APIServer", "EdgeAIPKI", "ObjectStore", "CloudController", "KubeClient", "EdgeAgent", "HubClient", "EdgeSync", "Dashboard", "NodeCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -354,7 +374,7 @@ let package = Package(
         .testTarget(
             name: "EdgeAICLITests",
             dependencies: [
-                "edgeai", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "ManifestYAML", "EdgeAICloudTesting",
+                "edgeai", "edgeai-node", "NodeCommands", "KubeClient", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "ManifestYAML", "EdgeAICloudTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

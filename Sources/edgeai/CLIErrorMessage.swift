@@ -3,6 +3,7 @@ import EdgeAIAPI
 import Foundation
 import KubeClient
 import ManifestYAML
+import NodeCommands
 
 /// Turns any error a command meets into the one line the user sees, kubectl's way:
 /// `Error from server (NotFound): datasets.edgeai.io "x" not found`, or `error: …` for failures

@@ -5,6 +5,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import NodeCommands
 #endif
 
 /// `edgeai count FILE --format F`: counts a dataset's samples exactly and prints the count,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import KubeClient
+import NodeCommands
 
 /// `edgeai dashboard`: prints a one-time login link to a running dashboard, bound to the token of
 /// the current kubeconfig (so the link grants what that token grants, no more). The token goes

@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeAIAPI
 import JSON
 import KubeClient
+import NodeCommands
 
 /// `edgeai delete`: by TYPE and names, by TYPE and label selector, or the objects of `-f`.
 ///

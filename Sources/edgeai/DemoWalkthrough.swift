@@ -3,6 +3,7 @@ import EdgeAICore
 import EdgeAIPKI
 import Foundation
 import KubeClient
+import NodeCommands
 import ServiceLifecycle
 
 /// The sample files `edgeai up --demo` serves: a txt index of image paths and a model file,

@@ -307,6 +307,8 @@ spec:
       containers:
         - name: edge
           image: edgeai
+          # The lean agent executable: only the code the node runs is mapped and resident.
+          command: ["/usr/local/bin/edgeai-node"]
           args:
             - edge
             - --node
@@ -334,7 +336,7 @@ spec:
           # the probe runs in the container (`edgeai healthz` GETs 127.0.0.1:7070/healthz).
           livenessProbe:
             exec:
-              command: ["/usr/local/bin/edgeai", "healthz", "--port", "7070"]
+              command: ["/usr/local/bin/edgeai-node", "healthz", "--port", "7070"]
             initialDelaySeconds: 10
             periodSeconds: 20
             timeoutSeconds: 5

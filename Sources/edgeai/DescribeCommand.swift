@@ -3,6 +3,7 @@ import EdgeAIAPI
 import Foundation
 import JSON
 import KubeClient
+import NodeCommands
 
 /// `edgeai describe TYPE [NAME…]`: spec, status with conditions, and the object's events.
 ///

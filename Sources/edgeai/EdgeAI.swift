@@ -1,4 +1,5 @@
 import ArgumentParser
+import NodeCommands
 
 /// The `edgeai` command line.
 @main
@@ -28,8 +29,4 @@ struct EdgeAI: AsyncParsableCommand {
             Node.self,
         ]
     )
-}
-
-enum EdgeAIVersion {
-    static let current = "0.1.0"
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeAIAPI
 import JSON
 import KubeClient
+import NodeCommands
 
 /// `edgeai get TYPE [NAME…]`: lists or shows datasets and models as kubectl does.
 ///

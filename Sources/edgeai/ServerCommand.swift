@@ -6,6 +6,7 @@ import EdgeSync
 import Foundation
 import KubeClient
 import Logging
+import NodeCommands
 import ObjectStore
 import ServiceLifecycle
 import UnixSignals

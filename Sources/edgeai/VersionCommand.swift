@@ -3,6 +3,7 @@ import EdgeAIAPI
 import JSON
 import KubeClient
 import ManifestYAML
+import NodeCommands
 
 /// `edgeai version`: the client's version and, when the API server answers, the server's.
 ///

@@ -103,7 +103,9 @@ struct DeployManifestTests {
         let command = edge["livenessProbe"]?["exec"]?["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let args = edge["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let apiPort = try #require(args.firstIndex(of: "--api-port").map { args[$0 + 1] })
-        #expect(command == ["/usr/local/bin/edgeai", "healthz", "--port", apiPort])
+        #expect(command == ["/usr/local/bin/edgeai-node", "healthz", "--port", apiPort])
+        // The agent runs as the lean executable the image ships beside `edgeai`.
+        #expect(edge["command"]?.arrayValue?.compactMap(\.stringValue) == ["/usr/local/bin/edgeai-node"])
     }
 
     @Test func noSecretIsCommitted() throws {

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import KubeClient
 import ManifestYAML
+import NodeCommands
 import Testing
 
 @testable import edgeai

@@ -41,12 +41,14 @@ struct ContainerRun {
         var serviceAccount: String?
     }
 
-    /// The image's `ENTRYPOINT` and `USER` (uid:gid), and where it copies the binary.
+    /// The image's `ENTRYPOINT` and `USER` (uid:gid), and where it copies the binaries.
     struct Image {
         var entrypoint: [String]
         var user: Int
         var group: Int
-        var binaryPath: String
+        /// Where the image puts each binary it copies from the build stage (the first is `edgeai`).
+        var binaryPaths: [String]
+        var binaryPath: String { binaryPaths[0] }
 
         init(dockerfile text: String) throws {
             let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -59,10 +61,8 @@ struct ContainerRun {
             let user = final.last { $0.hasPrefix("USER ") }.map { $0.dropFirst("USER ".count).split(separator: ":") } ?? []
             self.user = user.first.flatMap { Int($0) } ?? 0
             self.group = user.dropFirst().first.flatMap { Int($0) } ?? self.user
-            guard let copy = final.first(where: { $0.hasPrefix("COPY --from=build ") }),
-                let destination = copy.split(separator: " ").last
-            else { throw ManifestError("the Dockerfile copies no binary from the build stage") }
-            binaryPath = String(destination)
+            binaryPaths = final.filter { $0.hasPrefix("COPY --from=build ") }.compactMap { $0.split(separator: " ").last.map(String.init) }
+            guard !binaryPaths.isEmpty else { throw ManifestError("the Dockerfile copies no binary from the build stage") }
         }
     }
 
@@ -165,8 +165,11 @@ struct ContainerRun {
             }
             for directory in ancestors.reversed() { arguments += ["--perms", "0755", "--dir", directory] }
         }
+        // Each of the image's binaries is the one of that name built beside `binary`.
         let binaryDirectory = (image.binaryPath as NSString).deletingLastPathComponent
-        arguments += ["--tmpfs", (binaryDirectory as NSString).deletingLastPathComponent, "--ro-bind", binary, image.binaryPath]
+        let built = (binary as NSString).deletingLastPathComponent
+        arguments += ["--tmpfs", (binaryDirectory as NSString).deletingLastPathComponent]
+        for path in image.binaryPaths { arguments += ["--ro-bind", built + "/" + (path as NSString).lastPathComponent, path] }
         for file in ["/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/ld.so.cache"] where extraFiles[file] == nil {
             if FileManager.default.fileExists(atPath: file) { arguments += ["--ro-bind", file, file] }
         }

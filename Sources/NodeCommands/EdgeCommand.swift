@@ -1,4 +1,4 @@
-import ArgumentParser
+package import ArgumentParser
 import EdgeAgent
 import Foundation
 import Logging
@@ -10,8 +10,8 @@ import UnixSignals
 ///
 /// Runs until SIGINT/SIGTERM. Started while the hub is unreachable it restores everything from
 /// its store and keeps monitoring; reports wait in the outbox until the hub acknowledges them.
-struct Edge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct Edge: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "edge",
         abstract: "Run the edge agent for one node.",
         discussion: """
@@ -70,7 +70,9 @@ struct Edge: AsyncParsableCommand {
     @Option(help: "MiB of local copies of remote datasets (spec.localCopy) the agent keeps (least recently used versions evicted beyond it).")
     var datasetCopyMib: Int = 10240
 
-    func validate() throws {
+    package init() {}
+
+    package func validate() throws {
         if token == nil, tokenFile == nil { throw ValidationError("one of --token or --token-file is required") }
         if token != nil, tokenFile != nil { throw ValidationError("--token and --token-file are exclusive") }
         guard cloud.lowercased().hasPrefix("wss://") else { throw ValidationError("--cloud must be wss://HOST:PORT, got \(cloud)") }
@@ -82,7 +84,7 @@ struct Edge: AsyncParsableCommand {
         if datasetCopyMib < 1 || datasetCopyMib > 1 << 30 { throw ValidationError("--dataset-copy-mib must be between 1 and 1073741824") }
     }
 
-    func run() async throws {
+    package func run() async throws {
         let logger = Logger(label: "edgeai.edge")
         // The token and CA are re-read whenever they change: the agent then restarts in-process
         // and reconnects with them (no pod restart after `edgeai node add` re-provisions it).

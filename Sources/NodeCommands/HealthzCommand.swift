@@ -1,4 +1,4 @@
-import ArgumentParser
+package import ArgumentParser
 
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +10,8 @@ import Darwin
 /// the pod's loopback only, which the kubelet cannot reach, so the DaemonSet runs this inside the
 /// container: `GET http://127.0.0.1:N/healthz`, exit 0 on a 200 answer, 1 otherwise (one line on
 /// stderr saying why). Bounded: a 5-second timeout on connect and read, at most 4 KiB read.
-struct Healthz: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct Healthz: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "healthz", abstract: "Probe the edge agent's local API (exit 0 when it answers 200 on /healthz).")
 
     @Option(help: "Port of the agent's local API on 127.0.0.1.")
@@ -20,12 +20,14 @@ struct Healthz: ParsableCommand {
     @Option(help: "Seconds to wait for the connection and the answer.")
     var timeoutSeconds: Int = 5
 
-    func validate() throws {
+    package init() {}
+
+    package func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
         guard (1...60).contains(timeoutSeconds) else { throw ValidationError("--timeout-seconds must be 1-60") }
     }
 
-    func run() throws {
+    package func run() throws {
         switch Self.probe(port: port, timeoutSeconds: timeoutSeconds) {
         case .success: return
         case .failure(let error):

@@ -1,28 +1,33 @@
 import Dispatch
-import Foundation
+package import Foundation
 
 /// Notices when credential files change, by content: a Kubernetes Secret volume swaps its
 /// `..data` symlink, an operator `mv`s a new token into place, an editor rewrites in place — all
 /// change what a read returns. Polls every ``interval``; each read runs on a GCD thread, never
 /// on the cooperative pool. Contents stay in memory only, never logged.
-struct CredentialWatch: Sendable {
+package struct CredentialWatch: Sendable {
     /// The files; a missing or unreadable one reads as `nil` (a change like any other).
-    let paths: [String]
-    var interval: Duration = .seconds(2)
+    package let paths: [String]
+    package var interval: Duration = .seconds(2)
     /// Files larger than this read as `nil` (credentials are a few kilobytes).
     static let maxFileBytes = 1 << 20
 
-    struct Snapshot: Equatable, Sendable {
-        var contents: [String: Data?]
+    package init(paths: [String], interval: Duration = .seconds(2)) {
+        self.paths = paths
+        self.interval = interval
+    }
+
+    package struct Snapshot: Equatable, Sendable {
+        package var contents: [String: Data?]
 
         /// The paths whose content differs from `other`.
-        func changed(from other: Snapshot) -> [String] {
+        package func changed(from other: Snapshot) -> [String] {
             contents.keys.sorted().filter { contents[$0] != other.contents[$0] }
         }
     }
 
     /// The files' current contents.
-    func snapshot() async -> Snapshot {
+    package func snapshot() async -> Snapshot {
         let paths = self.paths
         return await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
@@ -38,13 +43,13 @@ struct CredentialWatch: Sendable {
     }
 
     /// Why ``wait(from:until:)`` returned.
-    enum Change: Sendable, Equatable {
+    package enum Change: Sendable, Equatable {
         case files([String])
         case deadline
     }
 
     /// Returns once some file differs from `baseline`, or at `deadline`; throws on cancellation.
-    func wait(from baseline: Snapshot, until deadline: ContinuousClock.Instant? = nil) async throws -> Change {
+    package func wait(from baseline: Snapshot, until deadline: ContinuousClock.Instant? = nil) async throws -> Change {
         while true {
             var pause = interval
             if let deadline {

@@ -2,6 +2,6 @@ import Foundation
 
 /// Writes one line to standard error: how every command reports a failure. A closed stderr is
 /// ignored (there is nobody left to tell).
-func printError(_ message: String) {
+package func printError(_ message: String) {
     try? FileHandle.standardError.write(contentsOf: Data((message + "\n").utf8))
 }

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs `edgeai edge` as deploy/edge/daemonset.yaml does, for measuring the agent as it ships:
+#   deploy/build-static.sh /tmp/edgeai-static
+#   .build/release/edgeai-bench edge --agent Scripts/agent-as-deployed.sh …
+# - the image's binary (static Swift runtime, stripped): EDGEAI_BINARY, default /tmp/edgeai-static;
+# - the local API on a fixed port (`--api-port 0` becomes EDGEAI_PORT, default 17070), probed
+#   every 20 s by the DaemonSet's liveness command (`edgeai healthz --port`) from the same binary,
+#   as the kubelet does; the probe stops when the agent does.
+# The agent keeps this script's process id (exec), so the benchmark samples the agent itself.
+set -eu
+binary="${EDGEAI_BINARY:-/tmp/edgeai-static}"
+port="${EDGEAI_PORT:-17070}"
+agent=$$
+(
+  while kill -0 "$agent" 2>/dev/null; do
+    sleep 20
+    kill -0 "$agent" 2>/dev/null || break
+    "$binary" healthz --port "$port" >/dev/null 2>&1 || echo "agent-as-deployed: liveness probe failed" >&2
+  done
+) &
+previous=""
+for argument in "$@"; do
+  shift
+  if [ "$previous" = "--api-port" ]; then argument="$port"; fi
+  set -- "$@" "$argument"
+  previous="$argument"
+done
+exec "$binary" "$@"
