@@ -1,14 +1,16 @@
 #!/bin/sh
 # Runs `edgeai edge` as deploy/edge/daemonset.yaml does, for measuring the agent as it ships:
-#   deploy/build-static.sh /tmp/edgeai-static
+#   SCRATCH=.build-static deploy/build-static.sh /tmp/edgeai-image
 #   .build/release/edgeai-bench edge --agent Scripts/agent-as-deployed.sh …
-# - the image's binary (static Swift runtime, stripped): EDGEAI_BINARY, default /tmp/edgeai-static;
+# - the image's binary (static Swift runtime, stripped): EDGEAI_BINARY, default
+#   /tmp/edgeai-image/edgeai-node (the DaemonSet's command; /tmp/edgeai-image/edgeai is the same
+#   agent in the all-in-one binary);
 # - the local API on a fixed port (`--api-port 0` becomes EDGEAI_PORT, default 17070), probed
 #   every 20 s by the DaemonSet's liveness command (`edgeai healthz --port`) from the same binary,
 #   as the kubelet does; the probe stops when the agent does.
 # The agent keeps this script's process id (exec), so the benchmark samples the agent itself.
 set -eu
-binary="${EDGEAI_BINARY:-/tmp/edgeai-static}"
+binary="${EDGEAI_BINARY:-/tmp/edgeai-image/edgeai-node}"
 port="${EDGEAI_PORT:-17070}"
 agent=$$
 (
