@@ -6,20 +6,24 @@
 #   /tmp/edgeai-image/edgeai-node (the DaemonSet's command; /tmp/edgeai-image/edgeai is the same
 #   agent in the all-in-one binary);
 # - the local API on a fixed port (`--api-port 0` becomes EDGEAI_PORT, default 17070), probed
-#   every 20 s by the DaemonSet's liveness command (`edgeai healthz --port`) from the same binary,
+#   every 20 s (EDGEAI_PROBE_SECONDS) by the DaemonSet's liveness command (`edgeai healthz --port`) from the same binary,
 #   as the kubelet does; the probe stops when the agent does.
 # The agent keeps this script's process id (exec), so the benchmark samples the agent itself.
 set -eu
 binary="${EDGEAI_BINARY:-/tmp/edgeai-image/edgeai-node}"
 port="${EDGEAI_PORT:-17070}"
+# Seconds between liveness probes (the DaemonSet's periodSeconds); 0: no probe, for comparison.
+period="${EDGEAI_PROBE_SECONDS:-20}"
 agent=$$
+running() { [ -r "/proc/$agent/stat" ] && [ "$(cut -d' ' -f3 "/proc/$agent/stat")" != Z ]; }
+# The probe holds none of the agent's standard output (whoever reads it sees its end).
 (
-  while kill -0 "$agent" 2>/dev/null; do
-    sleep 20
-    kill -0 "$agent" 2>/dev/null || break
+  while [ "$period" -gt 0 ] && running; do
+    sleep "$period"
+    running || break
     "$binary" healthz --port "$port" >/dev/null 2>&1 || echo "agent-as-deployed: liveness probe failed" >&2
   done
-) &
+) >/dev/null &
 previous=""
 for argument in "$@"; do
   shift
