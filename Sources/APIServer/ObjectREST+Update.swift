@@ -29,7 +29,9 @@ extension ObjectREST {
             }
         }
         return try await guaranteedUpdate(d, namespace: namespace, name: name, precondition: precondition, options: options) { old in
-            try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let requested = proposed["metadata"]?["managedFields"]
+            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
         }
     }
 
@@ -53,18 +55,24 @@ extension ObjectREST {
                 guard body["metadata"]?["name"]?.stringValue == name else {
                     throw APIError.badRequest("the name of the object (\(body["metadata"]?["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))")
                 }
-                return try await create(d, namespace: namespace, body: body, options: options)
+                return try await create(d, namespace: namespace, body: body, options: options, applied: true)
             }
         }
         return try await guaranteedUpdate(d, namespace: namespace, name: name, precondition: precondition, options: options) { old in
             let proposed: JSONValue
             switch kind {
+            case .apply: return try self.applyOver(d, old: old, config: patch, subresource: subresource, options: options)
             case .merge: proposed = Patches.merge(old, patch)
-            case .apply: proposed = Patches.applyMerge(old, patch)
             case .json:
                 do { proposed = try Patches.jsonPatch(old, patch) } catch { throw APIError.patchRejected() }
+                // The patched resourceVersion is a precondition (kubectl's managedFields migration relies on it).
+                if let rv = proposed["metadata"]?["resourceVersion"], rv != old["metadata"]?["resourceVersion"] {
+                    throw APIError.conflict(d, name: name)
+                }
             }
-            return try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let requested = proposed["metadata"]?["managedFields"]
+            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
         }
     }
 

@@ -1,0 +1,162 @@
+import EdgeAIAPI
+import JSON
+
+/// `metadata.managedFields` as kube-apiserver keeps it: one entry per (manager, operation,
+/// subresource) with the fields that manager owns. Pure; ``FieldManager`` applies the rules.
+///
+/// - Important: entries whose set is empty are never encoded; ``encoded`` sorts as kube does
+///   (operation, then time, manager, subresource).
+struct ManagedFields: Equatable, Sendable {
+    struct Entry: Equatable, Sendable {
+        var manager: String
+        var operation: Operation
+        var subresource: String
+        var apiVersion: String
+        var time: String?
+        var fields: FieldSet
+
+        func identifies(_ manager: String, _ operation: Operation, _ subresource: String) -> Bool {
+            self.manager == manager && self.operation == operation && self.subresource == subresource
+        }
+    }
+
+    enum Operation: String, Sendable, Comparable {
+        case apply = "Apply", update = "Update"
+        static func < (a: Operation, b: Operation) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    var entries: [Entry] = []
+
+    /// Why a stored or requested `managedFields` value cannot be read (kube then falls back to
+    /// the live object's entries rather than failing the request).
+    struct DecodeError: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The most entries read from one object (kube keeps at most 10 Update managers plus appliers).
+    static let maxEntries = 256
+
+    /// Reads `metadata.managedFields`; nil or `[]` is no entries.
+    static func decode(_ value: JSONValue?) throws(DecodeError) -> ManagedFields {
+        guard let value, value != .null else { return ManagedFields() }
+        guard case .array(let items) = value else { throw DecodeError(description: "managedFields must be a list") }
+        guard items.count <= maxEntries else { throw DecodeError(description: "too many managedFields entries") }
+        var out = ManagedFields()
+        for (i, item) in items.enumerated() {
+            guard case .object(let o) = item else { throw DecodeError(description: "managed fields entry \(i) is not an object") }
+            guard let op = o["operation"]?.stringValue.flatMap(Operation.init(rawValue:)) else {
+                throw DecodeError(description: "operation must be `Apply` or `Update`")
+            }
+            guard let apiVersion = o["apiVersion"]?.stringValue, !apiVersion.isEmpty else {
+                throw DecodeError(description: "apiVersion must not be empty")
+            }
+            switch o["fieldsType"]?.stringValue {
+            case "FieldsV1": break
+            case nil, "": throw DecodeError(description: "missing fieldsType in managed fields entry \(i)")
+            case let other?: throw DecodeError(description: "invalid fieldsType \(APIError.quote(other)) in managed fields entry \(i)")
+            }
+            let fields: FieldSet
+            do { fields = try FieldSet(fieldsV1: o["fieldsV1"] ?? .object([:])) } catch {
+                throw DecodeError(description: "error decoding versioned set from entry \(i): \(error.description)")
+            }
+            out.entries.append(Entry(
+                manager: o["manager"]?.stringValue ?? "", operation: op, subresource: o["subresource"]?.stringValue ?? "",
+                apiVersion: apiVersion, time: o["time"]?.stringValue, fields: fields))
+        }
+        return out
+    }
+
+    /// The `managedFields` value to store, or nil when no entry owns anything.
+    var encoded: JSONValue? {
+        let kept = entries.filter { !$0.fields.isEmpty }.sorted { p, q in
+            if p.operation != q.operation { return p.operation < q.operation }
+            if (p.time ?? "") != (q.time ?? "") { return (p.time ?? "") < (q.time ?? "") }
+            if p.manager != q.manager { return p.manager < q.manager }
+            return p.subresource < q.subresource
+        }
+        guard !kept.isEmpty else { return nil }
+        return .array(kept.map { e in
+            var o: [String: JSONValue] = [
+                "manager": .string(e.manager), "operation": .string(e.operation.rawValue), "apiVersion": .string(e.apiVersion),
+                "fieldsType": "FieldsV1", "fieldsV1": e.fields.fieldsV1,
+            ]
+            if let time = e.time { o["time"] = .string(time) }
+            if !e.subresource.isEmpty { o["subresource"] = .string(e.subresource) }
+            return .object(o)
+        })
+    }
+
+    /// `managedFields: [{}]`, kube's way of asking to clear them.
+    static func isResetRequest(_ value: JSONValue?) -> Bool {
+        guard case .array(let items)? = value, items.count == 1, case .object(let o) = items[0] else { return false }
+        return o.isEmpty
+    }
+
+    /// Entry index for an identity, if present.
+    func index(_ manager: String, _ operation: Operation, _ subresource: String) -> Int? {
+        entries.firstIndex { $0.identifies(manager, operation, subresource) }
+    }
+
+    /// Takes `paths` out of every entry but the one at `except`.
+    mutating func remove(_ paths: FieldSet, except: Int? = nil) {
+        guard !paths.isEmpty else { return }
+        for i in entries.indices where i != except {
+            entries[i].fields = entries[i].fields.subtracting(paths)
+        }
+    }
+
+    /// Drops entries that own nothing.
+    mutating func dropEmpty() { entries.removeAll { $0.fields.isEmpty } }
+
+    /// Validates entries as `ValidateManagedFields` does; the violations for a 422.
+    static func violations(_ value: JSONValue?) -> [FieldViolation] {
+        guard case .array(let items)? = value else { return [] }
+        var out: [FieldViolation] = []
+        for (i, item) in items.enumerated() {
+            let base = "metadata.managedFields[\(i)]"
+            let manager = item["manager"]?.stringValue ?? ""
+            out += FieldManagerName.violations(manager, field: base + ".manager")
+            if let sub = item["subresource"]?.stringValue, sub.utf8.count > 256 {
+                out.append(FieldViolation(field: base + ".subresource", reason: .tooLong, detail: "Too long: may not be more than 256 bytes"))
+            }
+        }
+        return out
+    }
+}
+
+/// The rules kube applies to a manager's name (`ValidateFieldManager`) and its default.
+enum FieldManagerName {
+    static let maxLength = 128
+
+    static func violations(_ name: String, field: String) -> [FieldViolation] {
+        if name.utf8.count > maxLength {
+            return [FieldViolation(field: field, reason: .tooLong, detail: "Too long: may not be more than \(maxLength) bytes")]
+        }
+        if name.unicodeScalars.contains(where: { !isPrintable($0) }) {
+            return [FieldViolation(field: field, reason: .invalid, detail: "Invalid value: \(APIError.quote(name)): must only contain printable characters")]
+        }
+        return []
+    }
+
+    /// kube's default manager: the User-Agent up to its first `/`, printable characters only,
+    /// at most 128 bytes (`prefixFromUserAgent`).
+    static func fromUserAgent(_ userAgent: String?) -> String {
+        guard let userAgent else { return "" }
+        var out = ""
+        for scalar in userAgent.unicodeScalars {
+            if scalar == "/" { break }
+            guard isPrintable(scalar) else { continue }
+            if out.utf8.count >= maxLength { break }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    static func isPrintable(_ s: Unicode.Scalar) -> Bool {
+        if s == " " { return true }
+        switch s.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: return false
+        default: return true
+        }
+    }
+}
