@@ -80,6 +80,7 @@ struct ManagedFields: Equatable, Sendable {
                 "manager": .string(e.manager), "operation": .string(e.operation.rawValue), "apiVersion": .string(e.apiVersion),
                 "fieldsType": "FieldsV1", "fieldsV1": e.fields.fieldsV1,
             ]
+            if e.manager.isEmpty { o["manager"] = nil }  // omitempty, as kube writes it
             if let time = e.time { o["time"] = .string(time) }
             if !e.subresource.isEmpty { o["subresource"] = .string(e.subresource) }
             return .object(o)
