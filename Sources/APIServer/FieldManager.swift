@@ -130,11 +130,11 @@ struct FieldManager: Sendable {
         }
         m.remove(changed, except: mine)
         m.remove(cmp.removed, except: mine)
-        let objectChanged = !cmp.isEmpty
         if let mine {
             m.entries[mine].fields = configFields
             m.entries[mine].apiVersion = apiVersion
-            if objectChanged { m.entries[mine].time = now }
+            // kube stamps every apply, then keeps the stored entries when only that stamp moved.
+            if !cmp.isEmpty || m != managed { m.entries[mine].time = now }
         } else {
             m.entries.append(.init(manager: manager, operation: .apply, subresource: subresource, apiVersion: apiVersion, time: now, fields: configFields))
         }
