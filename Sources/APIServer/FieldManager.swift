@@ -88,6 +88,7 @@ struct FieldManager: Sendable {
             m.entries.append(.init(manager: manager, operation: .update, subresource: subresource, apiVersion: apiVersion, time: now, fields: changed))
         }
         m.dropEmpty()
+        m.capUpdateManagers()
         return m
     }
 

@@ -109,6 +109,39 @@ struct ManagedFields: Equatable, Sendable {
     /// Drops entries that own nothing.
     mutating func dropEmpty() { entries.removeAll { $0.fields.isEmpty } }
 
+    /// kube's cap on Update entries (`DefaultMaxUpdateManagers`).
+    static let maxUpdateManagers = 10
+    /// The entry the oldest Update entries are merged into past the cap.
+    static let ancientChanges = "ancient-changes"
+
+    /// Keeps at most ``maxUpdateManagers`` Update entries by merging the oldest into one
+    /// `ancient-changes` entry (kube's `capManagersManager`), so distinct writers cannot grow
+    /// an object without bound.
+    mutating func capUpdateManagers() {
+        let updaters = entries.indices.filter { entries[$0].operation == .update }
+        guard updaters.count > Self.maxUpdateManagers else { return }
+        let oldestFirst = updaters.sorted { i, j in
+            let (a, b) = (entries[i], entries[j])
+            if (a.time ?? "") != (b.time ?? "") { return (a.time ?? "") < (b.time ?? "") }
+            return a.manager < b.manager
+        }
+        // Merging k entries into one leaves count - k + 1 updaters.
+        let merged = Array(oldestFirst.prefix(updaters.count - Self.maxUpdateManagers + 1))
+        var bucket = Entry(manager: Self.ancientChanges, operation: .update, subresource: "", apiVersion: entries[merged[0]].apiVersion, time: nil, fields: FieldSet())
+        for i in merged {
+            bucket.fields = bucket.fields.union(entries[i].fields)
+            bucket.time = entries[i].time
+        }
+        let gone = Set(merged)
+        entries = entries.indices.filter { !gone.contains($0) }.map { entries[$0] }
+        if let existing = index(Self.ancientChanges, .update, "") {
+            entries[existing].fields = entries[existing].fields.union(bucket.fields)
+            entries[existing].time = bucket.time
+        } else {
+            entries.append(bucket)
+        }
+    }
+
     /// Validates entries as `ValidateManagedFields` does; the violations for a 422.
     static func violations(_ value: JSONValue?) -> [FieldViolation] {
         guard case .array(let items)? = value else { return [] }
@@ -133,10 +166,19 @@ enum FieldManagerName {
         if name.utf8.count > maxLength {
             return [FieldViolation(field: field, reason: .tooLong, detail: "Too long: may not be more than \(maxLength) bytes")]
         }
-        if name.unicodeScalars.contains(where: { !isPrintable($0) }) {
-            return [FieldViolation(field: field, reason: .invalid, detail: "Invalid value: \(APIError.quote(name)): must only contain printable characters")]
+        var out: [FieldViolation] = []
+        var position = 0
+        for scalar in name.unicodeScalars {
+            if !isPrintable(scalar) {
+                let code = String(scalar.value, radix: 16, uppercase: true)
+                let hex = String(repeating: "0", count: max(0, 4 - code.count)) + code
+                out.append(FieldViolation(
+                    field: field, reason: .invalid,
+                    detail: "Invalid value: \(APIError.quote(name)): invalid character U+\(hex) (at position \(position))"))
+            }
+            position += String(scalar).utf8.count
         }
-        return []
+        return out
     }
 
     /// kube's default manager: the User-Agent up to its first `/`, printable characters only,

@@ -87,3 +87,21 @@ extension ObjectREST {
         return (new, warnings)
     }
 }
+
+extension WriteOptions {
+    /// `fieldManager` as kube validates it (`ValidateFieldManager`): 422 against the request's
+    /// options kind (`CreateOptions`, `UpdateOptions`, `PatchOptions`) in `meta.k8s.io`.
+    func checkFieldManager(optionsKind: String) throws {
+        guard let fieldManager else { return }
+        let violations = FieldManagerName.violations(fieldManager, field: "fieldManager")
+        guard !violations.isEmpty else { return }
+        let causes: [JSONValue] = violations.map { v in
+            .object(["reason": .string(v.reason.rawValue), "message": .string(v.detail), "field": .string(v.field)])
+        }
+        let list = violations.map { "\($0.field): \($0.detail)" }
+        let text = list.count == 1 ? list[0] : "[" + list.joined(separator: ", ") + "]"
+        throw APIError(
+            code: 422, reason: "Invalid", message: "\(optionsKind).meta.k8s.io \"\" is invalid: \(text)",
+            details: .object(["group": "meta.k8s.io", "kind": .string(optionsKind), "causes": .array(causes)]))
+    }
+}

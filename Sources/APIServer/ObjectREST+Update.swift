@@ -12,6 +12,7 @@ extension ObjectREST {
     /// Custom resources require `metadata.resourceVersion` (kube disallows unconditional updates).
     func update(_ d: ResourceDefinition, namespace: String?, name: String, subresource: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
         guard case .object = body else { throw APIError.badRequest("the object provided is unrecognized (must be of type \(d.type.kind))") }
+        try options.checkFieldManager(optionsKind: "UpdateOptions")
         let proposed = try checkTypeMeta(d, body)
         let bodyName = proposed["metadata"]?["name"]?.stringValue ?? ""
         guard bodyName == name else {
@@ -37,6 +38,7 @@ extension ObjectREST {
 
     /// PATCH with a merge, JSON or apply patch. An apply patch on a missing object creates it.
     func patch(_ d: ResourceDefinition, namespace: String?, name: String, subresource: String?, kind: PatchKind, patch: JSONValue, options: WriteOptions) async throws -> WriteResult {
+        try options.checkFieldManager(optionsKind: "PatchOptions")
         var precondition: Int64?
         if kind != .json, let rv = patch["metadata"]?["resourceVersion"]?.stringValue, !rv.isEmpty {
             guard let parsed = Int64(rv) else { throw APIError.badRequest("invalid resourceVersion \(APIError.quote(rv))") }

@@ -50,6 +50,14 @@ import Testing
         #expect(noop.json.rv == status.json.rv)
         #expect(noop.json["metadata"]?["managedFields"] == status.json["metadata"]?["managedFields"])
 
+        // A fieldManager kube refuses is a 422 and changes nothing.
+        let long = String(repeating: "m", count: 129)
+        let refused = try await s.patch(ds + "/c?fieldManager=\(long)", #"{"spec":{"format":"csv"}}"#)
+        #expect(refused.status == 422)
+        #expect(refused.json["details"]?["kind"] == "PatchOptions")
+        #expect(try await s.post(ds + "?fieldManager=\(long)", TestServer.dataset("c2")).status == 422)
+        #expect(try await s.get(ds + "/c").json.rv == status.json.rv)
+
         // Another manager changing a field takes it over.
         let edit = try await s.patch(ds + "/c?fieldManager=editor", #"{"spec":{"format":"csv"}}"#)
         let editor = try #require(Self.entry(edit.json, "editor"))

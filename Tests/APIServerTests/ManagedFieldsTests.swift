@@ -155,4 +155,36 @@ struct ManagedFieldsTests {
         #expect(FieldManagerName.fromUserAgent(String(repeating: "x", count: 300)).count == 128)
         #expect(FieldManagerName.fromUserAgent("a\u{7}b/1") == "ab")
     }
+
+    @Test func updateEntriesAreCappedIntoAncientChanges() throws {
+        var object = try Self.json(Self.created)
+        var managed = fm.update(ManagedFields(), old: nil, new: object, manager: "creator")
+        for i in 0..<12 {
+            let fmAt = FieldManager(EdgeAIResources.dataset, subresource: nil, now: "2026-12-01T00:00:\(10 + i)Z")
+            var next = object
+            next["metadata"]?["labels"] = .object(["l\(i)": "v"].merging(object["metadata"]?["labels"]?.objectValue ?? [:]) { a, _ in a })
+            managed = fmAt.update(managed, old: object, new: next, manager: "writer-\(i)")
+            object = next
+        }
+        #expect(managed.entries.filter { $0.operation == .update }.count == ManagedFields.maxUpdateManagers)
+        let ancient = try #require(managed.entries.first { $0.manager == ManagedFields.ancientChanges })
+        #expect(ancient.fields.contains(["f:spec", "f:format"]))  // the creator's, merged
+        #expect(ancient.fields.contains(["f:metadata", "f:labels", "f:l0"]))
+        #expect(managed.entries.contains { $0.manager == "writer-11" })
+        #expect(!managed.entries.contains { $0.manager == "creator" })
+    }
+
+    @Test func fieldManagerIsValidatedAsKubeDoes() throws {
+        var options = WriteOptions()
+        options.fieldManager = String(repeating: "m", count: 129)
+        #expect(throws: APIError.self) { try options.checkFieldManager(optionsKind: "PatchOptions") }
+        do { try options.checkFieldManager(optionsKind: "PatchOptions") } catch let error as APIError {
+            #expect(error.code == 422)
+            #expect(error.message == #"PatchOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes"#)
+        }
+        options.fieldManager = "a\u{7}b"
+        #expect(FieldManagerName.violations("a\u{7}b", field: "fieldManager").first?.detail == #"Invalid value: "a\u0007b": invalid character U+0007 (at position 1)"#)
+        options.fieldManager = "kubectl-edit"
+        #expect(throws: Never.self) { try options.checkFieldManager(optionsKind: "PatchOptions") }
+    }
 }
