@@ -100,7 +100,7 @@ struct FieldManager: Sendable {
     /// `live` with `config` merged in and the fields `manager` applied before but no longer
     /// does removed, unless another entry (or the new configuration) still owns them.
     func merge(live: JSONValue, config: JSONValue, configFields: FieldSet, managed: ManagedFields, manager: String) -> JSONValue {
-        let merged = Patches.applyMerge(live, config)
+        let merged = schema.applyMerge(live, config)
         let mine = managed.index(manager, .apply, subresource)
         guard let mine else { return merged }
         let dropped = managed.entries[mine].fields.subtracting(configFields)

@@ -240,3 +240,34 @@ extension FieldSet {
         }
     }
 }
+
+extension FieldSchema {
+    /// Merges an applied configuration into the live object as structured-merge-diff does:
+    /// maps member by member, set and map lists item by item (live order kept, new items
+    /// appended), atomic lists and scalars replaced. `null` members of `config` are skipped.
+    func applyMerge(_ live: JSONValue, _ config: JSONValue, atRoot: Bool = true) -> JSONValue {
+        switch (live, config) {
+        case (.object(var members), .object(let applied)):
+            for (name, value) in applied where value != .null {
+                members[name] = members[name].map { member(name, atRoot: atRoot).applyMerge($0, value, atRoot: false) } ?? value
+            }
+            return .object(members)
+        case (.array(let items), .array(let applied)):
+            let type = listType
+            guard let liveKeyed = Self.keyed(items, type), let appliedKeyed = Self.keyed(applied, type) else { return config }
+            var position: [String: Int] = [:]
+            var out = items
+            for (i, (element, _)) in liveKeyed.enumerated() { position[element] = i }
+            for (element, item) in appliedKeyed {
+                if let i = position[element] {
+                    out[i] = self.items.applyMerge(out[i], item, atRoot: false)
+                } else {
+                    out.append(item)
+                }
+            }
+            return .array(out)
+        default:
+            return config
+        }
+    }
+}

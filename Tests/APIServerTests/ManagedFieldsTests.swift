@@ -187,4 +187,21 @@ struct ManagedFieldsTests {
         options.fieldManager = "kubectl-edit"
         #expect(throws: Never.self) { try options.checkFieldManager(optionsKind: "PatchOptions") }
     }
+
+    @Test func applyMergesKeyedListsItemByItem() throws {
+        let schema = FieldSchema.root(EdgeAIResources.model)
+        let live = try Self.json(#"{"spec":{"nodeNames":["a","b"]},"status":{"metrics":[{"key":"acc","value":"1"},{"key":"loss","value":"2"}]}}"#)
+        let config = try Self.json(#"{"spec":{"nodeNames":["c","a"]},"status":{"metrics":[{"key":"loss","value":"3"},{"key":"f1","value":"4"}]}}"#)
+        let merged = schema.applyMerge(live, config)
+        #expect(merged["spec"]?["nodeNames"] == ["a", "b", "c"])
+        #expect(merged["status"]?["metrics"] == [["key": "acc", "value": "1"], ["key": "loss", "value": "3"], ["key": "f1", "value": "4"]])
+        // A list the schema leaves atomic is replaced.
+        let atomic = FieldSchema(props: nil).applyMerge(try Self.json(#"{"l":[1,2]}"#), try Self.json(#"{"l":[3]}"#))
+        #expect(atomic["l"] == [3])
+        // Set items are v: leaves, map items k: nodes with their members.
+        let fields = FieldSet.fields(of: config, schema: schema)
+        #expect(fields.contains(["f:spec", "f:nodeNames", #"v:"c""#]))
+        #expect(fields.contains(["f:status", "f:metrics", #"k:{"key":"f1"}"#]))
+        #expect(fields.contains(["f:status", "f:metrics", #"k:{"key":"f1"}"#, "f:value"]))
+    }
 }
