@@ -60,9 +60,35 @@ struct FieldManager: Sendable {
         return s
     }
 
+    /// What a write changed among the tracked fields. Only the tracked parts are walked: `/status`
+    /// compares `status` alone (every hub status write comes here), the main resource skips
+    /// `status` (with a status subresource) and metadata's server-set members.
     func compare(_ old: JSONValue?, _ new: JSONValue) -> FieldComparison {
-        let c = FieldSet.compare(old, new, schema: schema)
+        if subresource == "status" {
+            let c = FieldSet.compare(old?["status"], new["status"], schema: schema.member("status", atRoot: true), atRoot: false)
+            return FieldComparison(added: Self.rooted(c.added, "f:status"), modified: Self.rooted(c.modified, "f:status"), removed: Self.rooted(c.removed, "f:status"))
+        }
+        let c = FieldSet.compare(old.map(trimmed), trimmed(new), schema: schema)
         return FieldComparison(added: tracked(c.added), modified: tracked(c.modified), removed: tracked(c.removed))
+    }
+
+    private static func rooted(_ set: FieldSet, _ element: String) -> FieldSet {
+        var root = FieldSet()
+        if !set.isEmpty { root.children[element] = set }
+        return root
+    }
+
+    /// `object` without what the main resource never tracks.
+    private func trimmed(_ object: JSONValue) -> JSONValue {
+        guard case .object(var members) = object else { return object }
+        members["apiVersion"] = nil
+        members["kind"] = nil
+        if hasStatusSubresource { members["status"] = nil }
+        if case .object(var meta)? = members["metadata"] {
+            for name in Self.strippedMetadata { meta[name] = nil }
+            members["metadata"] = .object(meta)
+        }
+        return .object(members)
     }
 
     // MARK: update

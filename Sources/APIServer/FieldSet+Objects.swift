@@ -144,10 +144,10 @@ extension FieldSet {
     }
 
     /// What changed from `old` to `new`, path by path (structured-merge-diff's `Compare`).
-    static func compare(_ old: JSONValue?, _ new: JSONValue?, schema: FieldSchema) -> FieldComparison {
+    static func compare(_ old: JSONValue?, _ new: JSONValue?, schema: FieldSchema, atRoot: Bool = true) -> FieldComparison {
         var result = FieldComparison()
         var path: [String] = []
-        compare(old, new, schema, atRoot: true, &path, &result)
+        compare(old, new, schema, atRoot: atRoot, &path, &result)
         return result
     }
 

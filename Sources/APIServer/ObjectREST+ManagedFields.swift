@@ -61,6 +61,18 @@ extension ObjectREST {
         return object
     }
 
+    /// What kube refuses in an apply configuration before merging it: another version than the
+    /// endpoint's, and managedFields (ownership comes from the apply itself).
+    static func checkApplyConfiguration(_ d: ResourceDefinition, _ config: JSONValue) throws {
+        let version = config["apiVersion"]?.stringValue ?? ""
+        if version != d.type.apiVersion {
+            throw APIError.badRequest("Incorrect version specified in apply patch. Specified patch version: \(version), expected: \(d.type.apiVersion)")
+        }
+        if let managed = config["metadata"]?["managedFields"], managed != .null {
+            throw APIError.badRequest("metadata.managedFields must be nil")
+        }
+    }
+
     /// An apply over `old`: the merged, pruned, validated object with the applier's entry, or a
     /// 409 naming every field another manager owns and the configuration would change.
     func applyOver(

@@ -51,6 +51,7 @@ extension ObjectREST {
             guard options.fieldManager?.isEmpty == false else {
                 throw APIError.badRequest("PATCH \(d.type.path(namespace: namespace, name: name)): fieldManager is required for apply requests")
             }
+            try Self.checkApplyConfiguration(d, patch)
             if await store.get(key(d, namespace, name)) == nil, subresource == nil {
                 var body = patch
                 if body["metadata"]?["name"] == nil { body["metadata"]?["name"] = .string(name) }

@@ -75,6 +75,14 @@ import Testing
         let entry = try #require(Self.entry(created.json, "ref"))
         #expect(JSONWriter.string(entry["fieldsV1"] ?? .null) == #"{"f:spec":{"f:dataUrl":{},"f:format":{},"f:nodeName":{}}}"#)
 
+        // kube refuses managedFields and another version inside an apply configuration.
+        let withManaged = try await s.patch(ds + "/a?fieldManager=ref", Self.yaml("a", format: "csv").replacingOccurrences(of: "  name: a\n", with: "  name: a\n  managedFields: []\n"), type: Self.apply)
+        #expect(withManaged.status == 400)
+        #expect(withManaged.json["message"] == "metadata.managedFields must be nil")
+        let otherVersion = try await s.patch(ds + "/a?fieldManager=ref", Self.yaml("a", format: "csv").replacingOccurrences(of: "v1alpha1", with: "v1"), type: Self.apply)
+        #expect(otherVersion.status == 400)
+        #expect(otherVersion.json["message"] == "Incorrect version specified in apply patch. Specified patch version: edgeai.io/v1, expected: edgeai.io/v1alpha1")
+
         // Re-applying the same configuration changes nothing at all.
         let again = try await s.patch(ds + "/a?fieldManager=ref", Self.yaml("a", format: "txt"), type: Self.apply)
         #expect(again.status == 200)
