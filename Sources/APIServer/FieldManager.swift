@@ -107,7 +107,8 @@ struct FieldManager: Sendable {
         m.remove(changed, except: mine)
         m.remove(cmp.removed, except: mine)
         if let mine {
-            m.entries[mine].fields = m.entries[mine].fields.subtracting(cmp.removed).union(changed)
+            let fields = m.entries[mine].fields.subtracting(cmp.removed).union(changed)
+            if fields != m.entries[mine].fields { m.entries[mine].fields = fields }
             m.entries[mine].apiVersion = apiVersion
             if !changed.isEmpty { m.entries[mine].time = now }
         } else if !changed.isEmpty {
@@ -158,7 +159,7 @@ struct FieldManager: Sendable {
         m.remove(changed, except: mine)
         m.remove(cmp.removed, except: mine)
         if let mine {
-            m.entries[mine].fields = configFields
+            if m.entries[mine].fields != configFields { m.entries[mine].fields = configFields }
             m.entries[mine].apiVersion = apiVersion
             // kube stamps every apply, then keeps the stored entries when only that stamp moved.
             if !cmp.isEmpty || m != managed { m.entries[mine].time = now }

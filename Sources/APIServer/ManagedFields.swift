@@ -13,7 +13,27 @@ struct ManagedFields: Equatable, Sendable {
         var subresource: String
         var apiVersion: String
         var time: String?
-        var fields: FieldSet
+        var fields: FieldSet {
+            didSet { fieldsV1 = nil }
+        }
+        /// The FieldsV1 value `fields` was read from, reused when written back unchanged (most
+        /// writes change one entry; re-encoding the others would be wasted).
+        var fieldsV1: JSONValue?
+
+        init(manager: String, operation: Operation, subresource: String, apiVersion: String, time: String?, fields: FieldSet, fieldsV1: JSONValue? = nil) {
+            self.manager = manager
+            self.operation = operation
+            self.subresource = subresource
+            self.apiVersion = apiVersion
+            self.time = time
+            self.fields = fields
+            self.fieldsV1 = fieldsV1
+        }
+
+        static func == (a: Entry, b: Entry) -> Bool {
+            a.manager == b.manager && a.operation == b.operation && a.subresource == b.subresource && a.apiVersion == b.apiVersion
+                && a.time == b.time && a.fields == b.fields
+        }
 
         func identifies(_ manager: String, _ operation: Operation, _ subresource: String) -> Bool {
             self.manager == manager && self.operation == operation && self.subresource == subresource
@@ -56,12 +76,13 @@ struct ManagedFields: Equatable, Sendable {
             case let other?: throw DecodeError(description: "invalid fieldsType \(APIError.quote(other)) in managed fields entry \(i)")
             }
             let fields: FieldSet
-            do { fields = try FieldSet(fieldsV1: o["fieldsV1"] ?? .object([:])) } catch {
+            let source = o["fieldsV1"] ?? .object([:])
+            do { fields = try FieldSet(fieldsV1: source) } catch {
                 throw DecodeError(description: "error decoding versioned set from entry \(i): \(error.description)")
             }
             out.entries.append(Entry(
                 manager: o["manager"]?.stringValue ?? "", operation: op, subresource: o["subresource"]?.stringValue ?? "",
-                apiVersion: apiVersion, time: o["time"]?.stringValue, fields: fields))
+                apiVersion: apiVersion, time: o["time"]?.stringValue, fields: fields, fieldsV1: source))
         }
         return out
     }
@@ -78,7 +99,7 @@ struct ManagedFields: Equatable, Sendable {
         return .array(kept.map { e in
             var o: [String: JSONValue] = [
                 "manager": .string(e.manager), "operation": .string(e.operation.rawValue), "apiVersion": .string(e.apiVersion),
-                "fieldsType": "FieldsV1", "fieldsV1": e.fields.fieldsV1,
+                "fieldsType": "FieldsV1", "fieldsV1": e.fieldsV1 ?? e.fields.fieldsV1,
             ]
             if e.manager.isEmpty { o["manager"] = nil }  // omitempty, as kube writes it
             if let time = e.time { o["time"] = .string(time) }
@@ -102,7 +123,8 @@ struct ManagedFields: Equatable, Sendable {
     mutating func remove(_ paths: FieldSet, except: Int? = nil) {
         guard !paths.isEmpty else { return }
         for i in entries.indices where i != except {
-            entries[i].fields = entries[i].fields.subtracting(paths)
+            let rest = entries[i].fields.subtracting(paths)
+            if rest != entries[i].fields { entries[i].fields = rest }
         }
     }
 
