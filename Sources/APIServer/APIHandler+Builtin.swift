@@ -19,9 +19,11 @@ extension APIHandler {
             let bytes = try await Self.readBody(request)
             let value: JSONValue
             do { value = try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding patch: \(error.description)") }
+            var options = try WriteOptions(query: query)
+            options.userAgent = request.headers[.userAgent]
             let result = try await rest.patch(
                 d, namespace: namespace, name: name ?? "", subresource: subresource, kind: .merge, patch: try StrategicPatch.asMergePatch(value),
-                options: try WriteOptions(query: query))
+                options: options)
             return try Self.respondObject(result.status, result.body, accept: accept, warnings: result.warnings)
         default:
             return nil

@@ -70,20 +70,23 @@ extension APIHandler {
                 let options = try ListOptions(query: query, definition: d)
                 return try await watchResponse(d, namespace: namespace, options: options, query: query, table: table)
             case "create":
-                let options = try WriteOptions(query: query)
+                var options = try WriteOptions(query: query)
+                options.userAgent = request.headers[.userAgent]
                 let decoded = try await Self.decodeBody(request, kind: d.type.kind)
                 let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
                 let result = try await rest.create(d, namespace: namespace, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "update":
-                let options = try WriteOptions(query: query)
+                var options = try WriteOptions(query: query)
+                options.userAgent = request.headers[.userAgent]
                 let decoded = try await Self.decodeBody(request, kind: d.type.kind)
                 let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
                 let result = try await rest.update(
                     d, namespace: namespace, name: path.name ?? "", subresource: path.subresource, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
-                let options = try WriteOptions(query: query)
+                var options = try WriteOptions(query: query)
+                options.userAgent = request.headers[.userAgent]
                 let (kind, patch, duplicates) = try await Self.decodePatch(request)
                 let warnings = try DuplicateFields.checkPatch(duplicates, kind: kind, options: options)
                 let result = try await rest.patch(

@@ -12,6 +12,7 @@ extension ObjectREST {
     /// Custom resources require `metadata.resourceVersion` (kube disallows unconditional updates).
     func update(_ d: ResourceDefinition, namespace: String?, name: String, subresource: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
         guard case .object = body else { throw APIError.badRequest("the object provided is unrecognized (must be of type \(d.type.kind))") }
+        try options.checkFieldManager(optionsKind: "UpdateOptions")
         let proposed = try checkTypeMeta(d, body)
         let bodyName = proposed["metadata"]?["name"]?.stringValue ?? ""
         guard bodyName == name else {
@@ -29,12 +30,15 @@ extension ObjectREST {
             }
         }
         return try await guaranteedUpdate(d, namespace: namespace, name: name, precondition: precondition, options: options) { old in
-            try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let requested = proposed["metadata"]?["managedFields"]
+            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
         }
     }
 
     /// PATCH with a merge, JSON or apply patch. An apply patch on a missing object creates it.
     func patch(_ d: ResourceDefinition, namespace: String?, name: String, subresource: String?, kind: PatchKind, patch: JSONValue, options: WriteOptions) async throws -> WriteResult {
+        try options.checkFieldManager(optionsKind: "PatchOptions")
         var precondition: Int64?
         if kind != .json, let rv = patch["metadata"]?["resourceVersion"]?.stringValue, !rv.isEmpty {
             guard let parsed = Int64(rv) else { throw APIError.badRequest("invalid resourceVersion \(APIError.quote(rv))") }
@@ -47,24 +51,31 @@ extension ObjectREST {
             guard options.fieldManager?.isEmpty == false else {
                 throw APIError.badRequest("PATCH \(d.type.path(namespace: namespace, name: name)): fieldManager is required for apply requests")
             }
+            try Self.checkApplyConfiguration(d, patch)
             if await store.get(key(d, namespace, name)) == nil, subresource == nil {
                 var body = patch
                 if body["metadata"]?["name"] == nil { body["metadata"]?["name"] = .string(name) }
                 guard body["metadata"]?["name"]?.stringValue == name else {
                     throw APIError.badRequest("the name of the object (\(body["metadata"]?["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))")
                 }
-                return try await create(d, namespace: namespace, body: body, options: options)
+                return try await create(d, namespace: namespace, body: body, options: options, applied: true)
             }
         }
         return try await guaranteedUpdate(d, namespace: namespace, name: name, precondition: precondition, options: options) { old in
             let proposed: JSONValue
             switch kind {
+            case .apply: return try self.applyOver(d, old: old, config: patch, subresource: subresource, options: options)
             case .merge: proposed = Patches.merge(old, patch)
-            case .apply: proposed = Patches.applyMerge(old, patch)
             case .json:
                 do { proposed = try Patches.jsonPatch(old, patch) } catch { throw APIError.patchRejected() }
+                // The patched resourceVersion is a precondition (kubectl's managedFields migration relies on it).
+                if let rv = proposed["metadata"]?["resourceVersion"], rv != old["metadata"]?["resourceVersion"] {
+                    throw APIError.conflict(d, name: name)
+                }
             }
-            return try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+            let requested = proposed["metadata"]?["managedFields"]
+            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
         }
     }
 

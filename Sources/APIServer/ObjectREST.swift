@@ -31,9 +31,12 @@ struct ObjectREST: Sendable {
 
     // MARK: create
 
-    func create(_ d: ResourceDefinition, namespace: String?, body: JSONValue, options: WriteOptions) async throws -> WriteResult {
+    /// `applied`: the body is a server-side apply configuration (its manager gets an Apply entry).
+    func create(_ d: ResourceDefinition, namespace: String?, body: JSONValue, options: WriteOptions, applied: Bool = false) async throws -> WriteResult {
+        if !applied { try options.checkFieldManager(optionsKind: "CreateOptions") }
         let prepared = try prepareCreate(d, namespace: namespace, body: body, options: options)
         var object = prepared.0
+        try trackCreate(d, &object, body: body, options: options, applied: applied)
         let warnings = prepared.1
         try await requireNamespace(d, namespace)
         let name = object["metadata"]?["name"]?.stringValue ?? ""

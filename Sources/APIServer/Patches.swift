@@ -21,17 +21,6 @@ enum Patches {
         return .object(result)
     }
 
-    /// Apply-style merge: like ``merge(_:_:)`` but `null` values are kept out rather than
-    /// removing, and lists replace. Used for server-side apply (create-or-merge).
-    static func applyMerge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
-        guard case .object(let patchMembers) = patch else { return patch }
-        var result = target.objectValue ?? [:]
-        for (key, value) in patchMembers where value != .null {
-            result[key] = applyMerge(result[key] ?? .null, value)
-        }
-        return .object(result)
-    }
-
     /// RFC 6902 operations in order; any failure (including a failed `test`) fails the whole patch.
     static func jsonPatch(_ document: JSONValue, _ operations: JSONValue) throws(Failure) -> JSONValue {
         guard case .array(let ops) = operations else { throw Failure(description: "json patch must be an array") }

@@ -9,6 +9,16 @@ struct WriteOptions: Sendable {
     var dryRun = false
     var fieldValidation = FieldValidation.warn
     var fieldManager: String?
+    /// `force=true`: an apply takes fields other managers own instead of failing with a conflict.
+    var force = false
+    /// The request's User-Agent, whose executable name is the manager when `fieldManager` is absent.
+    var userAgent: String?
+
+    /// The manager this write is recorded under (kube's `managerOrUserAgent`).
+    var manager: String {
+        if let fieldManager, !fieldManager.isEmpty { return fieldManager }
+        return FieldManagerName.fromUserAgent(userAgent)
+    }
 
     init(query: QueryParameters) throws {
         if let d = query["dryRun"] {
@@ -22,6 +32,7 @@ struct WriteOptions: Sendable {
             fieldValidation = parsed
         }
         fieldManager = query["fieldManager"]
+        if let f = query["force"] { force = f == "true" || f == "1" }
     }
 
     init() {}

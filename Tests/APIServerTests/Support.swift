@@ -80,11 +80,12 @@ final class TestServer: Sendable {
 
     func request(
         _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json",
-        accept: String = "application/json", token: String?? = .none
+        accept: String = "application/json", token: String?? = .none, headers: [(String, String)] = []
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Accept", value: accept)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let bearer: String? = switch token {
         case .none: self.token
         case .some(let t): t

@@ -72,9 +72,58 @@ out=$($K explain datasets.spec)
 expect "explain" "$out" "dataUrl"
 expect "explain" "$out" "nodeName"
 
-step "server-side apply"
-out=$($K apply --server-side -f "$COMPAT_SAMPLES")
-expect "apply --server-side" "$out" "serverside-applied"
+step "server-side apply over the field kubectl patch changed: a conflict; --force-conflicts takes it"
+if out=$($K apply --server-side -f "$COMPAT_SAMPLES" 2>&1); then fail "apply --server-side over kubectl-patch's .spec.format succeeded"; fi
+expect "apply --server-side conflict" "$out" 'Apply failed with 1 conflict: conflict with "kubectl-patch" using edgeai.io/v1alpha1: .spec.format'
+[ "$($K get dataset dataset-examp -o jsonpath='{.spec.format}')" = csv ] || fail "a conflicting apply changed the object"
+out=$($K apply --server-side --force-conflicts -f "$COMPAT_SAMPLES")
+expect "apply --server-side --force-conflicts" "$out" "dataset.edgeai.io/dataset-examp serverside-applied"
+[ "$($K get dataset dataset-examp -o jsonpath='{.spec.format}')" = txt ] || fail "--force-conflicts did not apply .spec.format"
+
+step "client-side apply, then server-side apply of a changed field: kubectl migrates the ownership"
+SSA_YAML=$(mktemp --suffix=.yaml)
+cat >"$SSA_YAML" <<'YAML'
+apiVersion: edgeai.io/v1alpha1
+kind: Dataset
+metadata:
+  name: ssa-examp
+spec:
+  dataUrl: /code/data
+  format: txt
+  nodeName: edge0
+YAML
+# The main resource's managers, sorted (a real cluster orders entries by time, which ties within
+# a second; the server's own status writer has a separate `subresource: status` entry).
+managers() {
+  $K get dataset ssa-examp -o jsonpath='{range .metadata.managedFields[*]}{.manager}/{.subresource}{"\n"}{end}' |
+    grep -v '/status$' | sed 's|/$||' | sort | paste -sd' '
+}
+out=$($K apply -f "$SSA_YAML")
+expect "client-side apply" "$out" "dataset.edgeai.io/ssa-examp created"
+[ "$(managers)" = "kubectl-client-side-apply" ] || fail "after a client-side apply expected manager kubectl-client-side-apply, got '$(managers)'"
+sed -i 's/format: txt/format: csv/' "$SSA_YAML"
+out=$($K apply --server-side -f "$SSA_YAML" 2>&1) || { echo "$out" >&2; fail "apply --server-side after a client-side apply"; }
+expect "apply --server-side after client-side" "$out" "dataset.edgeai.io/ssa-examp serverside-applied"
+[ "$($K get dataset ssa-examp -o jsonpath='{.spec.format}')" = csv ] || fail "server-side apply did not change .spec.format"
+[ "$(managers)" = "kubectl kubectl-last-applied" ] || fail "after the migration expected managers 'kubectl kubectl-last-applied', got '$(managers)'"
+[ "$($K get dataset ssa-examp -o jsonpath='{.metadata.managedFields[?(@.manager=="kubectl")].operation}')" = Apply ] || fail "kubectl's entry is not an Apply"
+
+step "kubectl label, then a server-side apply with another value: a conflict; --force-conflicts takes it"
+$K label dataset ssa-examp team=vision >/dev/null || fail "kubectl label"
+sed -i 's/^  name: ssa-examp$/  name: ssa-examp\n  labels:\n    team: speech/' "$SSA_YAML"
+if out=$($K apply --server-side -f "$SSA_YAML" 2>&1); then fail "apply --server-side over kubectl-label's label succeeded"; fi
+expect "apply over a label" "$out" 'conflict with "kubectl-label" using edgeai.io/v1alpha1: .metadata.labels.team'
+[ "$($K get dataset ssa-examp -o jsonpath='{.metadata.labels.team}')" = vision ] || fail "a conflicting apply changed the label"
+out=$($K apply --server-side --force-conflicts -f "$SSA_YAML")
+expect "apply --force-conflicts over a label" "$out" "serverside-applied"
+[ "$($K get dataset ssa-examp -o jsonpath='{.metadata.labels.team}')" = speech ] || fail "--force-conflicts did not take the label"
+# kubectl-label keeps the labels map it created (".") but no longer the label itself.
+owned=$($K get dataset ssa-examp -o jsonpath='{.metadata.managedFields[?(@.manager=="kubectl-label")].fieldsV1}')
+if grep -q 'f:team' <<<"$owned"; then fail "kubectl-label still owns .metadata.labels.team after --force-conflicts: $owned"; fi
+owned=$($K get dataset ssa-examp -o jsonpath='{.metadata.managedFields[?(@.manager=="kubectl")].fieldsV1}')
+grep -q 'f:team' <<<"$owned" || fail "kubectl does not own .metadata.labels.team after --force-conflicts: $owned"
+$K delete -f "$SSA_YAML" >/dev/null || fail "delete ssa-examp"
+rm -f "$SSA_YAML"
 
 step "delete"
 out=$($K delete dataset dataset-examp)
