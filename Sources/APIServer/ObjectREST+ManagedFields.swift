@@ -45,6 +45,16 @@ extension ObjectREST {
         try setManagedFields(d, &object, fm.update(base, old: nil, new: object, manager: options.manager), checked: !base.entries.isEmpty)
     }
 
+    /// A non-apply write of `proposed` over `old`: ``applyChange(_:old:proposed:subresource:options:)``,
+    /// then its entries (the managedFields `proposed` asks for, if any, by ``trackUpdate``).
+    func trackedChange(
+        _ d: ResourceDefinition, old: JSONValue, proposed: JSONValue, subresource: String?, options: WriteOptions
+    ) throws -> (JSONValue, [String]) {
+        let (new, warnings) = try applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
+        let requested = proposed["metadata"]?["managedFields"]
+        return (try trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
+    }
+
     /// A non-apply write's entries: the manager's Update entry (per subresource) takes what the
     /// write set or changed. A write that changes nothing leaves them as stored.
     func trackUpdate(

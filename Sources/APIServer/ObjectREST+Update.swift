@@ -30,9 +30,7 @@ extension ObjectREST {
             }
         }
         return try await guaranteedUpdate(d, namespace: namespace, name: name, precondition: precondition, options: options) { old in
-            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
-            let requested = proposed["metadata"]?["managedFields"]
-            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
+            return try self.trackedChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
         }
     }
 
@@ -73,9 +71,7 @@ extension ObjectREST {
                     throw APIError.conflict(d, name: name)
                 }
             }
-            let (new, warnings) = try self.applyChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
-            let requested = proposed["metadata"]?["managedFields"]
-            return (try self.trackUpdate(d, old: old, new: new, requested: requested, subresource: subresource, options: options), warnings)
+            return try self.trackedChange(d, old: old, proposed: proposed, subresource: subresource, options: options)
         }
     }
 

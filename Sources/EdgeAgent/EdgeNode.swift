@@ -251,19 +251,13 @@ package actor EdgeNode {
     @discardableResult
     func record(_ local: LocalState, for ref: ObjectRef, report: StatusReport?, at now: ContinuousClock.Instant) async -> Bool {
         guard held[ref.key]?.object.uid == ref.uid else { return false }
-        let commit: AgentStore.Commit<Bool>
         do {
-            commit = try store.enqueueRecord(local, for: ref, report: report)
-        } catch {
-            logger.error("could not persist the state of \(ref.key): \(error)")
-            return false
-        }
-        if let report {
-            held[ref.key]?.lastReport = now
-            pending[ref.key] = (report.reportID, pending[ref.key]?.since ?? now)
-            await uplink?.report(report)
-        }
-        do {
+            let commit = try store.enqueueRecord(local, for: ref, report: report)
+            if let report {
+                held[ref.key]?.lastReport = now
+                pending[ref.key] = (report.reportID, pending[ref.key]?.since ?? now)
+                await uplink?.report(report)
+            }
             guard try await commit.committed() else { return false }
         } catch {
             logger.error("could not persist the state of \(ref.key): \(error)")
