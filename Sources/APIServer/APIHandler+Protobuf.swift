@@ -40,6 +40,7 @@ extension APIHandler {
     /// Whether `accept` names protobuf before any JSON or YAML type (kubectl's typed clients send
     /// `application/vnd.kubernetes.protobuf,application/json`).
     static func prefersProtobuf(_ accept: String) -> Bool {
+        if accept.isEmpty || accept == "application/json" { return false }
         for entry in accept.split(separator: ",") {
             let media = entry.split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
             if media == KubeProtobufCodec.mediaType { return true }

@@ -37,7 +37,7 @@ extension APIHandler {
                 name: path.name, namespace: namespace)
         }
         let accept = request.headers[.accept] ?? ""
-        let table = accept.contains("as=Table")
+        let table = accept.utf8.contains(UInt8(ascii: ";")) && accept.contains("as=Table")
         do {
             if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
                 query: query, accept: accept) {
@@ -143,6 +143,10 @@ extension APIHandler {
 
     static func mediaType(_ request: Request) -> String {
         let raw = request.headers[.contentType] ?? "application/json"
+        // Most requests name a bare lower-case type: no split, trim or case mapping needed.
+        if !raw.utf8.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || (65...90).contains($0) }) {
+            return raw
+        }
         return String(raw.split(separator: ";").first ?? "").trimmingSpaces.lowercased()
     }
 

@@ -53,7 +53,7 @@ struct APIHandler: Sendable {
         }
         guard let user = await authenticate(request, context) else { throw APIError.unauthorized() }
         let accept = request.headers[.accept] ?? ""
-        let aggregated = accept.contains("as=APIGroupDiscoveryList")
+        let aggregated = accept.utf8.contains(UInt8(ascii: ";")) && accept.contains("as=APIGroupDiscoveryList")
         switch target {
         case .coreVersions:
             try Self.requireGet(request)

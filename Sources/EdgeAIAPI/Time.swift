@@ -50,18 +50,37 @@ public struct Time: Sendable, Hashable, Comparable, Codable, CustomStringConvert
         var seconds = time_t(interval.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        func pad(_ value: Int32, _ width: Int) {
+            var digits: [UInt8] = []
+            var v = max(0, value)
+            repeat {
+                digits.append(UInt8(48 + v % 10))
+                v /= 10
+            } while v > 0
+            if digits.count < width { text.append(contentsOf: repeatElement(48, count: width - digits.count)) }
+            text.append(contentsOf: digits.reversed())
         }
-        var text = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-            + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+        pad(parts.tm_year + 1900, 4)
+        text.append(UInt8(ascii: "-"))
+        pad(parts.tm_mon + 1, 2)
+        text.append(UInt8(ascii: "-"))
+        pad(parts.tm_mday, 2)
+        text.append(UInt8(ascii: "T"))
+        pad(parts.tm_hour, 2)
+        text.append(UInt8(ascii: ":"))
+        pad(parts.tm_min, 2)
+        text.append(UInt8(ascii: ":"))
+        pad(parts.tm_sec, 2)
         if fractionalDigits > 0 {
             let fraction = interval - interval.rounded(.down)
             let scaled = Int32((fraction * 1_000_000).rounded(.down))
-            text += "." + pad(scaled, fractionalDigits)
+            text.append(UInt8(ascii: "."))
+            pad(scaled, fractionalDigits)
         }
-        return text + "Z"
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.

@@ -37,7 +37,7 @@ struct APIBenchmark: AsyncParsableCommand {
         var httpConfig = HTTPClient.Configuration(tlsConfiguration: tls)
         httpConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(clients, watchers) + 4)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfig)
-        let api = BenchClient(client: client, base: base, token: config.token)
+        let api = try BenchClient(client: client, base: base, token: config.token, tls: tls)
         defer { _ = client.shutdown() }
 
         let namespace = "bench-\(Int(Date().timeIntervalSince1970))"

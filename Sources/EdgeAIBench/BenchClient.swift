@@ -2,16 +2,27 @@ import AsyncHTTPClient
 import EdgeAIAPI
 import EdgeAICore
 import Foundation
+import ArgumentParser
 import JSON
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Synchronization
 
-/// One HTTPS client shared by the benchmark's workers, with latency bookkeeping.
+/// One HTTPS client shared by the benchmark's workers, with latency bookkeeping. Request phases
+/// send through a ``LoadConnection`` per worker; single requests and watches through `client`.
 struct BenchClient: Sendable {
     let client: HTTPClient
     let base: String
     let token: String
+    let tls: NIOSSLContext
+
+    init(client: HTTPClient, base: String, token: String, tls: TLSConfiguration) throws {
+        self.client = client
+        self.base = base
+        self.token = token
+        self.tls = try NIOSSLContext(configuration: tls)
+    }
 
     struct PhaseResult {
         var rate: Double
@@ -37,6 +48,7 @@ struct BenchClient: Sendable {
         _ name: String, count: Int, clients: Int,
         _ make: @escaping @Sendable (Int) -> (HTTPMethod, String, String?, String, Int)
     ) async throws -> PhaseResult {
+        guard let url = URL(string: base), let host = url.host, let port = url.port else { throw ValidationError("no host and port in \(base)") }
         let next = Counter()
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
@@ -44,15 +56,26 @@ struct BenchClient: Sendable {
                 group.addTask {
                     var latencies: [Double] = []
                     var errors = 0
+                    var connection: LoadConnection?
                     while true {
                         let i = next.value.add(1, ordering: .relaxed).oldValue
                         if i >= count { break }
                         let (method, path, body, type, expected) = make(i)
                         let t0 = ContinuousClock.now
-                        let status = (try? await send(method, path, body, contentType: type))?.0 ?? -1
+                        var status = -1
+                        do {
+                            let open: LoadConnection
+                            if let connection { open = connection } else { open = try await LoadConnection.connect(host: host, port: port, tls: tls) }
+                            connection = open
+                            status = try await open.send(method, path, body: body, contentType: type, token: token)
+                        } catch {
+                            await connection?.close()
+                            connection = nil
+                        }
                         latencies.append((ContinuousClock.now - t0).milliseconds)
                         if status != expected { errors += 1 }
                     }
+                    await connection?.close()
                     return (latencies, errors)
                 }
             }

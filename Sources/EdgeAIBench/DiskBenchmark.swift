@@ -88,7 +88,7 @@ struct DiskBenchmark: AsyncParsableCommand {
         let port = try await server.start()
         let sampler = DirectorySampler(path: dataDirectory)
         sampler.start()
-        let api = BenchClient(client: client, base: "https://127.0.0.1:\(port)", token: credentials.adminToken)
+        let api = try BenchClient(client: client, base: "https://127.0.0.1:\(port)", token: credentials.adminToken, tls: tls)
         let collection = "/apis/edgeai.io/v1alpha1/namespaces/default/datasets"
         let datasets = self.datasets
         let created = try await api.phase("creates", count: datasets, clients: clients) { i in
