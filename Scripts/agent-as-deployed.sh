@@ -8,8 +8,12 @@
 # - the local API on a fixed port (`--api-port 0` becomes EDGEAI_PORT, default 17070), probed
 #   every 20 s (EDGEAI_PROBE_SECONDS) by the DaemonSet's liveness command (`edgeai healthz --port`) from the same binary,
 #   as the kubelet does; the probe stops when the agent does.
+# - EDGEAI_CGROUP: a memory cgroup (v1 or v2) directory to run in, agent and probe, as the pod's
+#   container is, so its usage and working set (usage minus inactive file pages, the kubelet's
+#   figure) can be read from the cgroup's files.
 # The agent keeps this script's process id (exec), so the benchmark samples the agent itself.
 set -eu
+if [ -n "${EDGEAI_CGROUP:-}" ]; then echo $$ > "$EDGEAI_CGROUP/cgroup.procs"; fi
 binary="${EDGEAI_BINARY:-/tmp/edgeai-image/edgeai-node}"
 port="${EDGEAI_PORT:-17070}"
 # Seconds between liveness probes (the DaemonSet's periodSeconds); 0: no probe, for comparison.

@@ -113,7 +113,7 @@ package struct APIServer: Service {
                 logger.info("edgeai API server listening", metadata: ["port": "\(port)"])
                 await onListening?(port)
             },
-            logger: logger)
+            logger: Logger(label: logger.label, factory: { _ in DeferredMetadataLogHandler(wrapping: logger.handler) }))
         let interval = configuration.compactionInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.runCompaction(every: interval) }

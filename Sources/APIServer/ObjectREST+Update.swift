@@ -103,7 +103,7 @@ extension ObjectREST {
                 throw APIError.invalid(ValidationError(kind: d.qualifiedKind, name: name, violations: normalized.violations + frozen), resource: d)
             }
         }
-        var (validated, warnings) = try validate(d, new, options: options)
+        var (validated, warnings) = try validate(d, new, old: old, options: options)
         if options.fieldValidation != .warn { warnings = [] }
         if d.schema != nil, Self.specChanged(old, validated) {
             validated["metadata"]?["generation"] = .int((old["metadata"]?["generation"]?.intValue ?? 0) + 1)

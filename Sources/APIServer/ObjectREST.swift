@@ -110,7 +110,8 @@ struct ObjectREST: Sendable {
 
     /// Validates `object`; throws Invalid (422) or, under Strict, BadRequest for unknown fields.
     /// Returns the pruned object.
-    func validate(_ d: ResourceDefinition, _ object: JSONValue, options: WriteOptions) throws -> (JSONValue, [String]) {
+    /// `old`: the stored object on an update (its unchanged values are not checked again).
+    func validate(_ d: ResourceDefinition, _ object: JSONValue, old: JSONValue? = nil, options: WriteOptions) throws -> (JSONValue, [String]) {
         if let message = MetadataValidation.unmarshalError(object["metadata"]) {
             throw APIError.badRequest("\(d.type.kind) in version \(APIError.quote(d.type.version)) cannot be handled as a \(d.type.kind): \(message)")
         }
@@ -121,7 +122,7 @@ struct ObjectREST: Sendable {
             let normalized = try SecretStrategy.normalize(object)
             (object, extraUnknown, extraViolations) = (normalized.object, normalized.unknownFields, normalized.violations)
         }
-        let result = ObjectValidation.validate(object, as: d)
+        let result = ObjectValidation.validate(object, as: d, old: old)
         let unknownFields = result.unknownFields + extraUnknown
         if options.fieldValidation == .strict, !unknownFields.isEmpty {
             let list = unknownFields.map { "unknown field \(APIError.quote($0))" }.joined(separator: ", ")

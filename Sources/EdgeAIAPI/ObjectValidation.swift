@@ -12,9 +12,13 @@ public enum ObjectValidation {
 
     /// Checks `object` as a `definition`. `requireName` is false when the server will generate the
     /// name from `metadata.generateName`.
-    public static func validate(_ object: JSONValue, as definition: ResourceDefinition) -> Result {
+    /// - Parameter old: the stored object on an update: what it leaves unchanged is not checked
+    ///   again (``SchemaValidator``), metadata included.
+    public static func validate(_ object: JSONValue, as definition: ResourceDefinition, old: JSONValue? = nil) -> Result {
         var violations: [FieldViolation] = []
-        violations += metadataViolations(object["metadata"], definition: definition)
+        if old == nil || old?["metadata"] != object["metadata"] {
+            violations += metadataViolations(object["metadata"], definition: definition)
+        }
         if let apiVersion = object["apiVersion"], apiVersion != .string(definition.type.apiVersion) {
             violations.append(.invalid("apiVersion", value: apiVersion.stringValue ?? JSONWriter.string(apiVersion), "must be \(definition.type.apiVersion)"))
         }
@@ -24,7 +28,7 @@ public enum ObjectValidation {
         guard let schema = definition.schema else {
             return Result(object: object, violations: violations, unknownFields: [])
         }
-        let outcome = SchemaValidator(schema: schema).validate(object)
+        let outcome = SchemaValidator(schema: schema).validate(object, old: old)
         return Result(object: outcome.value, violations: violations + outcome.violations, unknownFields: outcome.unknownFields)
     }
 

@@ -6,6 +6,11 @@ public import JSON
 ///
 /// Root `apiVersion`, `kind` and `metadata` are left alone: object metadata has rules of its own
 /// (``ObjectValidation``).
+///
+/// On an update, values equal to the stored object's are not checked again (kube's CRD
+/// validation ratcheting, on by default since 1.30): a status write validates only the status,
+/// and a stricter schema does not refuse writes that leave old values alone. Stored values were
+/// pruned when they were written.
 public struct SchemaValidator: Sendable {
     public struct Outcome: Sendable {
         /// The input without pruned fields.
@@ -19,14 +24,15 @@ public struct SchemaValidator: Sendable {
 
     public init(schema: JSONSchemaProps) { self.schema = schema }
 
-    public func validate(_ value: JSONValue) -> Outcome {
+    /// - Parameter old: the stored object this value replaces, nil for a create.
+    public func validate(_ value: JSONValue, old: JSONValue? = nil) -> Outcome {
         var context = Context()
         guard case .object(var members) = value else {
             context.violations.append(typeViolation(path: "", expected: "object", actual: value))
             return Outcome(value: value, violations: context.violations, unknownFields: [])
         }
         let metadata = members.removeValue(forKey: "metadata")
-        var pruned = context.check(.object(members), schema, path: "", isRoot: true) ?? .object([:])
+        var pruned = context.check(.object(members), schema, path: "", old: old, isRoot: true) ?? .object([:])
         if let metadata { pruned["metadata"] = metadata }
         return Outcome(value: pruned, violations: context.violations, unknownFields: context.unknownFields)
     }
@@ -37,7 +43,9 @@ private struct Context {
     var unknownFields: [String] = []
 
     /// Returns the pruned value, or nil when the value is dropped (a null that is not nullable).
-    mutating func check(_ value: JSONValue, _ schema: JSONSchemaProps, path: String, isRoot: Bool = false) -> JSONValue? {
+    /// `old` is the stored value at the same path, if any: an equal value is kept as it is.
+    mutating func check(_ value: JSONValue, _ schema: JSONSchemaProps, path: String, old: JSONValue? = nil, isRoot: Bool = false) -> JSONValue? {
+        if !isRoot, let old, old == value { return value }
         if case .null = value {
             return schema.nullable == true ? value : nil
         }
@@ -45,7 +53,7 @@ private struct Context {
         case (nil, _):
             return value
         case ("object", .object(let members)):
-            return .object(checkObject(members, schema, path: path, isRoot: isRoot))
+            return .object(checkObject(members, schema, path: path, old: old?.objectValue, isRoot: isRoot))
         case ("array", .array(let elements)):
             guard let items = schema.items else { return value }
             var result: [JSONValue] = []
@@ -79,10 +87,16 @@ private struct Context {
         }
     }
 
-    mutating func checkObject(_ members: [String: JSONValue], _ schema: JSONSchemaProps, path: String, isRoot: Bool) -> [String: JSONValue] {
+    mutating func checkObject(
+        _ members: [String: JSONValue], _ schema: JSONSchemaProps, path: String, old: [String: JSONValue]?, isRoot: Bool
+    ) -> [String: JSONValue] {
         var result: [String: JSONValue] = [:]
         let properties = schema.properties
         for (key, member) in members {
+            if let previous = old?[key], previous == member {
+                result[key] = member  // unchanged: validated and pruned when it was stored
+                continue
+            }
             let memberPath = path.isEmpty ? key : "\(path).\(key)"
             if let memberSchema = properties?[key] ?? schema.additionalProperties {
                 if let checked = check(member, memberSchema, path: memberPath) { result[key] = checked }

@@ -4,23 +4,28 @@ import Testing
 
 @Suite(.timeLimit(.minutes(5)))
 struct ResidentPagesTests {
-    @Test func onlyPrivateFileMappingsAreReleased() {
-        let maps = """
-            55fc154b1000-55fc17113000 r-xp 00000000 fd:01 5359882                    /usr/bin/edgeai
-            55fc17113000-55fc171ea000 r--p 01c61000 fd:01 5359882                    /usr/bin/edgeai
-            55fc171ea000-55fc173cc000 rw-p 01d38000 fd:01 5359882                    /usr/bin/edgeai
-            55fc173cc000-55fc173ee000 rw-p 00000000 00:00 0                          [heap]
-            7f50b8400000-7f50b8600000 r--p 00000000 fd:01 1234                       /usr/lib/libstdc++.so.6 (deleted)
-            7f50b8600000-7f50b8601000 rw-s 00000000 fd:01 99                         /data/agent.sqlite-shm
-            7ffebd826000-7ffebd847000 rw-p 00000000 00:00 0                          [stack]
-            ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]
-            garbage line
-            """
-        #expect(ResidentPages.privateFileRanges(maps) == [
-            0x55fc_154b_1000..<0x55fc_1711_3000,
-            0x55fc_1711_3000..<0x55fc_171e_a000,
-            0x55fc_171e_a000..<0x55fc_173c_c000,
-            0x7f50_b840_0000..<0x7f50_b860_0000,
+    @Test func privateFileMappingsAreReleasedAndOnlyCleanReadOnlyOnesUnmapped() {
+        func entry(_ header: String, anonymous: Int) -> String {
+            "\(header)\nSize:               2048 kB\nRss:                 512 kB\nAnonymous:        \(anonymous) kB\nVmFlags: rd ex mr mw me\n"
+        }
+        let smaps = [
+            entry("55fc154b1000-55fc17113000 r-xp 00000000 fd:01 5359882                    /usr/bin/edgeai", anonymous: 0),
+            entry("55fc17113000-55fc171ea000 r--p 01c61000 fd:01 5359882                    /usr/bin/edgeai", anonymous: 0),
+            // Relocated at startup, then made read-only: its written pages are private copies.
+            entry("55fc171ea000-55fc171f0000 r--p 01d38000 fd:01 5359882                    /usr/bin/edgeai", anonymous: 24),
+            entry("55fc171f0000-55fc173cc000 rw-p 01d3e000 fd:01 5359882                    /usr/bin/edgeai", anonymous: 0),
+            entry("55fc173cc000-55fc173ee000 rw-p 00000000 00:00 0                          [heap]", anonymous: 136),
+            entry("7f50b8400000-7f50b8600000 r--p 00000000 fd:01 1234                       /usr/lib/libstdc++.so.6 (deleted)", anonymous: 0),
+            entry("7f50b8600000-7f50b8601000 r--s 00000000 fd:01 99                         /data/agent.sqlite-shm", anonymous: 0),
+            entry("ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]", anonymous: 0),
+            "garbage line\n",
+        ].joined()
+        #expect(ResidentPages.privateFileMappings(smaps) == [
+            .init(range: 0x55fc_154b_1000..<0x55fc_1711_3000, isCleanReadOnly: true),
+            .init(range: 0x55fc_1711_3000..<0x55fc_171e_a000, isCleanReadOnly: true),
+            .init(range: 0x55fc_171e_a000..<0x55fc_171f_0000, isCleanReadOnly: false),
+            .init(range: 0x55fc_171f_0000..<0x55fc_173c_c000, isCleanReadOnly: false),
+            .init(range: 0x7f50_b840_0000..<0x7f50_b860_0000, isCleanReadOnly: true),
         ])
     }
 
