@@ -23,6 +23,31 @@ struct ValidationTests {
         }
     }
 
+    /// An update checks what it changes (kube's CRD validation ratcheting): a value left as
+    /// stored is not refused again, a changed one is, and unknown fields in it are still pruned.
+    @Test func anUpdateValidatesOnlyTheValuesItChanges() {
+        var stored = dataset(spec: ["dataUrl": "/data/index.txt", "format": "parquet", "nodeName": "edge0"])
+        #expect(violations(stored)["spec.format"]?.reason == .notSupported)
+        var statusWrite = stored
+        statusWrite["status"] = ["numberOfSamples": 5]
+        let ratcheted = ObjectValidation.validate(statusWrite, as: EdgeAIResources.dataset, old: stored)
+        #expect(ratcheted.violations.isEmpty, "\(ratcheted.violations)")
+        #expect(ratcheted.object["spec"] == stored["spec"])
+
+        var specWrite = stored
+        specWrite["spec"]?["format"] = "avro"
+        specWrite["spec"]?["bogus"] = true
+        let changed = ObjectValidation.validate(specWrite, as: EdgeAIResources.dataset, old: stored)
+        #expect(changed.violations.map(\.field) == ["spec.format"])
+        #expect(changed.object["spec"]?["bogus"] == nil)
+        #expect(changed.unknownFields == ["spec.bogus"])
+
+        stored["metadata"] = ["name": "Bad_Name"]
+        var relabelled = stored
+        relabelled["metadata"]?["labels"] = ["a": "b"]
+        #expect(ObjectValidation.validate(relabelled, as: EdgeAIResources.dataset, old: stored).violations.contains { $0.field == "metadata.name" })
+    }
+
     @Test func invalidNameIsReportedAsKubeAPIServerWordsIt() {
         let found = violations(dataset(name: "Bad_Name", spec: good))
         let violation = found["metadata.name"]
