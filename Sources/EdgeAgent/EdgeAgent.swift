@@ -2,6 +2,7 @@ package import EdgeAICore
 package import EdgeSync
 import Foundation
 package import Logging
+import NIOPosix
 package import RemoteStore
 package import ServiceLifecycle
 
@@ -179,9 +180,12 @@ package struct EdgeAgent: Service {
                         while !Task.isCancelled {
                             try await Task.sleep(for: trim)
                             // Give back the heap and code pages that startup and the last burst
-                            // of work touched but idle does not use (see ResidentPages).
-                            ResidentPages.releaseFreeHeap()
-                            ResidentPages.releaseFilePages()
+                            // of work touched but idle does not use (see ResidentPages); it reads
+                            // files and advises them, so off the cooperative pool.
+                            _ = try? await NIOThreadPool.singleton.runIfActive {
+                                ResidentPages.releaseFreeHeap()
+                                ResidentPages.releaseFilePages()
+                            }
                         }
                     }
                 }

@@ -18,9 +18,14 @@ import Glibc
 ///   activates a page faulted back soon after it was dropped; without this step the working set
 ///   of the pod rose from 5 MB to 39 MB while `ps` showed 18 MB (measured in a memory cgroup);
 /// - a read-only mapping with no private copy loses its page-table entries (`MADV_DONTNEED`,
-///   which for it discards nothing: the pages stay in the page cache and fault back without I/O);
-///   any other (relocated data: written pages are private copies) has its clean file pages
-///   reclaimed (`MADV_PAGEOUT`, which never discards data; written pages stay, or go to swap).
+///   which for it discards nothing), and then its file's pages leave the page cache
+///   (`POSIX_FADV_DONTNEED`, which drops only pages no process maps). Dropped that way, not by
+///   reclaim, a page leaves no trace for refault detection, so faulting it back (from the file)
+///   makes it an inactive page again, outside the working set. Unmapped but kept cached, the pages
+///   fault-around mapped back raised `ps`'s figure by 3.5 MB;
+/// - any other private file mapping (relocated data: written pages are private copies) has its
+///   clean file pages reclaimed (`MADV_PAGEOUT`, which never discards data; written pages stay,
+///   or go to swap).
 /// Shared mappings and anonymous memory are left alone. ``releaseFreeHeap()`` returns the
 /// allocator's free pages.
 enum ResidentPages {
@@ -41,12 +46,20 @@ enum ResidentPages {
         // Linux 5.4's values; older kernels answer EINVAL, harmlessly.
         let (cold, pageout): (Int32, Int32) = (20, 21)
         var advised = 0
+        var unmapped: [String: [(offset: Int64, length: Int)]] = [:]
         for mapping in privateFileMappings(smaps) {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound) else { continue }
             let length = Int(mapping.range.upperBound - mapping.range.lowerBound)
             _ = madvise(start, length, MADV_RANDOM)
             _ = madvise(start, length, cold)
             if madvise(start, length, mapping.isCleanReadOnly ? MADV_DONTNEED : pageout) == 0 { advised += length }
+            if mapping.isCleanReadOnly { unmapped[mapping.path, default: []].append((mapping.offset, length)) }
+        }
+        for (path, ranges) in unmapped {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            for range in ranges { _ = posix_fadvise(fd, off_t(range.offset), off_t(range.length), POSIX_FADV_DONTNEED) }
+            close(fd)
         }
         return advised
         #else
@@ -56,6 +69,8 @@ enum ResidentPages {
 
     struct Mapping: Equatable {
         var range: Range<UInt>
+        var offset: Int64 = 0
+        var path: String = ""
         /// Not writable and holding no anonymous (privately copied) page: dropping its
         /// page-table entries loses nothing.
         var isCleanReadOnly: Bool
@@ -82,7 +97,9 @@ enum ResidentPages {
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let low = UInt(bounds[0], radix: 16), let high = UInt(bounds[1], radix: 16), low < high
             else { continue }
-            current = Mapping(range: low..<high, isCleanReadOnly: !fields[1].contains("w"))
+            current = Mapping(
+                range: low..<high, offset: Int64(fields[2], radix: 16) ?? 0, path: String(fields[5].drop(while: { $0 == " " })),
+                isCleanReadOnly: !fields[1].contains("w"))
         }
         if let current { mappings.append(current) }
         return mappings

@@ -20,12 +20,13 @@ struct ResidentPagesTests {
             entry("ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]", anonymous: 0),
             "garbage line\n",
         ].joined()
+        let edgeai = "/usr/bin/edgeai"
         #expect(ResidentPages.privateFileMappings(smaps) == [
-            .init(range: 0x55fc_154b_1000..<0x55fc_1711_3000, isCleanReadOnly: true),
-            .init(range: 0x55fc_1711_3000..<0x55fc_171e_a000, isCleanReadOnly: true),
-            .init(range: 0x55fc_171e_a000..<0x55fc_171f_0000, isCleanReadOnly: false),
-            .init(range: 0x55fc_171f_0000..<0x55fc_173c_c000, isCleanReadOnly: false),
-            .init(range: 0x7f50_b840_0000..<0x7f50_b860_0000, isCleanReadOnly: true),
+            .init(range: 0x55fc_154b_1000..<0x55fc_1711_3000, offset: 0, path: edgeai, isCleanReadOnly: true),
+            .init(range: 0x55fc_1711_3000..<0x55fc_171e_a000, offset: 0x01c6_1000, path: edgeai, isCleanReadOnly: true),
+            .init(range: 0x55fc_171e_a000..<0x55fc_171f_0000, offset: 0x01d3_8000, path: edgeai, isCleanReadOnly: false),
+            .init(range: 0x55fc_171f_0000..<0x55fc_173c_c000, offset: 0x01d3_e000, path: edgeai, isCleanReadOnly: false),
+            .init(range: 0x7f50_b840_0000..<0x7f50_b860_0000, offset: 0, path: "/usr/lib/libstdc++.so.6 (deleted)", isCleanReadOnly: true),
         ])
     }
 
