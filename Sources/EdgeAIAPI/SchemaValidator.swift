@@ -7,10 +7,11 @@ public import JSON
 /// Root `apiVersion`, `kind` and `metadata` are left alone: object metadata has rules of its own
 /// (``ObjectValidation``).
 ///
-/// On an update, values equal to the stored object's are not checked again (kube's CRD
-/// validation ratcheting, on by default since 1.30): a status write validates only the status,
-/// and a stricter schema does not refuse writes that leave old values alone. Stored values were
-/// pruned when they were written.
+/// On an update, values equal to the stored object's, at any depth, are kept as stored and not
+/// checked again (kube's CRD validation ratcheting, on by default since 1.30): a status write
+/// validates only the status, and a stricter schema does not refuse writes that leave old values
+/// alone. They were pruned when written; after a schema change, a field it dropped goes when the
+/// object holding it changes.
 public struct SchemaValidator: Sendable {
     public struct Outcome: Sendable {
         /// The input without pruned fields.
@@ -93,13 +94,9 @@ private struct Context {
         var result: [String: JSONValue] = [:]
         let properties = schema.properties
         for (key, member) in members {
-            if let previous = old?[key], previous == member {
-                result[key] = member  // unchanged: validated and pruned when it was stored
-                continue
-            }
             let memberPath = path.isEmpty ? key : "\(path).\(key)"
             if let memberSchema = properties?[key] ?? schema.additionalProperties {
-                if let checked = check(member, memberSchema, path: memberPath) { result[key] = checked }
+                if let checked = check(member, memberSchema, path: memberPath, old: old?[key]) { result[key] = checked }
             } else if schema.xKubernetesPreserveUnknownFields == true {
                 result[key] = member
             } else if isRoot && (key == "apiVersion" || key == "kind") {

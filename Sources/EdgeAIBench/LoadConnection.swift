@@ -40,7 +40,10 @@ struct LoadConnection: Sendable {
         }
         head.headers.add(name: "Content-Length", value: String(buffer?.readableBytes ?? 0))
         let answer = channel.eventLoop.makePromise(of: Int.self)
-        channel.writeAndFlush(Exchange(head: head, body: buffer, answer: answer), promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        // A write refused before it reaches the handler (a closed connection) fails the exchange.
+        written.futureResult.whenFailure { answer.fail($0) }
+        channel.writeAndFlush(Exchange(head: head, body: buffer, answer: answer), promise: written)
         return try await answer.futureResult.get()
     }
 
@@ -70,6 +73,7 @@ private final class ExchangeHandler: ChannelDuplexHandler {
         let exchange = unwrapOutboundIn(data)
         guard waiting == nil else {
             exchange.answer.fail(ChannelError.inappropriateOperationForState)
+            promise?.fail(ChannelError.inappropriateOperationForState)
             return
         }
         waiting = exchange.answer
