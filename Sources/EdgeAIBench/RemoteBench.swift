@@ -2,6 +2,7 @@ import ArgumentParser
 import DatasetScan
 import EdgeAIPKI
 import EdgeAIPeerTesting
+import Crypto
 import Foundation
 import NIOSSL
 import RemoteStore
@@ -50,7 +51,7 @@ struct RemoteBench: AsyncParsableCommand {
     private func measure(nginx: NginxPeer, client: RemoteClient, dir: String) async throws {
         let size = sizeMib << 20
         let caPath = dir + "/ca.pem"
-        try writePattern(nginx.www + "/model.bin", bytes: size)
+        let digest = try writePattern(nginx.www + "/model.bin", bytes: size)
         let url = nginx.url("model.bin")
         say("remote: \(sizeMib) MiB over HTTPS from nginx on loopback, \(runs) runs each (median)")
         var curlTimes: [Double] = []
@@ -65,7 +66,7 @@ struct RemoteBench: AsyncParsableCommand {
             try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
             let baseline = procStatus("VmRSS")
             let start = ContinuousClock.now
-            _ = try await downloader.download(source, to: dir + "/ours.bin")
+            _ = try await downloader.download(source, to: dir + "/ours.bin", expecting: digest)
             ourTimes.append((ContinuousClock.now - start).seconds)
             growth.append(max(0, procStatus("VmHWM") - baseline))
             unlink(dir + "/ours.bin")
@@ -75,7 +76,7 @@ struct RemoteBench: AsyncParsableCommand {
         let curlRate = mib / median(curlTimes)
         let ourRate = mib / median(ourTimes)
         say("  download: curl -s -o \(f(curlRate, 0)) MiB/s (reference), Downloader \(f(ourRate, 0)) MiB/s "
-            + "(ratio \(f(ourRate / curlRate, 2)), sha256 + fsync + rename included); peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
+            + "(ratio \(f(ourRate / curlRate, 2)), sha256 checked, fsync and rename included); peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
         if breakdown { reportBreakdown(parts, mib: mib, curlRate: curlRate) }
 
         // Kill -9 at ~50 %, then resume.
@@ -195,8 +196,10 @@ struct RemoteBench: AsyncParsableCommand {
         try await client.shutdown()
     }
 
-    private func writePattern(_ path: String, bytes: Int) throws {
+    /// Writes `bytes` of a fixed pseudo-random pattern; their SHA-256.
+    private func writePattern(_ path: String, bytes: Int) throws -> ContentDigest {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
+        var hash = SHA256()
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var state: UInt64 = 0x1234_5678
@@ -208,8 +211,10 @@ struct RemoteBench: AsyncParsableCommand {
                     raw.storeBytes(of: state, toByteOffset: i * 8, as: UInt64.self)
                 }
             }
+            hash.update(data: block)
             try handle.write(contentsOf: block)
         }
+        return try ContentDigest(parsing: "sha256:" + SigV4Signer.hex(hash.finalize()))
     }
 
     private func writeIndex(_ path: String, megabytes: Int) throws -> Int {

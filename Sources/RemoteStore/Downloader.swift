@@ -14,10 +14,10 @@ package import NIOPosix
 /// the rest of the object plus ``Configuration/reserveBytes``. A digest mismatch deletes the
 /// file and throws ``RemoteError/Code/digestMismatch``.
 ///
-/// All file-system calls run on a `NIOThreadPool`; the network read of the next chunks overlaps
-/// the hash and write of the previous buffer, and the device write of each buffer starts as soon
-/// as it is written (the final fsync is still the durability point). Memory: two
-/// ``Configuration/bufferBytes`` buffers, reused.
+/// All file-system calls run on a `NIOThreadPool`. Chunks are gathered into page-aligned buffers,
+/// hashed and written (O_DIRECT where the file system allows) by a ``HashingWriter`` while the
+/// next buffer fills; the final fsync is the durability point. Memory: up to
+/// ``HashingWriter/depth`` + 1 ``Configuration/bufferBytes`` buffers, reused.
 /// It does not retry; the caller decides when to call again (a resume).
 package struct Downloader: Sendable {
     package struct Configuration: Sendable {
@@ -111,16 +111,25 @@ package struct Downloader: Sendable {
         }
         let meta = response.info.validator.map { PartialDownload(validator: $0, total: total, url: url) }
         let resumeFrom = offset
-        let fd: Int32 = try await pool.runIfActive {
+        let (fd, direct): (Int32, Int32?) = try await pool.runIfActive {
             if let meta { try FileOps.writeSmallAtomically(metaPath, meta.encoded()) } else { FileOps.remove(metaPath) }
-            return try FileOps.openForAppend(partialPath, truncate: resumeFrom == 0)
+            let fd = try FileOps.openForAppend(partialPath, truncate: resumeFrom == 0)
+            return (fd, FileOps.openDirect(partialPath))
         }
         progress(Progress(bytesDone: offset, totalBytes: total))
         do {
-            offset = try await stream(response, into: fd, path: partialPath, from: offset, total: total, hash: &hash, progress: progress)
-            try await pool.runIfActive { try FileOps.fsyncAndClose(fd, path: partialPath) }
+            do {
+                offset = try await stream(response, into: fd, direct: direct, path: partialPath, from: offset, total: total,
+                    hash: &hash, progress: progress)
+            } catch {
+                try? await pool.runIfActive { FileOps.close(fd, direct) }
+                throw error
+            }
+            try await pool.runIfActive {
+                FileOps.close(direct)
+                try FileOps.fsyncAndClose(fd, path: partialPath)
+            }
         } catch {
-            try? await pool.runIfActive { _ = close(fd) }
             if meta == nil { try? await pool.runIfActive { FileOps.remove(partialPath) } }
             throw error
         }
@@ -156,93 +165,50 @@ package struct Downloader: Sendable {
             "\(directory) has \(mib(available)) free; the download needs \(mib(needed)) more plus a reserve of \(mib(reserve))")
     }
 
-    /// Streams the body to `fd`: chunks are copied into one of two buffers, used in turn; each
-    /// full buffer is hashed and written on the thread pool while the other fills, so the reads
-    /// never wait for SHA-256 or `write`. Buffers are hashed and written in order (one in flight
-    /// at a time), piece by piece so each piece is written while it is still in the CPU cache,
-    /// and the device write of each buffer starts at once so the final fsync does not wait for
-    /// the whole file. Returns the new size.
-    private func stream(_ response: RemoteClient.Response, into fd: Int32, path: String, from start: Int64, total: Int64?,
-        hash: inout SHA256, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int64
+    /// Streams the body to `fd`: chunks are gathered into page-aligned buffers that a
+    /// ``HashingWriter`` hashes and writes while the next fills, so the reads never wait for
+    /// SHA-256 or the device. Returns the new size.
+    private func stream(_ response: RemoteClient.Response, into fd: Int32, direct: Int32?, path: String, from start: Int64,
+        total: Int64?, hash: inout SHA256, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int64
     {
-        let limit = max(configuration.bufferBytes, 4096)
+        let alignment = AlignedBuffer.alignment
+        let capacity = max(alignment, configuration.bufferBytes / alignment * alignment)
         let maximum = configuration.maximumBytes
-        let pool = self.pool
-        var buffer = ByteBufferAllocator().buffer(capacity: limit)
-        var written = start
-        /// Hashes and writes the previous buffer; its value is the hash after it, and the buffer
-        /// back for reuse.
-        var inFlight: Task<(SHA256, ByteBuffer), any Error>?
-        var hasher = hash
-        defer { hash = hasher }
+        var writer = HashingWriter(fd: fd, direct: direct, path: path, end: start, hash: hash, pool: pool) { end in
+            progress(Progress(bytesDone: end, totalBytes: total))
+        }
+        var buffer = AlignedBuffer(capacity: capacity)
+        // A resumed file can end inside a block: the first buffer stops at the next boundary, so
+        // every later write starts aligned.
+        var fill = capacity - Int(start % Int64(alignment))
+        var received = start
         do {
             try await response.forEachChunk { chunk in
+                received += Int64(chunk.readableBytes)
+                guard received <= maximum, total.map({ received <= $0 }) ?? true else {
+                    throw RemoteError(.tooLarge, "\(response.source): more bytes than announced")
+                }
                 var chunk = chunk
                 while chunk.readableBytes > 0 {
-                    var piece = chunk.readSlice(length: min(chunk.readableBytes, limit - buffer.readableBytes)) ?? ByteBuffer()
-                    buffer.writeBuffer(&piece)
-                    guard buffer.readableBytes >= limit else { continue }
-                    var next: ByteBuffer
-                    if let inFlight {
-                        (hasher, next) = try await inFlight.value
-                        next.clear()
-                    } else {
-                        next = ByteBufferAllocator().buffer(capacity: limit)
-                    }
-                    let (full, offset) = (buffer, written)
-                    buffer = next
-                    written += Int64(full.readableBytes)
-                    guard written <= maximum, total.map({ written <= $0 }) ?? true else {
-                        throw RemoteError(.tooLarge, "\(response.source): more bytes than announced")
-                    }
-                    let (done, before) = (written, hasher)
-                    inFlight = Task {
-                        let after = try await pool.runIfActive { () throws -> (SHA256, ByteBuffer) in
-                            var next = before
-                            try Self.hashAndWrite(full, to: fd, path: path, hash: &next)
-                            FileOps.startWriteback(fd, offset: offset, length: full.readableBytes)
-                            return (next, full)
-                        }
-                        progress(Progress(bytesDone: done, totalBytes: total))
-                        return after
-                    }
+                    let piece = chunk.readSlice(length: min(chunk.readableBytes, fill - buffer.count)) ?? ByteBuffer()
+                    piece.withUnsafeReadableBytes { buffer.append($0) }
+                    guard buffer.count == fill else { continue }
+                    writer.submit(buffer)
+                    buffer = try await writer.freeBuffer(capacity: capacity)
+                    fill = capacity
                 }
             }
         } catch {
             // Keep what arrived when it extends an intact prefix: the resume continues from it
             // (and hashes the kept file again).
-            var prefixIntact = true
-            if let inFlight {
-                do { hasher = try await inFlight.value.0 } catch { prefixIntact = false }
+            if await writer.settle(), buffer.count > 0 {
+                let (rest, end) = (buffer, writer.end)
+                _ = try? await pool.runIfActive { try FileOps.write(fd, rest.bytes, at: end, path: path) }
             }
-            let rest = buffer
-            if prefixIntact { try? await pool.runIfActive { try rest.withUnsafeReadableBytes { try FileOps.write(fd, $0, path: path) } } }
             throw error
         }
-        if let inFlight { hasher = try await inFlight.value.0 }
-        if buffer.readableBytes > 0 {
-            let (rest, before) = (buffer, hasher)
-            hasher = try await pool.runIfActive { () throws -> SHA256 in
-                var next = before
-                try Self.hashAndWrite(rest, to: fd, path: path, hash: &next)
-                return next
-            }
-            written += Int64(rest.readableBytes)
-            progress(Progress(bytesDone: written, totalBytes: total))
-        }
-        return written
-    }
-
-    /// Hashes and appends `bytes` in 128 KiB pieces (blocking: thread pool only).
-    private static func hashAndWrite(_ bytes: ByteBuffer, to fd: Int32, path: String, hash: inout SHA256) throws {
-        try bytes.withUnsafeReadableBytes { all in
-            var at = 0
-            while at < all.count {
-                let piece = UnsafeRawBufferPointer(rebasing: all[at..<min(all.count, at + (128 << 10))])
-                hash.update(bufferPointer: piece)
-                try FileOps.write(fd, piece, path: path)
-                at += piece.count
-            }
-        }
+        if buffer.count > 0 { writer.submit(buffer) }
+        hash = try await writer.finish()
+        return writer.end
     }
 }

@@ -43,11 +43,39 @@ enum FileOps {
         }
     }
 
+    /// `path` opened again for O_DIRECT writes (see ``write(_:_:at:path:)``), nil where the file
+    /// system refuses O_DIRECT (tmpfs, some FUSE and network file systems).
+    static func openDirect(_ path: String) -> Int32? {
+        let fd = edgeai_open_direct(path)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Writes all of `bytes` at `offset`. Through an O_DIRECT descriptor, address, length and
+    /// offset must be block-aligned; the file system's refusal surfaces as EINVAL, returned as
+    /// `false` so the caller can write the same bytes through the page cache instead.
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws(RemoteError) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EINVAL && done == 0 { return false }
+                throw error("writing", path)
+            }
+            done += n
+        }
+        return true
+    }
+
     /// Starts the device write of `length` bytes at `offset` without waiting (Linux
     /// `sync_file_range`), so the final fsync finds little left to do. Not a durability step and
     /// best effort: a failure here shows up in that fsync.
     static func startWriteback(_ fd: Int32, offset: Int64, length: Int) {
         _ = edgeai_start_writeback(fd, offset, Int64(length))
+    }
+
+    static func close(_ fds: Int32?...) {
+        for fd in fds { if let fd { _ = Glibc.close(fd) } }
     }
 
     static func fsyncAndClose(_ fd: Int32, path: String) throws(RemoteError) {
