@@ -37,7 +37,7 @@ extension APIHandler {
                 name: path.name, namespace: namespace)
         }
         let accept = request.headers[.accept] ?? ""
-        let table = accept.utf8.contains(UInt8(ascii: ";")) && accept.contains("as=Table")
+        let table = Self.accept(accept, asks: "as=Table")
         do {
             if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
                 query: query, accept: accept) {

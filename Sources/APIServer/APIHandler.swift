@@ -33,6 +33,12 @@ struct APIHandler: Sendable {
         }
     }
 
+    /// Whether an `Accept` header names a media-type parameter such as `as=Table` (without a
+    /// substring search in the common case of no parameter at all).
+    static func accept(_ accept: String, asks parameter: String) -> Bool {
+        accept.utf8.contains(UInt8(ascii: ";")) && accept.contains(parameter)
+    }
+
     static func translate(_ error: StoreError) -> APIError {
         if let (requested, oldest) = error.compaction { return .expired(requested: requested, oldest: oldest) }
         switch error.code {
@@ -53,7 +59,7 @@ struct APIHandler: Sendable {
         }
         guard let user = await authenticate(request, context) else { throw APIError.unauthorized() }
         let accept = request.headers[.accept] ?? ""
-        let aggregated = accept.utf8.contains(UInt8(ascii: ";")) && accept.contains("as=APIGroupDiscoveryList")
+        let aggregated = Self.accept(accept, asks: "as=APIGroupDiscoveryList")
         switch target {
         case .coreVersions:
             try Self.requireGet(request)

@@ -75,8 +75,11 @@ struct RemoteBench: AsyncParsableCommand {
         let mib = Double(size) / 1_048_576
         let curlRate = mib / median(curlTimes)
         let ourRate = mib / median(ourTimes)
+        // Each run's own ratio too: curl's speed drifts from run to run on a shared host.
+        let paired = zip(curlTimes, ourTimes).map { f($0 / $1, 2) }.joined(separator: ", ")
         say("  download: curl -s -o \(f(curlRate, 0)) MiB/s (reference), Downloader \(f(ourRate, 0)) MiB/s "
-            + "(ratio \(f(ourRate / curlRate, 2)), sha256 checked, fsync and rename included); peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
+            + "(ratio \(f(ourRate / curlRate, 2)); run by run \(paired); sha256 checked, fsync and rename included); "
+            + "peak RSS growth \(f(median(growth) / 1_048_576, 1)) MiB")
         if breakdown { reportBreakdown(parts, mib: mib, curlRate: curlRate) }
 
         // Kill -9 at ~50 %, then resume.

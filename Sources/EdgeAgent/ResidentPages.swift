@@ -37,12 +37,20 @@ enum ResidentPages {
         #endif
     }
 
+    /// The most of `/proc/self/smaps` read: about 4,000 mappings (the agent has about 100).
+    static let smapsLimit = 4 << 20
+
     /// Releases the resident pages of every private file mapping (see the type's description);
     /// returns the bytes advised (0 where unsupported).
     @discardableResult
     static func releaseFilePages() -> Int {
         #if os(Linux)
-        guard let smaps = try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8) else { return 0 }
+        guard let file = FileHandle(forReadingAtPath: "/proc/self/smaps") else { return 0 }
+        defer { try? file.close() }
+        // Past the limit the trim is skipped: a cut entry could hide the anonymous pages that make
+        // a mapping unsafe to drop.
+        guard let data = try? file.read(upToCount: smapsLimit + 1), data.count <= smapsLimit else { return 0 }
+        let smaps = String(decoding: data, as: UTF8.self)
         // Linux 5.4's values; older kernels answer EINVAL, harmlessly.
         let (cold, pageout): (Int32, Int32) = (20, 21)
         var advised = 0

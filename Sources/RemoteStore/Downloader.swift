@@ -27,7 +27,7 @@ package struct Downloader: Sendable {
         package var bufferBytes: Int
         /// The largest object accepted.
         package var maximumBytes: Int64
-        package init(reserveBytes: Int64 = 64 << 20, bufferBytes: Int = 1 << 20, maximumBytes: Int64 = 1 << 40) {
+        package init(reserveBytes: Int64 = 64 << 20, bufferBytes: Int = 2 << 20, maximumBytes: Int64 = 1 << 40) {
             self.reserveBytes = reserveBytes
             self.bufferBytes = bufferBytes
             self.maximumBytes = maximumBytes
