@@ -63,6 +63,8 @@ package struct EdgeAgent: Service {
         package var datasetCopyBytes: Int64 = 10 << 30
         /// How models are downloaded (free space kept, buffer size).
         package var downloader = Downloader.Configuration()
+        /// Model downloads transferring at once; the others wait, Pending.
+        package var concurrentModelDownloads = 2
         /// How long a model download that failed retryably (cut, stalled) waits before resuming.
         package var modelRetryBackoff = Backoff(initial: .seconds(5), maximum: .seconds(300))
         package var onAPIListening: @Sendable (Int) async -> Void
@@ -130,7 +132,8 @@ package struct EdgeAgent: Service {
         let cache = try await ModelCache(root: configuration.dataDirectory + "/models", limitBytes: configuration.modelCacheBytes)
         let delivery = ModelDelivery(
             cache: cache, client: client, downloader: configuration.downloader, credentials: credentials,
-            allowInsecureHTTP: configuration.allowInsecureHTTP, retryBackoff: configuration.modelRetryBackoff, logger: logger)
+            allowInsecureHTTP: configuration.allowInsecureHTTP, retryBackoff: configuration.modelRetryBackoff,
+            maxConcurrentDownloads: configuration.concurrentModelDownloads, logger: logger)
         let node = EdgeNode(
             nodeName: configuration.node, store: store, monitor: monitor, remote: remote, delivery: delivery, credentials: credentials,
             heartbeatInterval: configuration.heartbeatInterval, logger: logger)

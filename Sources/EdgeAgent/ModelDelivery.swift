@@ -4,7 +4,10 @@ package import Logging
 package import RemoteStore
 
 /// Delivers the remote models (`s3://`, `https://`) this node holds into its ``ModelCache``:
-/// one download task per model (verified, resumable ``Downloader``). A model whose state changed
+/// one task per model (verified, resumable ``Downloader``), at most ``maxConcurrentDownloads``
+/// of them transferring at once (the others stay Pending, first come first served), so a node
+/// given many models at once neither splits its link many ways nor holds a download's buffers
+/// many times over. A model whose state changed
 /// (its phase at once, byte progress at most every ``progressInterval``) is named on ``changes``,
 /// once until the consumer takes its latest state with ``take(_:)`` — so the stream holds at most
 /// one entry per model, and a consumer that falls behind skips intermediate states, never the
@@ -69,13 +72,21 @@ package actor ModelDelivery {
     private let continuation: AsyncStream<SyncKey>.Continuation
     private var untaken: Set<SyncKey> = []
     private var tracked: [SyncKey: Tracked] = [:]
+    /// Transfers allowed at once.
+    package let maxConcurrentDownloads: Int
+    private var downloadsRunning = 0
+    /// Transfers waiting for a slot, oldest first; each resumed with `true` when handed one.
+    private var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var nextWaiterID: UInt64 = 0
 
     package init(
         cache: ModelCache, client: RemoteClient, downloader: Downloader.Configuration = .init(),
         credentials: any CredentialProvider = NoCredentials(), allowInsecureHTTP: Bool = false,
         retryBackoff: Backoff = Backoff(initial: .seconds(5), maximum: .seconds(300)), progressInterval: Duration = .seconds(1),
-        logger: Logger = Logger(label: "edgeai.edge")
+        maxConcurrentDownloads: Int = 2, logger: Logger = Logger(label: "edgeai.edge")
     ) {
+        precondition(maxConcurrentDownloads > 0, "maxConcurrentDownloads must be positive")
+        self.maxConcurrentDownloads = maxConcurrentDownloads
         self.cache = cache
         self.client = client
         self.downloader = Downloader(client: client, configuration: downloader)
@@ -245,10 +256,18 @@ package actor ModelDelivery {
                 return .ready(path: ready.path, version: cacheKey.id, size: ready.size, digest: ready.digest ?? digest ?? "")
             }
             let destination = try await cache.destination(for: cacheKey, fileName: url)
-            await running(key, generation: generation)
-            let result = try await downloader.download(source, to: destination, expecting: expected) { [weak self] progress in
-                Task { await self?.progressed(key, generation: generation, progress) }
+            guard await acquireDownloadSlot() else { return .cancelled }
+            let result: Downloader.Result
+            do {
+                await running(key, generation: generation)
+                result = try await downloader.download(source, to: destination, expecting: expected) { [weak self] progress in
+                    Task { await self?.progressed(key, generation: generation, progress) }
+                }
+            } catch {
+                await releaseDownloadSlot()
+                throw error
             }
+            await releaseDownloadSlot()
             try await cache.commit(model: model, key: cacheKey, size: result.size, digest: result.digest.description)
             return .ready(path: result.path, version: cacheKey.id, size: result.size, digest: result.digest.description)
         } catch let error as RemoteError {
@@ -267,6 +286,38 @@ package actor ModelDelivery {
         case .insufficientSpace: "InsufficientSpace"
         case .fileSystem: "IOError"
         default: RemoteLook.reason(code)
+        }
+    }
+
+    /// Waits for one of the ``maxConcurrentDownloads`` slots; false, holding none, when the task
+    /// is cancelled first.
+    private func acquireDownloadSlot() async -> Bool {
+        if downloadsRunning < maxConcurrentDownloads {
+            downloadsRunning += 1
+            return true
+        }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume(returning: false) } else { slotWaiters.append((id, continuation)) }
+            }
+        } onCancel: {
+            Task { await self.abandonSlotWait(id) }
+        }
+    }
+
+    private func abandonSlotWait(_ id: UInt64) {
+        guard let index = slotWaiters.firstIndex(where: { $0.id == id }) else { return }
+        slotWaiters.remove(at: index).continuation.resume(returning: false)
+    }
+
+    /// Hands the slot to the oldest waiter, or frees it.
+    private func releaseDownloadSlot() {
+        if slotWaiters.isEmpty {
+            downloadsRunning -= 1
+        } else {
+            slotWaiters.removeFirst().continuation.resume(returning: true)
         }
     }
 

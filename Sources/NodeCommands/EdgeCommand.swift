@@ -67,6 +67,9 @@ package struct Edge: AsyncParsableCommand {
     @Option(help: "MiB of remote models kept in the agent's model cache (least recently used versions evicted beyond it).")
     var modelCacheMib: Int = 10240
 
+    @Option(help: "Model downloads transferring at once (the others wait, Pending).")
+    var concurrentDownloads: Int = 2
+
     @Option(help: "MiB of local copies of remote datasets (spec.localCopy) the agent keeps (least recently used versions evicted beyond it).")
     var datasetCopyMib: Int = 10240
 
@@ -82,6 +85,7 @@ package struct Edge: AsyncParsableCommand {
         if scanWorkers < 1 || scanWorkers > 64 { throw ValidationError("--scan-workers must be between 1 and 64") }
         if modelCacheMib < 1 || modelCacheMib > 1 << 30 { throw ValidationError("--model-cache-mib must be between 1 and 1073741824") }
         if datasetCopyMib < 1 || datasetCopyMib > 1 << 30 { throw ValidationError("--dataset-copy-mib must be between 1 and 1073741824") }
+        if concurrentDownloads < 1 || concurrentDownloads > 64 { throw ValidationError("--concurrent-downloads must be between 1 and 64") }
     }
 
     package func run() async throws {
@@ -123,6 +127,7 @@ package struct Edge: AsyncParsableCommand {
             configuration.allowInsecureHTTP = allowHttp
             configuration.modelCacheBytes = Int64(modelCacheMib) << 20
             configuration.datasetCopyBytes = Int64(datasetCopyMib) << 20
+            configuration.concurrentModelDownloads = concurrentDownloads
             if let credentialsDir {
                 configuration.credentials = CredentialsDirectory(
                     path: URL(fileURLWithPath: credentialsDir).standardizedFileURL.path, allowInsecureHTTP: allowHttp)

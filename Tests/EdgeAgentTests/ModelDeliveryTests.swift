@@ -180,6 +180,49 @@ struct ModelDeliveryTests {
         }
     }
 
+    /// With one download slot, a second model waits Pending while the first transfers; a model
+    /// forgotten while it waits gives its place up without taking the slot.
+    @Test func downloadsBeyondTheLimitWaitPendingForASlot() async throws {
+        // 512 KiB at 128 KiB/s: each transfer takes about 4 s.
+        let nginx = try await NginxPeer(slowRate: "128k")
+        defer { nginx.stop() }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (first, second) = (Self.bytes(512 << 10, seed: 3), Self.bytes(512 << 10, seed: 4))
+        let third = Self.bytes(1000, seed: 6)
+        try nginx.put("slow/a.bin", first)
+        try nginx.put("slow/b.bin", second)
+        try nginx.put("c.bin", third)
+        var configuration = try configuration(directory, nginx: nginx)
+        configuration.concurrentModelDownloads = 1
+        try await withAgent(configuration) { capture in
+            let node = try #require(capture.node.withLock { $0 })
+            let delivery = try #require(node.delivery)
+            let (a, b, c) = (
+                SyncKey(kind: .model, namespace: "default", name: "a"), SyncKey(kind: .model, namespace: "default", name: "b"),
+                SyncKey(kind: .model, namespace: "default", name: "c"))
+            try await node.apply(.upsert(makeModel("a", modelUrl: nginx.url("slow/a.bin"), digest: Self.digest(first))))
+            try await node.apply(.upsert(makeModel("b", modelUrl: nginx.url("slow/b.bin"), digest: Self.digest(second))))
+            try await eventually("one transfer under way", timeout: .seconds(30)) {
+                let done = [await delivery.state(a)?.bytesDone ?? 0, await delivery.state(b)?.bytesDone ?? 0]
+                return done.contains { $0 > 0 }
+            }
+            let phases = [await delivery.state(a)?.phase, await delivery.state(b)?.phase]
+            #expect(phases.filter { $0 == .downloading }.count == 1 && phases.filter { $0 == .pending }.count == 1)
+            let (running, waiting) = phases[0] == .downloading ? (a, b) : (b, a)
+            #expect(await delivery.state(waiting)?.bytesDone ?? 0 == 0)
+            // The waiting one is dropped; the running one finishes; the slot is free again.
+            await delivery.forget(waiting)
+            try await eventually("the running model ready", timeout: .seconds(60)) { await delivery.state(running)?.phase == .ready }
+            try await node.apply(.upsert(makeModel("c", modelUrl: nginx.url("c.bin"), digest: Self.digest(third))))
+            try await eventually("a later model delivered through the freed slot", timeout: .seconds(30)) {
+                await delivery.state(c)?.phase == .ready
+            }
+            let requested = try nginx.accessEntries().map(\.uri)
+            #expect(!requested.contains(running == a ? "/slow/b.bin" : "/slow/a.bin"))
+        }
+    }
+
     @Test func aFullDiskIsRefusedBeforeTheTransfer() async throws {
         let nginx = try await NginxPeer()
         defer { nginx.stop() }
