@@ -51,16 +51,15 @@ enum ResidentPages {
         // a mapping unsafe to drop.
         guard let data = try? file.read(upToCount: smapsLimit + 1), data.count <= smapsLimit else { return 0 }
         let smaps = String(decoding: data, as: UTF8.self)
-        // Linux 5.4's values; older kernels answer EINVAL, harmlessly.
-        let (cold, pageout): (Int32, Int32) = (20, 21)
         var advised = 0
         var unmapped: [String: [(offset: Int64, length: Int)]] = [:]
         for mapping in privateFileMappings(smaps) {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound) else { continue }
             let length = Int(mapping.range.upperBound - mapping.range.lowerBound)
             _ = madvise(start, length, MADV_RANDOM)
-            _ = madvise(start, length, cold)
-            if madvise(start, length, mapping.isCleanReadOnly ? MADV_DONTNEED : pageout) == 0 { advised += length }
+            // MADV_COLD and MADV_PAGEOUT are Linux 5.4's; older kernels answer EINVAL, harmlessly.
+            _ = madvise(start, length, MADV_COLD)
+            if madvise(start, length, mapping.isCleanReadOnly ? MADV_DONTNEED : MADV_PAGEOUT) == 0 { advised += length }
             if mapping.isCleanReadOnly { unmapped[mapping.path, default: []].append((mapping.offset, length)) }
         }
         for (path, ranges) in unmapped {
