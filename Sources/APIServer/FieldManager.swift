@@ -119,6 +119,55 @@ struct FieldManager: Sendable {
         return m
     }
 
+    /// ``update(_:comparison:manager:)`` on the stored `managedFields` value itself, for the
+    /// common write that changes only fields its manager's Update entry already owns and no other
+    /// entry owns (a controller writing the status it wrote before): then only that entry's time
+    /// moves, and the entries are sorted again as ``ManagedFields/encoded`` sorts them. Nil when
+    /// the general path must run; where it is not nil, it equals the general path's `encoded`.
+    func retimed(_ stored: JSONValue?, comparison cmp: FieldComparison, manager: String) -> JSONValue? {
+        guard cmp.removed.isEmpty, case .array(var items)? = stored, !items.isEmpty, items.count <= ManagedFields.maxEntries
+        else { return nil }
+        let changed = cmp.changed.paths
+        guard !changed.isEmpty, !changed.contains(where: \.isEmpty) else { return nil }
+        var mine: Int?
+        for (i, item) in items.enumerated() {
+            // What ManagedFields.decode would refuse (the general path then starts afresh).
+            guard case .object(let o) = item, let operation = o["operation"]?.stringValue,
+                ManagedFields.Operation(rawValue: operation) != nil, o["fieldsType"]?.stringValue == "FieldsV1",
+                (o["apiVersion"]?.stringValue ?? "") != ""
+            else { return nil }
+            let fields = o["fieldsV1"] ?? .object([:])
+            if mine == nil, operation == ManagedFields.Operation.update.rawValue, (o["manager"]?.stringValue ?? "") == manager,
+                (o["subresource"]?.stringValue ?? "") == subresource
+            {
+                guard o["apiVersion"]?.stringValue == apiVersion, changed.allSatisfy({ Self.isMember($0, of: fields) }) else { return nil }
+                mine = i
+            } else if changed.contains(where: { Self.isMember($0, of: fields) }) {
+                return nil
+            }
+        }
+        guard let mine else { return nil }
+        items[mine]["time"] = .string(now)
+        func key(_ item: JSONValue) -> (String, String, String, String) {
+            (item["operation"]?.stringValue ?? "", item["time"]?.stringValue ?? "", item["manager"]?.stringValue ?? "",
+             item["subresource"]?.stringValue ?? "")
+        }
+        items.sort { key($0) < key($1) }
+        return .array(items)
+    }
+
+    /// Whether `path` is in a FieldsV1 value, as ``FieldSet/init(fieldsV1:)`` reads it: its node
+    /// has no children or is marked with `"."`.
+    static func isMember(_ path: [String], of fieldsV1: JSONValue) -> Bool {
+        var node = fieldsV1
+        for element in path {
+            guard let next = node[element] else { return false }
+            node = next
+        }
+        guard case .object(let members) = node else { return false }
+        return members["."] != nil || members.keys.allSatisfy { $0 == "." }
+    }
+
     // MARK: apply
 
     /// The fields `config` applies at this endpoint.

@@ -66,6 +66,10 @@ extension ObjectREST {
         let cmp = fm.compare(old, new)
         if cmp.isEmpty && replacement == nil { return new }
         var object = new
+        if replacement == nil, let retimed = fm.retimed(stored, comparison: cmp, manager: options.manager) {
+            object["metadata"]?["managedFields"] = retimed
+            return object
+        }
         let base = replacement ?? Self.storedManagedFields(old)
         try setManagedFields(d, &object, fm.update(base, comparison: cmp, manager: options.manager), checked: replacement != nil)
         return object

@@ -63,6 +63,46 @@ struct ManagedFieldsTests {
         #expect(statusFM.update(managed, old: withStatus, new: withStatus, manager: "other") == managed)
     }
 
+    /// The in-place path (a manager rewriting fields only it owns) gives exactly the general
+    /// path's entries, and steps aside whenever ownership would move.
+    @Test func rewritingOnlyOwnFieldsRetimesInPlaceAsTheGeneralPathWould() throws {
+        let object = try Self.json(Self.created)
+        var first = object
+        first["status"] = try Self.json(#"{"numberOfSamples":3,"conditions":[{"type":"Ready","status":"True"}]}"#)
+        let earlier = FieldManager(EdgeAIResources.dataset, subresource: "status", now: "2026-11-30T00:00:00Z")
+        // The creator's entry is newer than the status entry, so the retimed one must move after it.
+        let created = fm.update(ManagedFields(), old: nil, new: object, manager: "creator")
+        let base = earlier.update(created, old: object, new: first, manager: "hub")
+        let stored = try #require(base.encoded)
+        var first2 = first
+        first2["metadata"]?["managedFields"] = stored
+        func general(_ new: JSONValue, _ manager: String) throws -> JSONValue? {
+            statusFM.update(try ManagedFields.decode(stored), comparison: statusFM.compare(first2, new), manager: manager).encoded
+        }
+        // The hub changes the count it owns: in place, equal to the general path, entries re-sorted.
+        var counted = first2
+        counted["status"]?["numberOfSamples"] = 4
+        let retimed = try #require(statusFM.retimed(stored, comparison: statusFM.compare(first2, counted), manager: "hub"))
+        #expect(retimed == (try general(counted, "hub")))
+        #expect(retimed.arrayValue?.map { $0["manager"]?.stringValue } == ["creator", "hub"])
+        #expect(retimed.arrayValue?.last?["time"]?.stringValue == "2026-12-01T00:00:01Z")
+        // Another manager changing it, the hub adding a field, or removing one: the general path.
+        #expect(statusFM.retimed(stored, comparison: statusFM.compare(first2, counted), manager: "other") == nil)
+        var added = first2
+        added["status"]?["lastUpdateTime"] = "2026-12-01T00:00:01Z"
+        #expect(statusFM.retimed(stored, comparison: statusFM.compare(first2, added), manager: "hub") == nil)
+        var removed = first2
+        removed["status"]?["numberOfSamples"] = nil
+        #expect(statusFM.retimed(stored, comparison: statusFM.compare(first2, removed), manager: "hub") == nil)
+        // A field the creator owns, changed by the creator through the main resource: in place too.
+        var edited = first2
+        edited["spec"]?["format"] = "csv"
+        let editedInPlace = try #require(fm.retimed(stored, comparison: fm.compare(first2, edited), manager: "creator"))
+        #expect(editedInPlace == fm.update(try ManagedFields.decode(stored), comparison: fm.compare(first2, edited), manager: "creator").encoded)
+        // Stored entries the general path could not read are never reused.
+        #expect(statusFM.retimed(.array([["operation": "Bogus"]]), comparison: statusFM.compare(first2, counted), manager: "hub") == nil)
+    }
+
     @Test func anUpdateTakesChangedFieldsFromOthersAndRemovedFieldsLeaveEveryone() throws {
         let object = try Self.json(Self.created)
         let base = fm.update(ManagedFields(), old: nil, new: object, manager: "creator")
