@@ -10,8 +10,10 @@ import Glibc
 ///
 /// Startup touches much of the binary (runtime metadata, TLS setup, argument parsing), and the
 /// kernel maps neighbouring pages with each fault, so an idle agent would hold tens of MB of code
-/// it no longer runs. ``releaseFilePages()`` gives those pages back, for every private file
-/// mapping of this process:
+/// it no longer runs. ``releaseFilePages()`` gives those pages back, for the private mappings of
+/// the process's own executable (the deployed agent is one static binary; shared libraries are
+/// left alone — reaching every library of a dynamically linked test process, the trim once
+/// preceded a crash in the Swift runtime that was not explained):
 /// - `MADV_RANDOM`: a later fault maps the one page it needs, without fault-around or readahead;
 /// - `MADV_COLD`: the pages still mapped go to the inactive list. A container's working set (the
 ///   kubelet's figure: usage minus inactive file pages) counts active file pages, and the kernel
@@ -51,9 +53,10 @@ enum ResidentPages {
         // a mapping unsafe to drop.
         guard let data = try? file.read(upToCount: smapsLimit + 1), data.count <= smapsLimit else { return 0 }
         let smaps = String(decoding: data, as: UTF8.self)
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return 0 }
         var advised = 0
         var unmapped: [String: [(offset: Int64, length: Int)]] = [:]
-        for mapping in privateFileMappings(smaps) {
+        for mapping in privateFileMappings(smaps) where mapping.path == executable {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound) else { continue }
             let length = Int(mapping.range.upperBound - mapping.range.lowerBound)
             _ = madvise(start, length, MADV_RANDOM)
