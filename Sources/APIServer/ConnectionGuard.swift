@@ -11,12 +11,7 @@ import NIOHTTP1
 /// - Important: confined to the channel's event loop.
 final class ConnectionGuard {
     private var state: ConnectionTimeoutState<ContinuousClock.Instant>
-    /// Armed for `armedFor`, which is never later than the state's deadline. It is moved only to
-    /// fire earlier: a timer that fires before the deadline re-arms itself for it
-    /// (``ConnectionTimeoutState/timerFired(now:)``), so the requests of a keep-alive connection,
-    /// each pushing the deadlines later, cost no timer work.
     private var timer: Scheduled<Void>?
-    private var armedFor: ContinuousClock.Instant?
     private var channel: (any Channel)?
     /// ``HTTP1RequestGuard``'s context, where a body timeout enters the pipeline.
     private var context: ChannelHandlerContext?
@@ -34,7 +29,6 @@ final class ConnectionGuard {
     func stop() {
         timer?.cancel()
         timer = nil
-        armedFor = nil
         channel = nil
         context = nil
     }
@@ -55,8 +49,8 @@ final class ConnectionGuard {
             channel?.close(promise: nil)
             stop()
         case .cancel:
-            // No deadline left: an armed timer finds nothing to do when it fires.
-            break
+            timer?.cancel()
+            timer = nil
         case .failBody:
             context?.fireErrorCaught(RequestBodyTimeout())
             if let deadline = state.deadline { schedule(deadline, on: eventLoop) }
@@ -64,11 +58,9 @@ final class ConnectionGuard {
     }
 
     private func schedule(_ deadline: ContinuousClock.Instant, on eventLoop: any EventLoop) {
-        if timer != nil, let armedFor, armedFor <= deadline { return }
         timer?.cancel()
-        armedFor = deadline
         timer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(deadline - .now)) { [self] in
-            (timer, armedFor) = (nil, nil)
+            timer = nil
             perform(state.timerFired(now: .now), eventLoop)
         }
     }
