@@ -344,6 +344,7 @@ let package = Package(
             name: "APIServerTests",
             dependencies: [
                 "APIServer", "EdgeAIAPI", "EdgeAITesting", "EdgeAIPKI", "ObjectStore", "JSON", "EdgeAICloudTesting", "KubeClient", "KubeProtobuf",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

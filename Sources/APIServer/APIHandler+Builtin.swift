@@ -20,7 +20,7 @@ extension APIHandler {
             let value: JSONValue
             do { value = try JSONParser.parse(bytes) } catch { throw APIError.badRequest("error decoding patch: \(error.description)") }
             var options = try WriteOptions(query: query)
-            options.userAgent = request.headers[.userAgent]
+            options.userAgent = request.headers.first(.userAgent)
             let result = try await rest.patch(
                 d, namespace: namespace, name: name ?? "", subresource: subresource, kind: .merge, patch: try StrategicPatch.asMergePatch(value),
                 options: options)

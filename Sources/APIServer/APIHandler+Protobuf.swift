@@ -61,7 +61,7 @@ extension APIHandler {
     /// The failure `Status`, in protobuf when the client prefers it and the path is a built-in
     /// kind or a self review (kube-apiserver answers custom resources' errors in JSON).
     static func status(_ error: APIError, for request: Request) -> Response {
-        let accept = request.headers[.accept] ?? ""
+        let accept = request.headers.first(.accept) ?? ""
         if prefersProtobuf(accept), case .resource(let path) = RequestTarget(path: request.uri.path),
            path.group.isEmpty || path.group == "coordination.k8s.io" || SelfReview.endpoint(group: path.group, version: path.version, plural: path.plural) != nil,
            let proto = protobufResponse(error.code, JSONWriter.bytes(error.status), accept: accept, warnings: [])

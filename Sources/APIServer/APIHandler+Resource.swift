@@ -36,7 +36,7 @@ extension APIHandler {
                 user: user.name, verb: verb, resource: d, resourceName: d.type.plural, subresource: path.subresource,
                 name: path.name, namespace: namespace)
         }
-        let accept = request.headers[.accept] ?? ""
+        let accept = request.headers.first(.accept) ?? ""
         let table = Self.accept(accept, asks: "as=Table")
         do {
             if let response = try await builtinKindBody(request, d, verb: verb, namespace: namespace, name: path.name, subresource: path.subresource,
@@ -71,14 +71,14 @@ extension APIHandler {
                 return try await watchResponse(d, namespace: namespace, options: options, query: query, table: table)
             case "create":
                 var options = try WriteOptions(query: query)
-                options.userAgent = request.headers[.userAgent]
+                options.userAgent = request.headers.first(.userAgent)
                 let decoded = try await Self.decodeBody(request, kind: d.type.kind)
                 let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
                 let result = try await rest.create(d, namespace: namespace, body: decoded.value, options: options)
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "update":
                 var options = try WriteOptions(query: query)
-                options.userAgent = request.headers[.userAgent]
+                options.userAgent = request.headers.first(.userAgent)
                 let decoded = try await Self.decodeBody(request, kind: d.type.kind)
                 let duplicates = try DuplicateFields.check(decoded.duplicateKeys, d, options: options)
                 let result = try await rest.update(
@@ -86,7 +86,7 @@ extension APIHandler {
                 return try Self.respondObject(result.status, result.body, accept: accept, warnings: duplicates + result.warnings)
             case "patch":
                 var options = try WriteOptions(query: query)
-                options.userAgent = request.headers[.userAgent]
+                options.userAgent = request.headers.first(.userAgent)
                 let (kind, patch, duplicates) = try await Self.decodePatch(request)
                 let warnings = try DuplicateFields.checkPatch(duplicates, kind: kind, options: options)
                 let result = try await rest.patch(
@@ -142,7 +142,7 @@ extension APIHandler {
     }
 
     static func mediaType(_ request: Request) -> String {
-        let raw = request.headers[.contentType] ?? "application/json"
+        let raw = request.headers.first(.contentType) ?? "application/json"
         // Most requests name a bare lower-case type: no split, trim or case mapping needed.
         if !raw.utf8.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || (65...90).contains($0) }) {
             return raw

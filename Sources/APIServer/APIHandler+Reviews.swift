@@ -19,6 +19,6 @@ extension APIHandler {
         let duplicates = try DuplicateFields.check(decoded.duplicateKeys, kind: endpoint.kind, version: endpoint.version, options: options)
         let answer = try SelfReview.evaluate(endpoint, body: decoded.value, user: user, fieldValidation: options.fieldValidation, now: .now())
         return try Self.respondObject(
-            201, JSONWriter.bytes(answer.body), accept: request.headers[.accept] ?? "", warnings: duplicates + answer.warnings)
+            201, JSONWriter.bytes(answer.body), accept: request.headers.first(.accept) ?? "", warnings: duplicates + answer.warnings)
     }
 }

@@ -21,9 +21,10 @@ struct APIHandler: Sendable {
     var metrics: APIServerMetrics? = nil
     static let maxBodySize = 3 * 1024 * 1024
 
-    func respond(_ request: Request, _ context: APIRequestContext) async -> Response {
+    /// Answers `request`, whose path parses to `target`.
+    func respond(_ request: Request, _ context: APIRequestContext, target: RequestTarget) async -> Response {
         do {
-            return try await route(request, context)
+            return try await route(request, context, target: target)
         } catch let error as APIError {
             return Self.status(error, for: request)
         } catch let error as StoreError {
@@ -48,8 +49,7 @@ struct APIHandler: Sendable {
         }
     }
 
-    private func route(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let target = RequestTarget(path: request.uri.path)
+    private func route(_ request: Request, _ context: APIRequestContext, target: RequestTarget) async throws -> Response {
         switch target {
         case .healthz, .readyz, .livez:
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
@@ -58,7 +58,7 @@ struct APIHandler: Sendable {
         default: break
         }
         guard let user = await authenticate(request, context) else { throw APIError.unauthorized() }
-        let accept = request.headers[.accept] ?? ""
+        let accept = request.headers.first(.accept) ?? ""
         let aggregated = Self.accept(accept, asks: "as=APIGroupDiscoveryList")
         switch target {
         case .coreVersions:
@@ -107,7 +107,7 @@ struct APIHandler: Sendable {
     /// A bearer token if one is sent (an invalid one is not rescued by a certificate, as in
     /// kube-apiserver's union authenticator order), else a verified client certificate.
     private func authenticate(_ request: Request, _ context: APIRequestContext) async -> UserInfo? {
-        if let header = request.headers[.authorization] {
+        if let header = request.headers.first(.authorization) {
             if let user = tokens.authenticate(authorizationHeader: header) { return user }
         }
         guard let certificate = try? await context.channel.nioSSL_peerCertificate().get() else { return nil }

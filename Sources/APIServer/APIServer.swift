@@ -103,8 +103,9 @@ package struct APIServer: Service {
         let logger = self.logger
         let app = Application(
             responder: CallbackResponder<APIRequestContext> { request, context in
-                guard let metrics = handler.metrics else { return await handler.respond(request, context) }
-                return await metrics.measure(request) { await handler.respond(request, context) }
+                let target = RequestTarget(path: request.uri.path)
+                guard let metrics = handler.metrics else { return await handler.respond(request, context, target: target) }
+                return await metrics.measure(request, target: target) { await handler.respond(request, context, target: target) }
             },
             server: try .tls(http1, tlsConfiguration: tls),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

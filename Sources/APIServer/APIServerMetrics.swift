@@ -91,10 +91,10 @@ final class APIServerMetrics: Sendable {
 
     /// Runs `respond` and records the request: its count by code, its duration to the response
     /// head, and for a watch, the open-watch gauge until its body ends.
-    func measure(_ request: Request, _ respond: () async -> Response) async -> Response {
+    func measure(_ request: Request, target: RequestTarget, _ respond: () async -> Response) async -> Response {
         let labels = RequestMetricLabels(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
-            contentType: request.headers[.contentType], registry: resources)
+            method: request.method.rawValue, target: target, query: request.uri.query,
+            contentType: request.headers.first(.contentType), registry: resources)
         let start = ContinuousClock.now
         var response = await respond()
         let elapsed = ContinuousClock.now - start

@@ -23,9 +23,16 @@ struct RequestMetricLabels: Hashable, Sendable {
     }
 
     init(method: String, path: String, query: String?, contentType: String?, registry: ResourceRegistry) {
-        let known = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
-        let method = known.contains(method) ? method : "OTHER"
-        guard case .resource(let target) = RequestTarget(path: path),
+        self.init(method: method, target: RequestTarget(path: path), query: query, contentType: contentType, registry: registry)
+    }
+
+    /// The labels of a request whose path parsed to `target`; `contentType` is read for PATCH only.
+    init(method: String, target: RequestTarget, query: String?, contentType: @autoclosure () -> String?, registry: ResourceRegistry) {
+        let method = switch method {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE": method
+        default: "OTHER"
+        }
+        guard case .resource(let target) = target,
               let definition = registry.lookup(group: target.group, version: target.version, plural: target.plural)
         else {
             verb = method == "HEAD" ? "GET" : method
@@ -34,7 +41,11 @@ struct RequestMetricLabels: Hashable, Sendable {
         group = definition.type.group
         version = definition.type.version
         resource = definition.type.plural
-        subresource = ["status", "scale"].contains(target.subresource ?? "") ? target.subresource ?? "" : ""
+        subresource = switch target.subresource {
+        case "status": "status"
+        case "scale": "scale"
+        default: ""
+        }
         scope = target.name != nil ? "resource" : (target.namespace != nil ? "namespace" : "cluster")
         switch method {
         case "GET", "HEAD":
@@ -44,7 +55,7 @@ struct RequestMetricLabels: Hashable, Sendable {
                 verb = "GET"
             }
         case "PATCH":
-            verb = (contentType ?? "").hasPrefix("application/apply-patch") ? "APPLY" : "PATCH"
+            verb = (contentType() ?? "").hasPrefix("application/apply-patch") ? "APPLY" : "PATCH"
         case "DELETE":
             verb = target.name == nil ? "DELETECOLLECTION" : "DELETE"
         default:

@@ -27,6 +27,8 @@ struct BenchClient: Sendable {
     struct PhaseResult {
         var rate: Double
         var errors: Int
+        /// Process CPU (user + sys, server and clients together) per request.
+        var cpuMicroseconds: Double = 0
     }
 
     func send(_ method: HTTPMethod, _ path: String, _ body: String?, contentType: String = "application/json") async throws -> (Int, [UInt8]) {
@@ -51,43 +53,53 @@ struct BenchClient: Sendable {
         guard let url = URL(string: base), let host = url.host, let port = url.port else { throw ValidationError("no host and port in \(base)") }
         let next = Counter()
         let start = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+        let cpuStart = cpuSeconds(children: false)
+        let take: @Sendable () -> LoadRequest? = {
+            let i = next.value.add(1, ordering: .relaxed).oldValue
+            guard i < count else { return nil }
+            let (method, path, body, contentType, expected) = make(i)
+            return LoadRequest(method: method, path: path, body: body, contentType: contentType, expected: expected)
+        }
+        let token = self.token
+        let tls = self.tls
+        let tally = await withTaskGroup(of: LoadTally.self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    var latencies: [Double] = []
-                    var errors = 0
-                    var connection: LoadConnection?
+                    var tally = LoadTally()
                     while true {
-                        let i = next.value.add(1, ordering: .relaxed).oldValue
-                        if i >= count { break }
-                        let (method, path, body, type, expected) = make(i)
-                        let t0 = ContinuousClock.now
-                        var status = -1
+                        let connection: LoadConnection
                         do {
-                            let open: LoadConnection
-                            if let connection { open = connection } else { open = try await LoadConnection.connect(host: host, port: port, tls: tls) }
-                            connection = open
-                            status = try await open.send(method, path, body: body, contentType: type, token: token)
+                            connection = try await LoadConnection.connect(host: host, port: port, tls: tls)
                         } catch {
-                            await connection?.close()
-                            connection = nil
+                            // A connection that cannot be made costs one request, so a dead server ends the phase.
+                            guard take() != nil else { break }
+                            tally.errors += 1
+                            continue
                         }
-                        latencies.append((ContinuousClock.now - t0).milliseconds)
-                        if status != expected { errors += 1 }
+                        do {
+                            tally.add(try await connection.run(take, token: token))
+                            await connection.close()
+                            break
+                        } catch {
+                            if let failure = error as? LoadConnectionFailure { tally.add(failure.tally) }
+                            tally.errors += 1
+                            await connection.close()
+                        }
                     }
-                    await connection?.close()
-                    return (latencies, errors)
+                    return tally
                 }
             }
-            return try await group.reduce(into: [([Double], Int)]()) { $0.append($1) }
+            return await group.reduce(into: LoadTally()) { $0.add($1) }
         }
         let elapsed = (ContinuousClock.now - start).milliseconds / 1000
-        let latencies = results.flatMap(\.0).sorted()
-        let errors = results.reduce(0) { $0 + $1.1 }
+        let cpu = cpuSeconds(children: false) - cpuStart
+        let latencies = tally.latencies.sorted()
+        let errors = tally.errors
         let rate = Double(count) / elapsed
-        print(String(format: "%@: %d in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d",
-                     name, count, elapsed, rate, Self.percentile(latencies, 0.5), Self.percentile(latencies, 0.99), errors))
-        return PhaseResult(rate: rate, errors: errors)
+        print(String(format: "%@: %d in %.2f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d, CPU %.0f µs each (%.2f cores)",
+                     name, count, elapsed, rate, Self.percentile(latencies, 0.5), Self.percentile(latencies, 0.99), errors,
+                     cpu / Double(count) * 1e6, cpu / elapsed))
+        return PhaseResult(rate: rate, errors: errors, cpuMicroseconds: cpu / Double(count) * 1e6)
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -1,5 +1,6 @@
 import EdgeAIAPI
 import Foundation
+import HTTPTypes
 import JSON
 import NIOHTTP1
 import Testing
@@ -18,6 +19,16 @@ struct PathAndSelectorTests {
         #expect(RequestTarget(path: "/apis") == .groups)
         #expect(RequestTarget(path: "/openapi/v3/apis/edgeai.io/v1alpha1") == .openAPIV3(group: "edgeai.io", version: "v1alpha1"))
         #expect(RequestTarget(path: "/nope") == .unknown)
+    }
+
+    @Test func headersAreReadAsGoReadsThemFirstValueOnly() {
+        // kube-apiserver reads Accept, Content-Type, Authorization with Go's Header.Get.
+        var fields: HTTPFields = [.accept: "application/json", .contentType: "application/merge-patch+json"]
+        fields.append(HTTPField(name: .accept, value: "application/yaml"))
+        #expect(fields.first(.accept) == "application/json")
+        #expect(fields.first(.contentType) == "application/merge-patch+json")
+        #expect(fields.first(.authorization) == nil)
+        #expect(fields[.accept] == "application/json, application/yaml")
     }
 
     @Test func labelSelectorSyntax() throws {

@@ -43,6 +43,16 @@ struct CodecTests {
         #expect(try JSONParser.parse(text) == value)
     }
 
+    @Test func writerEscapesAtEveryPositionAndKeepsUTF8() throws {
+        // Escapes first, last and back to back, between runs of plain and multi-byte text.
+        let value = JSONValue.string("\"a&&b\nnaïve 数据\\")
+        #expect(JSONWriter.string(value) == #""\"a\u0026\u0026b\nnaïve 数据\\""#)
+        #expect(JSONWriter.string(.string("")) == #""""#)
+        #expect(try JSONParser.parse(JSONWriter.bytes(value)) == value)
+        // Keys are written in byte order, as Go sorts them.
+        #expect(JSONWriter.string(["b": 1, "B": 2, "é": 3, "a": 4]) == #"{"B":2,"a":4,"b":1,"é":3}"#)
+    }
+
     @Test func multiDocumentYAMLInAndOut() throws {
         let yaml = """
             # a comment
