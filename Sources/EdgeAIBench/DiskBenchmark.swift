@@ -34,6 +34,8 @@ struct DiskBenchmark: AsyncParsableCommand {
         var rate: Double
         var errors: Int
         var peakBytes: Int64
+        /// Process CPU per patch, the in-process clients' included.
+        var cpuMicroseconds: Double = 0
         var restBytes: Int64 = 0
         var liveBytes: Int = 0
         var restartMillis: Double = 0
@@ -55,6 +57,7 @@ struct DiskBenchmark: AsyncParsableCommand {
         print(String(format: "| restart to first answered request (ms) | %.0f | | | ≤ 300 |", main.restartMillis))
         print(String(format: "| patches/s, metrics on | %.0f | %.0f | %.2f | ≥ 5000 |", main.rate, old.rate, main.rate / old.rate))
         print(String(format: "| patches/s, metrics off (%d patches) | %.0f | | %.3f (on/off) | |", referencePatches, bare.rate, main.rate / bare.rate))
+        print(String(format: "| CPU per patch, server and clients (µs) | %.0f | %.0f | %.2f | |", main.cpuMicroseconds, old.cpuMicroseconds, main.cpuMicroseconds / old.cpuMicroseconds))
         print("| errors | \(main.errors + bare.errors) | \(old.errors) | | 0 |")
     }
 
@@ -97,7 +100,7 @@ struct DiskBenchmark: AsyncParsableCommand {
         let patched = try await api.phase("status merge-patches", count: patches, clients: clients) { i in
             (.PATCH, "\(collection)/ds-\(i % datasets)/status", #"{"status":{"numberOfSamples":\#(i + 1)}}"#, "application/merge-patch+json", 200)
         }
-        var result = RunResult(rate: patched.rate, errors: created.errors + patched.errors, peakBytes: 0)
+        var result = RunResult(rate: patched.rate, errors: created.errors + patched.errors, peakBytes: 0, cpuMicroseconds: patched.cpuMicroseconds)
         if restart {
             let (_, list) = try await api.send(.GET, collection, nil)
             result.liveBytes = list.count
