@@ -149,8 +149,8 @@ struct FieldManager: Sendable {
         guard let mine else { return nil }
         items[mine]["time"] = .string(now)
         func key(_ item: JSONValue) -> (String, String, String, String) {
-            (item["operation"]?.stringValue ?? "", item["time"]?.stringValue ?? "", item["manager"]?.stringValue ?? "",
-             item["subresource"]?.stringValue ?? "")
+            ManagedFields.order(item["operation"]?.stringValue ?? "", item["time"]?.stringValue, item["manager"]?.stringValue ?? "",
+                                item["subresource"]?.stringValue ?? "")
         }
         items.sort { key($0) < key($1) }
         return .array(items)

@@ -88,12 +88,14 @@ struct ManagedFields: Equatable, Sendable {
     }
 
     /// The `managedFields` value to store, or nil when no entry owns anything.
+    /// kube's order of the encoded entries: by operation, time, manager, subresource.
+    static func order(_ operation: String, _ time: String?, _ manager: String, _ subresource: String) -> (String, String, String, String) {
+        (operation, time ?? "", manager, subresource)
+    }
+
     var encoded: JSONValue? {
         let kept = entries.filter { !$0.fields.isEmpty }.sorted { p, q in
-            if p.operation != q.operation { return p.operation < q.operation }
-            if (p.time ?? "") != (q.time ?? "") { return (p.time ?? "") < (q.time ?? "") }
-            if p.manager != q.manager { return p.manager < q.manager }
-            return p.subresource < q.subresource
+            Self.order(p.operation.rawValue, p.time, p.manager, p.subresource) < Self.order(q.operation.rawValue, q.time, q.manager, q.subresource)
         }
         guard !kept.isEmpty else { return nil }
         return .array(kept.map { e in

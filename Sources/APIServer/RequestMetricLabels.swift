@@ -22,10 +22,6 @@ struct RequestMetricLabels: Hashable, Sendable {
         self.verb = verb
     }
 
-    init(method: String, path: String, query: String?, contentType: String?, registry: ResourceRegistry) {
-        self.init(method: method, target: RequestTarget(path: path), query: query, contentType: contentType, registry: registry)
-    }
-
     /// The labels of a request whose path parsed to `target`; `contentType` is read for PATCH only.
     init(method: String, target: RequestTarget, query: String?, contentType: @autoclosure () -> String?, registry: ResourceRegistry) {
         let method = switch method {

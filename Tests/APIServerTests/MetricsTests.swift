@@ -27,7 +27,7 @@ struct MetricsTests {
     @Test func labelsFollowKubeAPIServer() {
         let registry = ResourceRegistry.standard
         func labels(_ method: String, _ path: String, _ query: String? = nil, _ type: String? = nil) -> RequestMetricLabels {
-            RequestMetricLabels(method: method, path: path, query: query, contentType: type, registry: registry)
+            RequestMetricLabels(method: method, target: RequestTarget(path: path), query: query, contentType: type, registry: registry)
         }
         #expect(labels("GET", Self.ds).verb == "LIST")
         #expect(labels("GET", Self.ds, "watch=true").verb == "WATCH")
