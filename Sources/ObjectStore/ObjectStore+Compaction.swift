@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension ObjectStore {
     /// Deletes history no watcher may need any more: everything older than both the newest
@@ -24,9 +25,12 @@ extension ObjectStore {
             guard target > compactRevision else { return }
             let rows = try await log.compact(through: target)
             compactRevision = max(compactRevision, target)
-            statistics.compactions += 1
-            statistics.compactedRows += rows
-            statistics.releasedPages += try await log.releaseFreePages()
+            let pages = try await log.releaseFreePages()
+            writer.committed.withLock { state in
+                state.statistics.compactions += 1
+                state.statistics.compactedRows += rows
+                state.statistics.releasedPages += pages
+            }
             log.checkpointIfDue(force: true)
         } catch let error as StoreError {
             throw error

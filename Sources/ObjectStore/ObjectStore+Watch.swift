@@ -1,3 +1,5 @@
+import Synchronization
+
 extension ObjectStore {
     /// Events with revision > `after` for `resource` (only `namespace` when non-nil), in revision
     /// order, without gaps or duplicates. Throws `compacted` (before yielding anything) when
@@ -22,13 +24,15 @@ extension ObjectStore {
     /// The next events for a cursor positioned at `after`.
     func fetchEvents(_ filter: WatchFilter, after: Int64, limit: Int) -> FetchResult {
         if closed { return .closed }
-        if after >= currentRevision { return .upToDate }
-        guard ring.covers(after: after) else { return .inLog(through: ring.firstRevision - 1) }
-        let scan = ring.events(after: after, limit: limit) { filter.matches($0.object.key) }
-        return .events(scan.events, through: scan.scannedThrough)
+        return writer.committed.withLock { state in
+            if after >= state.currentRevision { return .upToDate }
+            guard state.ring.covers(after: after) else { return .inLog(through: state.ring.firstRevision - 1) }
+            let scan = state.ring.events(after: after, limit: limit) { filter.matches($0.object.key) }
+            return .events(scan.events, through: scan.scannedThrough)
+        }
     }
 
     func countLogRead() {
-        statistics.logReads += 1
+        writer.committed.withLock { $0.statistics.logReads += 1 }
     }
 }

@@ -1,14 +1,15 @@
+import Synchronization
+
 /// The revisioned object store under the embedded API server, in kine's shape: one append-only
 /// SQLite log whose row id is the revision (the Kubernetes resourceVersion), current state as
 /// the newest row per key, compaction, one fan-out for watches.
 ///
 /// - Reads (`get`, `list`) are served from memory and see exactly the committed writes: a write
 ///   is visible once acknowledged and never before its durable commit.
-/// - Writes are serialized in one place and group-committed: whichever writer finds no commit in
-///   progress becomes the leader, takes every pending write (up to `maxBatchSize`), commits them
-///   in one transaction (one fsync in `.durable` mode), acknowledges them, and hands leadership to
-///   the next waiting writer. No `SQLITE_BUSY` reaches a caller; a write is acknowledged only
-///   after its transaction committed.
+/// - Writes are serialized in one place and group-committed on SQLite's writer queue: each turn
+///   takes every pending write (up to `maxBatchSize`), commits them in one transaction (one
+///   fsync in `.durable` mode), applies them and acknowledges them (``GroupCommitter``). No
+///   `SQLITE_BUSY` reaches a caller; a write is acknowledged only after its transaction committed.
 /// - `makeValue`/`transform` callbacks run inside that serialized section: keep them cheap
 ///   (`statistics.callbackTime` shows their total cost).
 /// - Watchers pull events from an in-memory cache of recent events, falling back to the SQLite
@@ -19,25 +20,12 @@ package actor ObjectStore {
     let signal: RevisionSignal
     let options: StoreOptions
     let compactionPolicy: CompactionPolicy
-    var index = ObjectIndex()
-    var ring: EventRing
-    /// The newest committed revision (0 for an empty store). Never decreases, also across restarts.
-    package internal(set) var currentRevision: Int64
+    /// Commits the writes and owns the committed state every read sees (ObjectStore+Write.swift).
+    let writer: GroupCommitter
     /// History at or below this revision may be gone; watches must start at `after >= compactRevision`.
     package internal(set) var compactRevision: Int64
-    /// Counters for metrics and tests.
-    package internal(set) var statistics = StoreStatistics()
     var closed = false
     var compacting = false
-
-    // Group commit state (see ObjectStore+Write.swift).
-    var pending: [PendingWrite] = []
-    var waiters: [UInt64: CheckedContinuation<WriterWake, Never>] = [:]
-    var writerActive = false
-    var nextTicket: UInt64 = 0
-    var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Told the duration and row count of each commit (see `observeCommits`).
-    var commitObserver: (@Sendable (Duration, Int) -> Void)?
 
     /// Opens (or creates) the database at `path` (parent directories are created) and loads the
     /// current state into memory. Starts no task. `transformer` (encryption at rest) applies to
@@ -63,19 +51,30 @@ package actor ObjectStore {
         self.log = log
         self.options = options
         compactionPolicy = compaction
-        for object in snapshot.objects { index.put(object) }
-        currentRevision = snapshot.currentRevision
         compactRevision = snapshot.compactRevision
-        ring = EventRing(capacity: options.eventCacheCapacity, nextRevision: snapshot.currentRevision + 1)
-        signal = RevisionSignal(revision: snapshot.currentRevision)
+        var index = ObjectIndex()
+        for object in snapshot.objects { index.put(object) }
+        let signal = RevisionSignal(revision: snapshot.currentRevision)
+        self.signal = signal
+        writer = GroupCommitter(log: log, signal: signal, options: options, committed: CommittedState(
+            index: index,
+            ring: EventRing(capacity: options.eventCacheCapacity, nextRevision: snapshot.currentRevision + 1),
+            currentRevision: snapshot.currentRevision
+        ))
     }
 
+    /// The newest committed revision (0 for an empty store). Never decreases, also across restarts.
+    package var currentRevision: Int64 { writer.committed.withLock { $0.currentRevision } }
+
+    /// Counters for metrics and tests.
+    package var statistics: StoreStatistics { writer.committed.withLock { $0.statistics } }
+
     /// Number of live objects.
-    package var count: Int { index.count }
+    package var count: Int { writer.committed.withLock { $0.index.count } }
 
     /// The live object at `key`, if any.
     package func get(_ key: ObjectKey) -> StoredObject? {
-        index.get(key)
+        writer.committed.withLock { $0.index.get(key) }
     }
 
     /// Objects of `resource` (only `namespace` when non-nil), sorted by (namespace, name),
@@ -86,8 +85,10 @@ package actor ObjectStore {
     package func list(
         resource: String, namespace: String? = nil, continueAfter: ObjectKey? = nil, limit: Int? = nil
     ) -> (items: [StoredObject], revision: Int64, remaining: Int) {
-        let page = index.list(resource: resource, namespace: namespace, continueAfter: continueAfter, limit: limit)
-        return (page.items, currentRevision, page.remaining)
+        writer.committed.withLock { state in
+            let page = state.index.list(resource: resource, namespace: namespace, continueAfter: continueAfter, limit: limit)
+            return (page.items, state.currentRevision, page.remaining)
+        }
     }
 
     /// SQLite settings in force on the writer (`journal_mode`, `synchronous`,
@@ -115,9 +116,7 @@ package actor ObjectStore {
     /// watch stream and closes the database. Idempotent.
     package func close() async {
         closed = true
-        while writerActive {
-            await withCheckedContinuation { idleWaiters.append($0) }
-        }
+        await writer.close()
         if !signal.isClosed {
             signal.close()
             // A clean stop leaves an empty WAL, so the next start reads no history from it.

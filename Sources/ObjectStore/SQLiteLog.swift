@@ -103,38 +103,39 @@ final class SQLiteLog: Sendable {
         }
     }
 
-    /// Appends `rows` in one transaction and returns once it is committed (and synced, per the
-    /// durability). Not cancellable: once submitted, the transaction runs to its end.
-    func append(_ plainRows: [LogRow]) async throws {
-        var transformed = plainRows
+    /// Runs `body` on the writer connection's queue, after the work queued before it, without
+    /// waiting for it (the store's writer takes its turns here).
+    func onWriter(_ body: @escaping @Sendable (Database) -> Void) {
+        pool.asyncWriteWithoutTransaction(body)
+    }
+
+    /// Appends `rows` in one transaction on `db`, the writer connection (inside `onWriter`), and
+    /// returns once it is committed (and synced, per the durability).
+    func append(_ plainRows: [LogRow], in db: Database) throws {
+        var rows = plainRows
         if let transformer {
-            for i in transformed.indices where transformer.applies(to: transformed[i].key.resource) {
-                let key = transformed[i].key
+            for i in rows.indices where transformer.applies(to: rows[i].key.resource) {
+                let key = rows[i].key
                 do {
-                    transformed[i].value = try transformer.toStorage(transformed[i].value, key: key)
+                    rows[i].value = try transformer.toStorage(rows[i].value, key: key)
                 } catch {
                     throw StoreError.storage("transforming \(key.resource) \(key.namespace)/\(key.name) for storage failed")
                 }
             }
         }
-        let rows = transformed
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pool.asyncWrite({ db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO log (revision, resource, namespace, name, kind, create_revision,
-                    prev_revision, value, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for row in rows {
-                    try statement.execute(arguments: [
-                        row.revision, row.key.resource, row.key.namespace, row.key.name, row.kind.rawValue,
-                        row.createRevision, row.previousRevision, Data(row.value), row.timeMillis,
-                    ])
-                }
-            }, completion: { _, result in
-                continuation.resume(with: result)
-            })
+        try db.inTransaction {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO log (revision, resource, namespace, name, kind, create_revision,
+                prev_revision, value, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in rows {
+                try statement.execute(arguments: [
+                    row.revision, row.key.resource, row.key.namespace, row.key.name, row.kind.rawValue,
+                    row.createRevision, row.previousRevision, Data(row.value), row.timeMillis,
+                ])
+            }
+            return .commit
         }
-        checkpointIfDue()
     }
 
     /// Events with `after < revision <= through` matching `filter`, at most `limit`, in order.
