@@ -42,6 +42,8 @@ struct DiskBenchmark: AsyncParsableCommand {
         var restBytes: Int64 = 0
         var liveBytes: Int = 0
         var restartMillis: Double = 0
+        /// Graceful stop: connections closed, free pages returned, WAL emptied.
+        var stopMillis: Double = 0
     }
 
     func run() async throws {
@@ -66,6 +68,7 @@ struct DiskBenchmark: AsyncParsableCommand {
                      Double(main.peakBytes) / mib, patches, Double(oldPeak) / mib, referencePatches, Double(main.peakBytes) / Double(max(oldPeak, 1))))
         print(String(format: "| data directory after stop (MiB) | %.1f | | | ≤ %.1f (3 × %.1f MiB live + 64) |",
                      Double(main.restBytes) / mib, bound / mib, Double(main.liveBytes) / mib))
+        print(String(format: "| graceful stop (ms) | %.0f | %.0f | | |", main.stopMillis, median(reference.map(\.stopMillis))))
         print(String(format: "| restart to first answered request (ms) | %.0f | | | ≤ 300 |", main.restartMillis))
         print(String(format: "| patches/s, metrics on (%d patches) | %.0f | | | ≥ 5000 |", patches, main.rate))
         print(String(format: "| patches/s, metrics on, rounds of %d (median) | %.0f | %.0f | %.2f | ≥ 1 |", referencePatches,
@@ -122,10 +125,13 @@ struct DiskBenchmark: AsyncParsableCommand {
             let (_, list) = try await api.send(.GET, collection, nil)
             result.liveBytes = list.count
         }
+        let stopping = ContinuousClock.now
         await server.stop()
+        result.stopMillis = (ContinuousClock.now - stopping).milliseconds
         result.peakBytes = await sampler.stop()
         result.restBytes = await DirectorySampler.measure(dataDirectory)
-        print(String(format: "%@: peak %.1f MiB, after stop %.1f MiB", name, Double(result.peakBytes) / 1048576, Double(result.restBytes) / 1048576))
+        print(String(format: "%@: peak %.1f MiB, after stop %.1f MiB, stop took %.0f ms", name, Double(result.peakBytes) / 1048576,
+                     Double(result.restBytes) / 1048576, result.stopMillis))
         guard restart else { return result }
         let start = ContinuousClock.now
         try await server.start()  // the same port: `api` reaches it again

@@ -113,13 +113,17 @@ package actor ObjectStore {
     }
 
     /// Stops accepting writes, waits for the writes already submitted to commit, ends every
-    /// watch stream and closes the database. Idempotent.
+    /// watch stream, returns the free pages and empties the WAL, and closes the database.
+    /// Idempotent.
     package func close() async {
         closed = true
         await writer.close()
         if !signal.isClosed {
             signal.close()
-            // A clean stop leaves an empty WAL, so the next start reads no history from it.
+            // A clean stop leaves the file at its used pages (the slack kept for reuse while
+            // running goes back) and an empty WAL: the size at rest and the next start follow
+            // the data, not the moment of the stop.
+            _ = try? await log.releaseFreePages(keepFraction: 0, minimumKeptPages: 0)
             try? await log.truncateWAL()
             log.close()
         }

@@ -93,6 +93,8 @@ extension SQLiteLog {
     /// Checkpoints everything and truncates the WAL to 0 bytes on the writer connection, after
     /// the writes queued before it (used on close). Throws if readers kept it busy past the timeout.
     func truncateWAL() async throws {
+        // A passive checkpoint still running would make the truncation fail busy: wait it out.
+        try await checkpointer.writeWithoutTransaction { _ in }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             pool.asyncWriteWithoutTransaction { db in
                 do {

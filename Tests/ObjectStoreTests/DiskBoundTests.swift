@@ -103,6 +103,29 @@ struct DiskBoundTests {
         }
     }
 
+    @Test func aCleanCloseReturnsTheFreePagesTheSlackKept() async throws {
+        let policy = CompactionPolicy(minRetainedRevisions: 1, minRetainedDuration: .zero, maxRetainedRevisions: 10)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ObjectStore(path: directory.databasePath, durability: .processCrashSafe, compaction: policy)
+        let big = [UInt8](repeating: 7, count: 4000)
+        for i in 0..<600 { try await store.create(datasetKey("o\(i)")) { _ in big } }
+        for i in 0..<300 { try await store.delete(datasetKey("o\(i)")) }
+        try await store.compact()
+        let running = try await store.storageSize()
+        // While running, up to half the used pages stay free for the next writes to reuse.
+        #expect(running.freeBytes > 200 * 4096, "free while running: \(running.freeBytes)")
+        await store.close()
+        let reopened = try ObjectStore(path: directory.databasePath, durability: .processCrashSafe, compaction: policy)
+        let atRest = try await reopened.storageSize()
+        #expect(await reopened.count == 300)
+        #expect(await reopened.get(datasetKey("o599"))?.value == big)
+        await reopened.close()
+        #expect(atRest.freeBytes == 0)
+        #expect(atRest.databaseBytes <= running.databaseBytes - running.freeBytes + 8 * 4096,
+                "at rest \(atRest.databaseBytes), used while running \(running.databaseBytes - running.freeBytes)")
+    }
+
     @Test func commitsAreObservedAndObjectsCountedPerResource() async throws {
         try await withStore(durability: .processCrashSafe) { store, _ in
             let commits = Counter()
