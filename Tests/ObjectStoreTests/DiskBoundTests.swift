@@ -121,7 +121,7 @@ struct DiskBoundTests {
         #expect(await reopened.count == 300)
         #expect(await reopened.get(datasetKey("o599"))?.value == big)
         await reopened.close()
-        #expect(atRest.freeBytes == 0)
+        #expect(atRest.freeBytes <= 2 * 4096, "free at rest: \(atRest.freeBytes)")
         #expect(atRest.databaseBytes <= running.databaseBytes - running.freeBytes + 8 * 4096,
                 "at rest \(atRest.databaseBytes), used while running \(running.databaseBytes - running.freeBytes)")
     }
