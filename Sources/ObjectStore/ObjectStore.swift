@@ -93,9 +93,9 @@ package actor ObjectStore {
 
     /// SQLite settings in force on the writer (`journal_mode`, `synchronous`,
     /// `wal_autocheckpoint`), for diagnostics and tests.
-    package func storageSettings() throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
+    package nonisolated func storageSettings() async throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
         do {
-            return (try log.pragma("journal_mode"), try log.pragma("synchronous"), try log.pragma("wal_autocheckpoint"))
+            return (try await log.pragma("journal_mode"), try await log.pragma("synchronous"), try await log.pragma("wal_autocheckpoint"))
         } catch {
             throw StoreError.storage("\(error)")
         }
@@ -104,8 +104,8 @@ package actor ObjectStore {
     /// WAL checkpoints the store has run in the background since it opened.
     package var checkpointCount: Int { log.checkpointCount }
 
-    /// Times the WAL was checkpointed and truncated to 0 bytes since the store opened.
-    package var walTruncationCount: Int { log.walTruncationCount }
+    /// Times the WAL was checkpointed and reset (started over; on close, truncated) since the store opened.
+    package var walResetCount: Int { log.walResetCount }
 
     /// Rows currently in the SQLite log (history plus current rows), for metrics and tests.
     package func logRowCount() async throws -> Int {

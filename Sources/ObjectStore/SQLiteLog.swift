@@ -17,7 +17,7 @@ import Synchronization
 /// SQLite's default, the commit that crossed 1,000 WAL pages ran the checkpoint and its fsyncs
 /// itself, and every write queued behind it waited hundreds of milliseconds. A passive
 /// checkpoint never resets a WAL that is written to without pause, so once the WAL passes its
-/// limit the writer truncates it between two commits (see `SQLiteLog+Checkpoint.swift`).
+/// limit the writer resets it between two commits (see `SQLiteLog+Checkpoint.swift`).
 final class SQLiteLog: Sendable {
     struct Snapshot {
         /// Live objects, sorted by key.
@@ -74,8 +74,8 @@ final class SQLiteLog: Sendable {
         """
 
     /// The value of a pragma on the writer connection (for tests: `journal_mode`, `synchronous`).
-    func pragma(_ name: String) throws -> String {
-        try pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
+    func pragma(_ name: String) async throws -> String {
+        try await pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
     }
 
     /// Loads the live objects (newest row per key, unless it is a delete) and the revisions.

@@ -44,7 +44,7 @@ package struct StoreOptions: Sendable, Equatable {
     package var eventCacheCapacity: Int
     /// Most writes committed in one transaction (the rest wait for the next one).
     package var maxBatchSize: Int
-    /// WAL size in bytes above which it is checkpointed and truncated to 0 between two commits.
+    /// WAL size in bytes above which it is checkpointed and reset between two commits (and cut back to it).
     package var walLimit: Int64
 
     package static let defaultWALLimit: Int64 = 32 * 1024 * 1024

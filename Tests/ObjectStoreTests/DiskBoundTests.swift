@@ -10,7 +10,7 @@ import Testing
 struct DiskBoundTests {
     static let value = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
 
-    @Test func walIsTruncatedOnceItPassesItsLimit() async throws {
+    @Test func walIsResetOnceItPassesItsLimit() async throws {
         let limit: Int64 = 256 * 1024
         try await withStore(durability: .processCrashSafe, options: StoreOptions(walLimit: limit)) { store, directory in
             for i in 0..<10 { try await store.create(datasetKey("o\(i)")) { _ in Self.value } }
@@ -19,7 +19,7 @@ struct DiskBoundTests {
                 for i in 0..<100 { try await store.update(datasetKey("o\(i % 10)")) { _, _ in Self.value + [UInt8(round)] } }
                 largest = max(largest, try await store.storageSize().walBytes)
             }
-            try await eventually("a WAL truncation") { await store.walTruncationCount >= 1 }
+            try await eventually("a WAL reset") { await store.walResetCount >= 1 }
             // 5,000 commits of ~1 KB rows (2+ WAL pages each) would leave a WAL of 40 MB or more; with it, the
             // WAL passes its limit by what commits add while a checkpoint runs (~1 MB per 100
             // commits idle, several MB with the whole test suite running on two cores).
