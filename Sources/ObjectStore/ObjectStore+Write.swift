@@ -46,7 +46,8 @@ struct CommittedState: Sendable {
 /// Each turn of that queue takes the pending writes (up to `maxBatchSize`), plans them against
 /// the committed state, commits them in one transaction (one fsync in `.durable` mode), applies
 /// them to `committed`, resumes their callers, and queues the next turn if writes are waiting.
-/// A turn holds one batch only, so a WAL reset queued between two batches runs between them. No turn waits for an actor: callers are resumed straight from the writer queue.
+/// A turn holds one batch only, so a WAL reset queued between two batches runs between them.
+/// No turn waits for an actor: callers are resumed straight from the writer queue.
 ///
 /// Invariants: at most one turn is queued or running (`scheduled`), so only a turn changes
 /// `committed`; a write is acknowledged only after its transaction committed and it is visible

@@ -95,7 +95,8 @@ package actor ObjectStore {
     /// `wal_autocheckpoint`), for diagnostics and tests.
     package nonisolated func storageSettings() async throws -> (journalMode: String, synchronous: String, walAutocheckpoint: String) {
         do {
-            return (try await log.pragma("journal_mode"), try await log.pragma("synchronous"), try await log.pragma("wal_autocheckpoint"))
+            let values = try await log.pragmas(["journal_mode", "synchronous", "wal_autocheckpoint"])
+            return (values[0], values[1], values[2])
         } catch {
             throw StoreError.storage("\(error)")
         }

@@ -73,9 +73,10 @@ final class SQLiteLog: Sendable {
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """
 
-    /// The value of a pragma on the writer connection (for tests: `journal_mode`, `synchronous`).
-    func pragma(_ name: String) async throws -> String {
-        try await pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
+    /// The values of pragmas on the writer connection, in order, read in one turn of the writer
+    /// (for diagnostics and tests: `journal_mode`, `synchronous`).
+    func pragmas(_ names: [String]) async throws -> [String] {
+        try await pool.write { db in try names.map { try String.fetchOne(db, sql: "PRAGMA \($0)") ?? "" } }
     }
 
     /// Loads the live objects (newest row per key, unless it is a delete) and the revisions.
